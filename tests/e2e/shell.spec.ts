@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+
+test('serves the app shell over HTTPS with its security headers', async ({ page }) => {
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+  expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+
+  await expect(page).toHaveTitle('Databricks Entra Explorer');
+  await expect(page.getByRole('heading', { level: 1, name: 'Databricks Entra Explorer' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+});
+
+test('runs no inline script: the served HTML has none and the CSP reports no violation', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const response = await page.goto('/');
+  const html = (await response?.text()) ?? '';
+  expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(violations).toEqual([]);
+});
