@@ -42,10 +42,77 @@ export interface AppConfig {
   /** `host[:port]` of the workspace, as it appears in the proxy path `/databricks/{host}/api/…`. */
   workspaceHost: string;
   /**
-   * `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Databricks/workspaces/{name}`,
-   * sent as `X-Databricks-Azure-Workspace-Resource-Id` when set.
+   * `/subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.databricks/workspaces/{name}`
+   * (spelled as in the Databricks article the project follows; Azure compares resource IDs
+   * case-insensitively), sent as `X-Databricks-Azure-Workspace-Resource-Id` when set.
    */
   workspaceResourceId: string | undefined;
   sandbox: boolean;
   cacheLocation: CacheLocation;
 }
+
+/** The fields a person can set, and where a configuration problem can be. */
+export type ConfigField =
+  | 'tenantId'
+  | 'clientId'
+  | 'cloud'
+  | 'workspaceUrl'
+  | 'subscriptionId'
+  | 'resourceGroup'
+  | 'workspaceName'
+  | 'cacheLocation'
+  /** The server's sandbox sign-in origin (not editable in the browser). */
+  | 'sandboxAuthorityOrigin'
+  /** `GET /explorer-config.json` itself failed. */
+  | 'runtimeConfig'
+  /** The overrides saved in this browser could not be read. */
+  | 'savedSettings';
+
+/** Where a configured value came from: the server's runtime configuration or this browser's settings. */
+export type ConfigSource = 'server' | 'browser';
+
+/** One problem with one field, found before anything is saved or any redirect happens. */
+export interface FieldError {
+  readonly code: 'CONFIG_INVALID';
+  readonly field: ConfigField;
+  /** What happened, with which value, and what to do next. */
+  readonly message: string;
+  /** The value received, quoted and shortened for display; absent when there was none or it looked secret. */
+  readonly received?: string | undefined;
+  readonly source?: ConfigSource | undefined;
+}
+
+/**
+ * A person's overrides of the server's values, kept in localStorage under `explorer.settings.v1`.
+ * A key that is present wins over the server's value, even when it is the empty string (so a value
+ * the server sets can be cleared); an absent key means "use the server's value".
+ */
+export interface SettingsOverrides {
+  tenantId?: string;
+  clientId?: string;
+  cloud?: string;
+  workspaceUrl?: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  workspaceName?: string;
+  cacheLocation?: string;
+}
+
+/** The outcome of loading the configuration: a checked config, or every field-level problem. */
+export type AppConfigResult =
+  | {
+      ok: true;
+      config: AppConfig;
+      /** The values in effect: the server's with this browser's overrides applied. */
+      wire: RuntimeConfigWire;
+      /** The server's runtime configuration as received. */
+      server: RuntimeConfigWire;
+      overrides: SettingsOverrides;
+    }
+  | {
+      ok: false;
+      errors: FieldError[];
+      wire: RuntimeConfigWire;
+      server: RuntimeConfigWire;
+      overrides: SettingsOverrides;
+    };
