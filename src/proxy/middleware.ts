@@ -1,0 +1,391 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { rootCertificates } from 'node:tls';
+import { Agent, type Dispatcher } from 'undici';
+import { normalizeExtraHost, PROXY_PREFIX, resolveProxyTarget, WORKSPACE_HOST_FORMS } from './allowlist.ts';
+import { ProxyError } from './errors.ts';
+
+/** Timeouts in milliseconds. */
+export interface ProxyTimeouts {
+  /** TCP and TLS connection set-up. Default 10 000. */
+  connect?: number;
+  /** From sending the request to receiving the response headers. Default 60 000. */
+  headers?: number;
+  /** Longest silence between two chunks of the response body. Default 60 000. */
+  idle?: number;
+  /** How long an unused upstream connection is kept open for reuse. Default 30 000. */
+  keepAlive?: number;
+}
+
+/** Options for {@link createProxyMiddleware}. */
+export interface ProxyOptions {
+  /**
+   * Hosts forwarded to besides the Azure Databricks workspace patterns, as `host` or
+   * `host:port` (port 443 when omitted), e.g. the sandbox workspace `localhost:5175`.
+   */
+  extraHosts?: readonly string[];
+  /**
+   * An extra CA certificate (PEM) trusted for upstream TLS besides the system CAs, e.g. the local
+   * sandbox CA. Without it Node's default trust applies (including NODE_EXTRA_CA_CERTS).
+   */
+  extraCa?: string;
+  /** Forward POST as well as GET. Off by default: the app only reads. */
+  allowPost?: boolean;
+  timeouts?: ProxyTimeouts;
+  /** One line per refused or failed request. Never receives tokens or query strings. Default: console.warn. */
+  log?: (line: string) => void;
+  /** Replaces the upstream connection pool (tests count dispatches with it). */
+  dispatcher?: Dispatcher;
+}
+
+/** The checked form of {@link ProxyOptions}. */
+export interface ResolvedProxyConfig {
+  extraHosts: ReadonlySet<string>;
+  methods: ReadonlySet<string>;
+  timeouts: Required<ProxyTimeouts>;
+}
+
+/** A Connect-style middleware with a way to release its upstream connections. */
+export interface ProxyMiddleware {
+  (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void;
+  readonly config: ResolvedProxyConfig;
+  /** The allowlist in one line, for the start-up banner. */
+  describe(): string;
+  /** Closes idle upstream connections and refuses new requests. */
+  close(): Promise<void>;
+}
+
+/** Headers forwarded from the browser; everything else (cookies, Origin, Referer, hop-by-hop) is dropped. */
+export const FORWARDED_REQUEST_HEADERS = [
+  'authorization',
+  'content-type',
+  'accept',
+  'x-databricks-azure-workspace-resource-id',
+] as const;
+
+/**
+ * Response headers never passed back: hop-by-hop headers (also illegal in HTTP/2), cookies for
+ * the workspace's domain, CORS grants (the page is same-origin; nothing else may read through
+ * the proxy), and policies that would bind to the app's origin instead of the workspace's.
+ */
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'http2-settings',
+  'set-cookie',
+  'set-cookie2',
+  'strict-transport-security',
+  'alt-svc',
+  'public-key-pins',
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'referrer-policy',
+  'x-content-type-options',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'cross-origin-embedder-policy',
+  'x-frame-options',
+]);
+
+const VISIBLE_ASCII = /^[\t\x20-\x7e]*$/;
+const DEFAULT_TIMEOUTS: Required<ProxyTimeouts> = { connect: 10_000, headers: 60_000, idle: 60_000, keepAlive: 30_000 };
+const LOG_PREFIX = '[explorer proxy]';
+
+/**
+ * Creates the Databricks proxy: `/databricks/{host[:port]}/api/…` is forwarded to
+ * `https://{host[:port]}/api/…` when the host is an Azure Databricks workspace (public, US Gov,
+ * China) or a configured extra host. Requests outside `/databricks/` go to `next()`.
+ *
+ * Refusals (405, 403, 414, 400) are decided before any upstream connection is made. Upstream
+ * status, headers (minus the dropped ones) and body pass through unchanged and streamed, with
+ * backpressure; upstream failures become 502 (504 for timeouts) with a JSON body
+ * `{ "error": { "code": "PROXY_…", "message": "…" } }` and one log line.
+ * @throws TypeError for a malformed `extraHosts` entry
+ */
+export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddleware {
+  const config: ResolvedProxyConfig = {
+    extraHosts: new Set((options.extraHosts ?? []).map(normalizeExtraHost)),
+    methods: new Set(options.allowPost ? ['GET', 'POST'] : ['GET']),
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+  };
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const ownsDispatcher = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      keepAliveTimeout: config.timeouts.keepAlive,
+      headersTimeout: config.timeouts.headers,
+      bodyTimeout: config.timeouts.idle,
+      connect: {
+        timeout: config.timeouts.connect,
+        // Passing `ca` replaces Node's default trust, so the system roots go in alongside.
+        ...(options.extraCa ? { ca: [...rootCertificates, options.extraCa] } : {}),
+      },
+    });
+  const allowHeader = [...config.methods].join(', ');
+  let closed = false;
+
+  function refuse(req: IncomingMessage, res: ServerResponse, error: ProxyError, where: string): void {
+    log(`${LOG_PREFIX} ${req.method} ${where} → ${error.status} ${error.code}: ${error.message}`);
+    sendError(res, error, error.code === 'PROXY_METHOD_NOT_ALLOWED' ? { Allow: allowHeader } : {});
+  }
+
+  const middleware = function databricksProxyMiddleware(
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (err?: unknown) => void,
+  ): void {
+    const url = req.url ?? '';
+    if (!url.startsWith(PROXY_PREFIX)) {
+      if (url === '/databricks' || url.startsWith('/databricks?')) {
+        refuse(req, res, new ProxyError('PROXY_BAD_HOST', 'The proxy path names no workspace host. Use /databricks/{host[:port]}/api/….'), '/databricks');
+        return;
+      }
+      next();
+      return;
+    }
+    const where = safePathForLog(url);
+    try {
+      const method = req.method ?? '';
+      if (!config.methods.has(method)) {
+        throw new ProxyError(
+          'PROXY_METHOD_NOT_ALLOWED',
+          `The proxy forwards ${allowHeader} only, not ${JSON.stringify(method.slice(0, 20))}.${method === 'POST' ? ' Start the server with EXPLORER_PROXY_ALLOW_POST=1 to forward POST.' : ''}`,
+        );
+      }
+      checkSameOrigin(req);
+      const target = resolveProxyTarget(url, config.extraHosts);
+      const headers = pickRequestHeaders(req.headers, target.host);
+      if (closed) {
+        throw new ProxyError('PROXY_UPSTREAM_UNREACHABLE', 'The proxy is shutting down; reload the page once the server is back.', {
+          host: target.host,
+        });
+      }
+      forward(req, res, target, headers, method, dispatcher, log);
+    } catch (error) {
+      if (error instanceof ProxyError) refuse(req, res, error, where);
+      else next(error);
+    }
+  } as ProxyMiddleware;
+
+  Object.defineProperty(middleware, 'config', { value: config });
+  Object.defineProperty(middleware, 'describe', {
+    value: () => {
+      const hosts = [...WORKSPACE_HOST_FORMS, ...config.extraHosts].join(', ');
+      return `${LOG_PREFIX} ${PROXY_PREFIX}{host}/api/… → https://{host}/api/… for ${hosts} (${allowHeader})`;
+    },
+  });
+  Object.defineProperty(middleware, 'close', {
+    value: async () => {
+      closed = true;
+      if (ownsDispatcher) await dispatcher.close();
+    },
+  });
+  return middleware;
+}
+
+/**
+ * Refuses requests a page on another origin made: `Sec-Fetch-Site` must be `same-origin` (or
+ * `none`, a user typing the URL) and `Origin`, when sent, must be this server's own origin.
+ * Requests with neither header come from non-browser clients, which could reach the workspace
+ * directly anyway.
+ * @see https://www.w3.org/TR/fetch-metadata/
+ */
+function checkSameOrigin(req: IncomingMessage): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw new ProxyError(
+      'PROXY_ORIGIN_REFUSED',
+      `The proxy serves only pages from its own origin; this request came from a ${JSON.stringify(site)} page. Open the app at this server's address.`,
+    );
+  }
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  const authority = (req.headers as Record<string, string | undefined>)[':authority'] ?? req.headers.host;
+  const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http';
+  if (authority === undefined || origin.toLowerCase() !== `${scheme}://${authority.toLowerCase()}`) {
+    throw new ProxyError(
+      'PROXY_ORIGIN_REFUSED',
+      `The proxy serves only pages from its own origin, not from ${JSON.stringify(origin.slice(0, 200))}. Open the app at this server's address.`,
+    );
+  }
+}
+
+function pickRequestHeaders(incoming: IncomingHttpHeaders, host: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = incoming[name];
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    if (!VISIBLE_ASCII.test(text)) {
+      // The value itself is never echoed: it may be a token.
+      throw new ProxyError(
+        'PROXY_BAD_HEADER',
+        `The ${name} header contains characters other than visible ASCII; the proxy does not forward it to ${host}. Check what the app puts in that header.`,
+        { host },
+      );
+    }
+    headers[name] = text;
+  }
+  const length = incoming['content-length'];
+  if (length !== undefined) headers['content-length'] = length;
+  return headers;
+}
+
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: { host: string; origin: string; path: string; pathname: string },
+  headers: Record<string, string>,
+  method: string,
+  dispatcher: Dispatcher,
+  log: (line: string) => void,
+): void {
+  let controller: Dispatcher.DispatchController | undefined;
+  let clientGone = false;
+  let done = false;
+  const where = `${target.host}${target.pathname}`;
+
+  const onClose = () => {
+    if (done) return;
+    clientGone = true;
+    // The browser went away (navigation, AbortController): stop the upstream request too.
+    controller?.abort(new Error('client closed the connection'));
+  };
+  res.on('close', onClose);
+  const onDrain = () => controller?.resume();
+  res.on('drain', onDrain);
+
+  const handler: Dispatcher.DispatchHandler = {
+    onRequestStart(c) {
+      controller = c;
+      if (clientGone) c.abort(new Error('client closed the connection'));
+    },
+    onResponseStart(_c, statusCode, upstreamHeaders) {
+      if (clientGone) return;
+      res.statusCode = statusCode;
+      for (const [name, value] of Object.entries(upstreamHeaders)) {
+        if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
+        res.setHeader(name, value);
+      }
+    },
+    onResponseData(c, chunk) {
+      if (clientGone) return;
+      if (!res.write(chunk)) c.pause();
+    },
+    onResponseEnd() {
+      done = true;
+      res.off('close', onClose);
+      res.off('drain', onDrain);
+      if (!clientGone) res.end();
+    },
+    onResponseError(_c, error) {
+      done = true;
+      res.off('close', onClose);
+      res.off('drain', onDrain);
+      if (clientGone) return;
+      const failure = classifyUpstreamError(error, target.host);
+      log(`${LOG_PREFIX} ${method} ${where} → ${res.headersSent ? 'aborted mid-response' : failure.status} ${failure.code}: ${failure.message}`);
+      if (res.headersSent) {
+        // Status and part of the body are already out; cutting the stream tells the browser it is incomplete.
+        res.destroy(failure);
+      } else {
+        sendError(res, failure);
+      }
+    },
+  };
+
+  dispatcher.dispatch(
+    {
+      origin: target.origin,
+      path: target.path,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: method === 'GET' ? null : req,
+    },
+    handler,
+  );
+}
+
+const TLS_CODES = /CERT|SSL|TLS|EPROTO|ERR_SSL|UNABLE_TO_(GET|VERIFY)/;
+
+/**
+ * Maps an upstream failure to a {@link ProxyError}: timeouts → 504, DNS, TLS and connection
+ * failures → 502, each naming the host and the low-level cause.
+ */
+export function classifyUpstreamError(error: unknown, host: string): ProxyError {
+  const code = findCode(error);
+  const detail = `${code ?? 'unknown'}${error instanceof Error && error.message ? `: ${error.message}` : ''}`;
+  const facts = { host, causeCode: code, cause: error };
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
+      return new ProxyError(
+        'PROXY_UPSTREAM_TIMEOUT',
+        `The workspace ${host} did not answer in time (${detail}). Try again; if it keeps happening, check the workspace's status and your network.`,
+        facts,
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+      return new ProxyError(
+        'PROXY_UPSTREAM_DNS',
+        `The workspace host ${host} could not be resolved (${detail}). Check the workspace URL and your DNS or VPN (Private Link workspaces resolve only inside their network).`,
+        facts,
+      );
+  }
+  if (code !== undefined && TLS_CODES.test(code)) {
+    return new ProxyError(
+      'PROXY_UPSTREAM_TLS',
+      `The TLS connection to ${host} failed (${detail}). Check that the workspace URL is right; for a local workspace, give the proxy its CA certificate.`,
+      facts,
+    );
+  }
+  return new ProxyError(
+    'PROXY_UPSTREAM_UNREACHABLE',
+    `The workspace ${host} could not be reached (${detail}). Check that it is running and the URL and port are right.`,
+    facts,
+  );
+}
+
+function findCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  let fallback: string | undefined;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    // undici wraps the socket's own error (ECONNRESET, a TLS code) in generic ones; prefer the specific one.
+    if (typeof code === 'string') {
+      if (code !== 'UND_ERR_SOCKET' && code !== 'UND_ERR_ABORTED') return code;
+      fallback ??= code;
+    }
+    current = current.cause;
+  }
+  return fallback;
+}
+
+/** Answers with the proxy's JSON error body; never cached, never readable cross-origin. */
+export function sendError(res: ServerResponse, error: ProxyError, extraHeaders: Record<string, string> = {}): void {
+  const body = JSON.stringify(error.toJSON());
+  res.statusCode = error.status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
+  res.end(body);
+}
+
+/** The request path without its query string (which may carry secrets), with odd characters escaped and length capped. */
+function safePathForLog(url: string): string {
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const shown = JSON.stringify(path.slice(0, 200)).slice(1, -1);
+  return path.length > 200 ? `${shown}…` : shown;
+}
