@@ -1,0 +1,75 @@
+import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { WorkspaceApiError } from './errors.ts';
+
+/** The Azure Databricks first-party application ID: the `aud` of every accepted token. */
+export const AZURE_DATABRICKS_RESOURCE = '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d';
+
+/** Azure Databricks refuses tokens with less than this left (observed: "Token is expiring within 30 seconds"). */
+export const MIN_REMAINING_SECONDS = 30;
+
+export interface Caller {
+  /** Lower-cased UPN from `upn` (v1), `unique_name` or `preferred_username`. */
+  upn: string | undefined;
+  claims: JWTPayload;
+  /** A key for per-token state (the signature part; never logged). */
+  tokenKey: string;
+}
+
+const unauthenticated = (message: string, cause?: unknown) =>
+  new WorkspaceApiError(401, 401, message, { reasonPhrase: message, cause });
+
+/** 401 "Token is expired", the answer Azure Databricks gives for an expired Entra token. */
+export const tokenExpired = () => unauthenticated('Token is expired');
+
+/**
+ * Checks `Authorization: Bearer <jwt>` as an Azure workspace does for Entra tokens: RS256
+ * signature against the tenant's keys, `exp`/`nbf` (and at least 30 s left), then `aud` and `iss`.
+ * @throws WorkspaceApiError 401 (no, malformed, badly signed or expired token), 400 HTML
+ *   (`IncorrectClaimException` for a wrong `aud` or `iss`), 503 when the keys cannot be fetched.
+ * @see https://learn.microsoft.com/azure/databricks/dev-tools/auth/user-aad-token
+ */
+export async function authenticate(
+  authorization: string | undefined,
+  keys: JWTVerifyGetKey,
+  tenantId: string,
+  now: number = Date.now(),
+): Promise<Caller> {
+  const m = /^Bearer +([^ ]+) *$/i.exec(authorization ?? '');
+  if (!m) throw unauthenticated('Credential was not sent or was of an unsupported type for this API.');
+  const token = m[1] as string;
+  let claims: JWTPayload;
+  try {
+    ({ payload: claims } = await jwtVerify(token, keys, { algorithms: ['RS256'], currentDate: new Date(now) }));
+  } catch (e) {
+    if (e instanceof errors.JWTExpired) throw tokenExpired();
+    if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'nbf') throw unauthenticated('Token is not yet valid');
+    if (e instanceof errors.JWKSTimeout || (e instanceof TypeError && /fetch/i.test(e.message))) {
+      throw new WorkspaceApiError(503, 'TEMPORARILY_UNAVAILABLE', 'Could not fetch the token signing keys; try again shortly.', { cause: e });
+    }
+    // Malformed, foreign (unknown key) or tampered tokens; the cause keeps jose's reason, not the token.
+    throw unauthenticated('Invalid access token.', (e as Error).name);
+  }
+  if (typeof claims.exp !== 'number') throw unauthenticated('Invalid access token.');
+  if (claims.exp - now / 1000 < MIN_REMAINING_SECONDS) {
+    throw unauthenticated(`Token is expiring within ${MIN_REMAINING_SECONDS} seconds. (token expired)`);
+  }
+  const aud = Array.isArray(claims.aud) ? claims.aud.join(',') : String(claims.aud);
+  if (aud !== AZURE_DATABRICKS_RESOURCE) throw incorrectClaim('aud', AZURE_DATABRICKS_RESOURCE, aud);
+  const issuer = `https://sts.windows.net/${tenantId}/`;
+  if (claims.iss !== issuer) throw incorrectClaim('iss', issuer, String(claims.iss));
+  const name = claims.upn ?? claims.unique_name ?? claims.preferred_username;
+  return {
+    upn: typeof name === 'string' ? name.toLowerCase() : undefined,
+    claims,
+    tokenKey: token.slice(token.lastIndexOf('.') + 1),
+  };
+}
+
+function incorrectClaim(claim: string, expected: string, actual: string): WorkspaceApiError {
+  return new WorkspaceApiError(
+    400,
+    'BAD_REQUEST',
+    `io.jsonwebtoken.IncorrectClaimException: Expected ${claim} claim to be: ${expected}, but was: ${actual}.`,
+    { html: true },
+  );
+}

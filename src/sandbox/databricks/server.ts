@@ -1,0 +1,395 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { JWTVerifyGetKey } from 'jose';
+import { z } from 'zod';
+import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, tokenExpired } from './auth.ts';
+import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
+import { ClusterStore, type ListFilter, type ListSort, type Visibility } from './cluster-store.ts';
+import { CLUSTER_SOURCES, CLUSTER_STATES, type ClusterSource, type ClusterState, specOf } from './clusters.ts';
+import {
+  clusterSetSchema,
+  rateLimitSchema,
+  type WorkspaceConfig,
+  type WorkspaceMember,
+  workspaceFaultsSchema,
+  workspaceMemberSchema,
+} from './config.ts';
+import { invalidParameter, isWorkspaceApiError, WorkspaceApiError } from './errors.ts';
+import { FaultState, RateLimiter } from './faults.ts';
+import { scimMe } from './scim.ts';
+
+export interface StartWorkspaceOptions {
+  config: WorkspaceConfig;
+  tls: { key: string; cert: string };
+  /** Interface to listen on; default 'localhost'. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** The URL clients use, when it differs from https://{host}:{port}. */
+  publicUrl?: string;
+  /** The sandbox Entra ID's keys: jose's createRemoteJWKSet(jwks URL) or createLocalJWKSet(jwks). */
+  tokenKeys: JWTVerifyGetKey;
+  /** Only tokens with `iss` https://sts.windows.net/{tenantId}/ are accepted. */
+  tenantId: string;
+  /** The tenant's authorize endpoint, the target of GET /aad/auth. */
+  authorizeUrl: string;
+  /** One line per request (method, path, status); never tokens or query strings. */
+  log?: (line: string) => void;
+}
+
+export interface RunningWorkspace {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** One served request, as `GET /_sandbox/requests` lists it. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** The HTTP status, or 0 for a dropped connection. */
+  status: number;
+  at: string;
+}
+
+const REQUEST_LOG_LIMIT = 10_000;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+const RESOURCE_ID_HEADER = 'x-databricks-azure-workspace-resource-id';
+
+type Handler = (ctx: RequestContext) => Promise<unknown> | unknown;
+interface RequestContext {
+  query: URLSearchParams;
+  caller: Caller;
+  member: WorkspaceMember;
+}
+
+/**
+ * Starts the sandbox Azure Databricks workspace: an HTTPS server answering the Clusters, SCIM Me
+ * and /aad/auth endpoints as an Azure workspace does, with faults and a per-token rate limit, and
+ * a loopback-only control API under /_sandbox/.
+ * @throws the listen error (e.g. EADDRINUSE) when the port cannot be bound.
+ * @see https://docs.databricks.com/api/azure/workspace/clusters
+ */
+export async function startWorkspace(options: StartWorkspaceOptions): Promise<RunningWorkspace> {
+  const { config, tokenKeys, tenantId } = options;
+  const log = options.log ?? (() => {});
+  const startedAt = Date.now();
+  const store = new ClusterStore(config.clusters, startedAt);
+  const faults = new FaultState(config.faults);
+  const limiter = new RateLimiter(config.rateLimit);
+  const provisioned = new Map<string, WorkspaceMember>();
+  const configured = new Map(config.members.map((m) => [m.upn, m]));
+  const resourceRoles = new Map(config.resourceRoles.map((r) => [r.upn, r.role]));
+  let requests: RecordedRequest[] = [];
+  let publicUrl = options.publicUrl ?? '';
+
+  const memberOf = (upn: string | undefined) => (upn ? (provisioned.get(upn) ?? configured.get(upn)) : undefined);
+  const visibilityOf = (m: WorkspaceMember): Visibility => {
+    if (m.admin) return { kind: 'all' };
+    const granted = config.clusterPermissions[m.upn];
+    return { kind: 'user', upn: m.upn, granted: granted === '*' ? '*' : new Set(granted ?? []) };
+  };
+
+  const routes: Record<string, Handler> = {
+    '/api/2.0/clusters/list': ({ query, member }) => {
+      oneOf(query, 'can_use_client', ['NOTEBOOKS', 'JOBS']);
+      return { clusters: store.all(visibilityOf(member)) };
+    },
+    '/api/2.1/clusters/list': ({ query, member }) => {
+      const { filter, sort, pageSize, pageToken } = parseListQuery(query);
+      return store.page(visibilityOf(member), filter, sort, pageSize, pageToken);
+    },
+    '/api/2.0/clusters/get': getCluster,
+    '/api/2.1/clusters/get': getCluster,
+    '/api/2.0/clusters/spark-versions': () => ({ versions: SPARK_VERSIONS }),
+    '/api/2.1/clusters/spark-versions': () => ({ versions: SPARK_VERSIONS }),
+    '/api/2.0/clusters/list-node-types': () => ({ node_types: NODE_TYPES }),
+    '/api/2.1/clusters/list-node-types': () => ({ node_types: NODE_TYPES }),
+    '/api/2.0/preview/scim/v2/Me': ({ caller, member }) => scimMe(member, caller.claims),
+  };
+
+  function getCluster({ query, member }: RequestContext) {
+    const id = query.get('cluster_id');
+    if (!id) throw invalidParameter('Missing required field: cluster_id');
+    const c = store.get(id, visibilityOf(member));
+    if (c === undefined) throw invalidParameter(`Cluster ${id} does not exist`);
+    if (c === null) {
+      throw new WorkspaceApiError(
+        403,
+        'PERMISSION_DENIED',
+        `${member.upn} does not have Can Attach To permission on cluster ${id}. Ask a workspace admin or the cluster's owner for access.`,
+      );
+    }
+    return { ...c, spec: specOf(c) };
+  }
+
+  async function serveApi(req: IncomingMessage, path: string, query: URLSearchParams): Promise<unknown> {
+    const handler = routes[path];
+    if (!handler) throw new WorkspaceApiError(404, 'ENDPOINT_NOT_FOUND', `No API found for '${req.method} ${path}'`);
+    if (req.method !== 'GET') {
+      throw new WorkspaceApiError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed for ${path}; use GET.`, {
+        headers: { Allow: 'GET' },
+      });
+    }
+    const caller = await authenticate(req.headers.authorization, tokenKeys, tenantId);
+    const member = admit(caller, req.headers[RESOURCE_ID_HEADER]);
+    const wait = limiter.take(caller.tokenKey);
+    if (wait > 0) {
+      const limit = limiter.limit;
+      const rate = limit === false ? 0 : limit.requestsPerSecond;
+      throw new WorkspaceApiError(
+        429,
+        'REQUEST_LIMIT_EXCEEDED',
+        `Too many requests: this token exceeded the workspace's limit of ${rate} requests per second. Retry after ${wait} s.`,
+        { headers: { 'Retry-After': String(wait) } },
+      );
+    }
+    return handler({ query, caller, member });
+  }
+
+  /** Membership, with just-in-time admin provisioning through the resource-ID header. */
+  function admit(caller: Caller, resourceHeader: string | string[] | undefined): WorkspaceMember {
+    const upn = caller.upn;
+    const header = Array.isArray(resourceHeader) ? resourceHeader[0] : resourceHeader;
+    if (header !== undefined) {
+      if (header.trim().toLowerCase() !== config.azureResourceId.toLowerCase()) {
+        throw new WorkspaceApiError(
+          403,
+          'PERMISSION_DENIED',
+          `X-Databricks-Azure-Workspace-Resource-Id does not name this workspace (${header.slice(0, 300)}); send ${config.azureResourceId} or leave the header out.`,
+        );
+      }
+      const role = upn ? resourceRoles.get(upn) : undefined;
+      if (upn && role) {
+        const existing = memberOf(upn);
+        if (!existing?.admin) {
+          provisioned.set(upn, { ...(existing ?? workspaceMemberSchema.parse({ upn })), admin: true });
+          log(`workspace: provisioned ${upn} as workspace admin (${role} on the workspace resource)`);
+        }
+      }
+    }
+    const member = memberOf(upn);
+    if (!member) {
+      throw new WorkspaceApiError(
+        403,
+        'PERMISSION_DENIED',
+        `User ${upn ?? '(no user name in token)'} is not a member of this workspace. A workspace admin can add the user; a user with Contributor or Owner on the workspace resource can send X-Databricks-Azure-Workspace-Resource-Id to be added as an admin.`,
+      );
+    }
+    return member;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://workspace.invalid');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (path.startsWith('/_sandbox/')) return control(req, res, path);
+    const record = (status: number) => {
+      if (requests.length >= REQUEST_LOG_LIMIT) requests = requests.slice(-REQUEST_LOG_LIMIT / 2);
+      requests.push({ method, path, status, at: new Date().toISOString() });
+      log(`workspace ${method} ${path} ${status === 0 ? 'dropped' : status}`);
+    };
+    try {
+      if (path === '/aad/auth') {
+        if (method !== 'GET') throw new WorkspaceApiError(405, 'BAD_REQUEST', `Method ${method} is not allowed for ${path}; use GET.`);
+        const target = new URL(options.authorizeUrl);
+        target.searchParams.set('client_id', AZURE_DATABRICKS_RESOURCE);
+        target.searchParams.set('response_type', 'code');
+        target.searchParams.set('redirect_uri', `${publicUrl}/aad/redirect`);
+        res.writeHead(302, { Location: target.toString(), 'Content-Length': '0' }).end();
+        record(302);
+        return;
+      }
+      if (!path.startsWith('/api/')) throw new WorkspaceApiError(404, 'ENDPOINT_NOT_FOUND', `No API found for '${method} ${path}'`);
+      const plan = faults.plan(path);
+      if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
+      if (plan.drop) {
+        record(0);
+        req.socket.destroy();
+        return;
+      }
+      if (plan.unavailable === 503) {
+        throw new WorkspaceApiError(503, 'TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable; try again later.');
+      }
+      if (plan.unavailable === 500) throw new WorkspaceApiError(500, 'INTERNAL_ERROR', 'Internal error: the request failed on the server.');
+      if (plan.rateLimitedFor !== undefined) {
+        throw new WorkspaceApiError(
+          429,
+          'REQUEST_LIMIT_EXCEEDED',
+          `Too many requests: the workspace is throttling. Retry after ${plan.rateLimitedFor} s.`,
+          { headers: { 'Retry-After': String(plan.rateLimitedFor) } },
+        );
+      }
+      if (plan.tokenExpired) throw tokenExpired();
+      const body = await serveApi(req, path, url.searchParams);
+      sendJson(res, 200, body);
+      record(200);
+    } catch (e) {
+      const err = isWorkspaceApiError(e)
+        ? e
+        : new WorkspaceApiError(500, 'INTERNAL_ERROR', 'Internal error in the sandbox workspace; see its log.', { cause: e });
+      if (!isWorkspaceApiError(e)) log(`workspace ${method} ${path} failed: ${(e as Error)?.stack ?? String(e)}`);
+      const headers: Record<string, string> = { ...err.headers };
+      if (err.reasonPhrase) headers['X-Databricks-Reason-Phrase'] = err.reasonPhrase;
+      if (err.html) {
+        const html = err.toHtml(path);
+        res.writeHead(err.status, { ...headers, 'Content-Type': 'text/html;charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+        res.end(html);
+      } else {
+        sendJson(res, err.status, err.toBody(), headers);
+      }
+      record(err.status);
+    }
+  }
+
+  /** The control API: loopback callers only; JSON in and out. */
+  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const remote = req.socket.remoteAddress ?? '';
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
+      sendJson(res, 403, { error: `The /_sandbox/ control API answers loopback callers only, not ${remote}.` });
+      return;
+    }
+    const key = `${req.method} ${path}`;
+    try {
+      switch (key) {
+        case 'GET /_sandbox/requests':
+          return sendJson(res, 200, requests);
+        case 'DELETE /_sandbox/requests':
+          requests = [];
+          return sendNoContent(res);
+        case 'GET /_sandbox/faults':
+          return sendJson(res, 200, { faults: faults.current(), rateLimit: limiter.limit });
+        case 'PUT /_sandbox/faults':
+          faults.set(workspaceFaultsSchema.parse(await readJson(req)));
+          return sendJson(res, 200, faults.current());
+        case 'DELETE /_sandbox/faults':
+          faults.set({});
+          return sendNoContent(res);
+        case 'PUT /_sandbox/rate-limit':
+          limiter.set(rateLimitSchema.parse(await readJson(req)));
+          return sendJson(res, 200, limiter.limit);
+        case 'DELETE /_sandbox/rate-limit':
+          limiter.set(config.rateLimit);
+          return sendNoContent(res);
+        case 'PUT /_sandbox/clusters': {
+          const set = clusterSetSchema.parse(await readJson(req));
+          store.replace(set);
+          return sendJson(res, 200, { count: store.size });
+        }
+        case 'POST /_sandbox/reset':
+          requests = [];
+          faults.set(config.faults);
+          limiter.set(config.rateLimit);
+          provisioned.clear();
+          store.replace(config.clusters);
+          return sendNoContent(res);
+        default:
+          return sendJson(res, 404, {
+            error: `No sandbox control endpoint for '${key}'. Known: GET|DELETE /_sandbox/requests, GET|PUT|DELETE /_sandbox/faults, PUT|DELETE /_sandbox/rate-limit, PUT /_sandbox/clusters, POST /_sandbox/reset.`,
+          });
+      }
+    } catch (e) {
+      const message = e instanceof z.ZodError ? z.prettifyError(e) : (e as Error).message;
+      sendJson(res, 400, { error: `${key}: ${message}` });
+    }
+  }
+
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
+    handle(req, res).catch((e) => {
+      log(`workspace: unexpected failure: ${(e as Error)?.stack ?? String(e)}`);
+      if (!res.headersSent) sendJson(res, 500, { error_code: 'INTERNAL_ERROR', message: 'Internal error', details: [] });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? 'localhost', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? 'localhost';
+  publicUrl = (options.publicUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  return {
+    url: publicUrl,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function parseListQuery(q: URLSearchParams): { filter: ListFilter; sort: ListSort; pageSize: number; pageToken: string | undefined } {
+  const filter: ListFilter = {};
+  const states = enumList(q, 'filter_by.cluster_states', CLUSTER_STATES);
+  if (states) filter.states = new Set(states as ClusterState[]);
+  const sources = enumList(q, 'filter_by.cluster_sources', CLUSTER_SOURCES);
+  if (sources) filter.sources = new Set(sources as ClusterSource[]);
+  const pinned = oneOf(q, 'filter_by.is_pinned', ['true', 'false']);
+  if (pinned) filter.pinned = pinned === 'true';
+  const policy = q.get('filter_by.policy_id');
+  if (policy) filter.policyId = policy;
+  const sort: ListSort = {
+    field: (oneOf(q, 'sort_by.field', ['DEFAULT', 'CLUSTER_NAME']) ?? 'DEFAULT') as ListSort['field'],
+    direction: (oneOf(q, 'sort_by.direction', ['ASC', 'DESC']) ?? 'ASC') as ListSort['direction'],
+  };
+  const rawSize = q.get('page_size');
+  let pageSize = DEFAULT_PAGE_SIZE;
+  if (rawSize !== null && rawSize !== '') {
+    if (!/^\d{1,9}$/.test(rawSize)) {
+      throw invalidParameter(`Invalid value '${rawSize.slice(0, 40)}' for page_size; expected a whole number from 0 to ${MAX_PAGE_SIZE}.`);
+    }
+    // 0 means "the default"; larger sizes are capped, as the service caps them.
+    pageSize = Number(rawSize) === 0 ? DEFAULT_PAGE_SIZE : Math.min(Number(rawSize), MAX_PAGE_SIZE);
+  }
+  return { filter, sort, pageSize, pageToken: q.get('page_token') || undefined };
+}
+
+function enumList(q: URLSearchParams, key: string, allowed: readonly string[]): string[] | undefined {
+  const values = q.getAll(key);
+  if (values.length === 0) return undefined;
+  for (const v of values) {
+    if (!allowed.includes(v)) {
+      throw invalidParameter(`Invalid value '${v.slice(0, 40)}' for ${key}; expected one of ${allowed.join(', ')}.`);
+    }
+  }
+  return values;
+}
+
+function oneOf(q: URLSearchParams, key: string, allowed: readonly string[]): string | undefined {
+  const v = q.get(key);
+  if (v === null) return undefined;
+  if (!allowed.includes(v)) throw invalidParameter(`Invalid value '${v.slice(0, 40)}' for ${key}; expected one of ${allowed.join(', ')}.`);
+  return v;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendNoContent(res: ServerResponse): void {
+  res.writeHead(204).end();
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1_000_000) throw new Error('request body larger than 1 MB');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`expected a JSON body, got ${JSON.stringify(text.slice(0, 80))}`);
+  }
+}
