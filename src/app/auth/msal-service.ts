@@ -1,0 +1,252 @@
+import {
+  type AccountInfo,
+  type AuthenticationResult,
+  CacheLookupPolicy,
+  EventType,
+  PublicClientApplication,
+} from '@azure/msal-browser';
+import type { AppConfig } from '../config/types.ts';
+import type { Timeline } from '../timeline/timeline.ts';
+import { SignInError, toSignInError } from './errors.ts';
+import { buildMsalOptions } from './msal-config.ts';
+import { createRedirectGuard, saveReturnView, takeReturnView } from './redirect-guard.ts';
+import { type AccountSummary, type AuthService, DATABRICKS_SCOPE, type StartResult, type TokenSet } from './types.ts';
+
+const CHANNEL_NAME = 'explorer-auth';
+
+function summarize(account: AccountInfo): AccountSummary {
+  return { homeAccountId: account.homeAccountId, username: account.username, name: account.name ?? account.username, tenantId: account.tenantId };
+}
+
+/** Describes an authorize or logout URL for the timeline: host, path and protocol facts, no values that matter. */
+export function describeNavigation(url: string): { title: string; detail: string } {
+  const parsed = new URL(url);
+  const p = parsed.searchParams;
+  if (parsed.pathname.endsWith('/logout')) {
+    return { title: 'Redirect to sign out', detail: `${parsed.host}${parsed.pathname}` };
+  }
+  const parts = [
+    `${parsed.host}${parsed.pathname}`,
+    `response_type=${p.get('response_type') ?? '?'}`,
+    `PKCE ${p.get('code_challenge_method') ?? 'missing'}`,
+    `response_mode=${p.get('response_mode') ?? 'query'}`,
+    `scope=${p.get('scope') ?? ''}`,
+  ];
+  if (p.get('prompt')) parts.push(`prompt=${p.get('prompt')}`);
+  return { title: 'Redirect to authorize', detail: parts.join(' · ') };
+}
+
+function hasAuthResponse(): URLSearchParams | null {
+  const raw = location.hash.length > 1 ? location.hash.slice(1) : location.search.slice(1);
+  const params = new URLSearchParams(raw);
+  return params.has('code') || params.has('error') ? params : null;
+}
+
+/**
+ * The real {@link AuthService} on `@azure/msal-browser`: one PublicClientApplication per
+ * configuration, given the authority and cloud metadata so it makes no discovery requests.
+ * @see https://learn.microsoft.com/entra/identity-platform/msal-js-initializing-client-applications
+ */
+export function createMsalAuthService(config: AppConfig, deps: { timeline: Timeline }): AuthService {
+  const { timeline } = deps;
+  const session = globalThis.sessionStorage;
+  const guard = createRedirectGuard(session);
+  const origin = location.origin;
+  const options = buildMsalOptions(config, origin);
+  const pca = new PublicClientApplication({
+    ...options,
+    auth: {
+      ...options.auth,
+      onRedirectNavigate: (url: string) => {
+        const { title, detail } = describeNavigation(url);
+        timeline.add({ kind: 'auth', status: 'info', title, detail });
+      },
+    },
+  });
+  const listeners = new Set<() => void>();
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : undefined;
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
+  channel?.addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as { type?: string; username?: string } | null;
+    if (data?.type === 'signed-out') {
+      timeline.add({ kind: 'auth', status: 'info', title: 'Signed out in another tab' });
+      void pca.clearCache().finally(notify);
+    } else if (data?.type === 'signed-in') {
+      timeline.add({ kind: 'auth', status: 'info', title: 'Signed in in another tab' });
+      void adoptOtherTabSession(data.username).finally(notify);
+    }
+  });
+
+  async function adoptOtherTabSession(username: string | undefined) {
+    const cached = pca.getAllAccounts();
+    if (cached.length > 0) {
+      if (!pca.getActiveAccount() && cached.length === 1) pca.setActiveAccount(cached[0]!);
+      return;
+    }
+    if (!username) return;
+    // A sessionStorage cache is per tab: ask the identity provider's session silently.
+    try {
+      const result = await pca.ssoSilent({ scopes: [DATABRICKS_SCOPE], loginHint: username });
+      if (result.account) pca.setActiveAccount(result.account);
+    } catch (error) {
+      const e = toSignInError(error, 'silent sign-in from another tab');
+      timeline.add({ kind: 'auth', status: 'fail', title: 'Could not pick up the other tab\'s sign-in', detail: e.msalErrorCode ?? e.code });
+    }
+  }
+
+  pca.addEventCallback((message) => {
+    if (message.eventType === EventType.ACQUIRE_TOKEN_NETWORK_START) {
+      timeline.add({ kind: 'token', status: 'info', title: 'Token request to the token endpoint' });
+    }
+  });
+
+  function tokenSet(result: AuthenticationResult): TokenSet {
+    return { accessToken: result.accessToken, idToken: result.idToken, expiresOn: result.expiresOn, fromCache: result.fromCache };
+  }
+
+  async function redirectToSignIn(view: string, account: AccountInfo, reason: string): Promise<never> {
+    if (!guard.allows()) {
+      timeline.add({ kind: 'error', status: 'fail', title: 'Stopped signing in again automatically', detail: reason });
+      throw new SignInError(
+        'AUTH_REDIRECT_LOOP',
+        `Signing in again did not help: the identity provider asked for sign-in again (${reason}) right after the last sign-in. The app stopped to avoid a redirect loop; sign out and sign in, or check the app registration.`,
+        { during: 'silent token' },
+      );
+    }
+    guard.record();
+    saveReturnView(session, view);
+    timeline.add({ kind: 'auth', status: 'wait', title: 'Signing in again to renew the session', detail: reason });
+    try {
+      await pca.acquireTokenRedirect({ scopes: [DATABRICKS_SCOPE], account, loginHint: account.username });
+    } catch (error) {
+      throw toSignInError(error, 'sign-in redirect');
+    }
+    throw new SignInError('AUTH_REDIRECTING', 'Redirecting to the identity provider to sign in again.', { during: 'redirect' });
+  }
+
+  return {
+    config,
+
+    async start(): Promise<StartResult> {
+      await pca.initialize();
+      const response = hasAuthResponse();
+      if (response?.has('code')) {
+        timeline.add({ kind: 'auth', status: 'ok', title: 'Authorization code returned to the app', detail: 'state checked by MSAL; code redeemed with the PKCE verifier' });
+      } else if (response?.has('error')) {
+        const description = response.get('error_description') ?? '';
+        timeline.add({ kind: 'auth', status: 'fail', title: `Identity provider returned error=${response.get('error')}`, detail: /AADSTS\d+/.exec(description)?.[0] ?? '' });
+      }
+      const started = performance.now();
+      let result: AuthenticationResult | null;
+      try {
+        result = await pca.handleRedirectPromise({ navigateToLoginRequestUrl: false });
+      } catch (error) {
+        const e = toSignInError(error, 'redirect');
+        timeline.add({ kind: 'error', status: 'fail', title: 'Sign-in response rejected', detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ') });
+        takeReturnView(session);
+        throw e;
+      } finally {
+        // MSAL clears the response from the URL; make sure nothing code-shaped stays in history.
+        if (hasAuthResponse()) history.replaceState(history.state, '', location.pathname);
+      }
+      let returnView: string | null = null;
+      if (result) {
+        timeline.add({
+          kind: 'token',
+          status: 'ok',
+          title: 'Code redeemed at the token endpoint',
+          detail: `ID token and access token for ${result.scopes.join(' ')}`,
+          durationMs: performance.now() - started,
+        });
+        if (result.account) pca.setActiveAccount(result.account);
+        returnView = takeReturnView(session);
+        channel?.postMessage({ type: 'signed-in', username: result.account?.username });
+      }
+      const accounts = pca.getAllAccounts();
+      if (!pca.getActiveAccount() && accounts.length === 1) pca.setActiveAccount(accounts[0]!);
+      const active = pca.getActiveAccount();
+      return { account: active ? summarize(active) : null, accounts: accounts.map(summarize), returnView };
+    },
+
+    accounts: () => pca.getAllAccounts().map(summarize),
+    activeAccount() {
+      const active = pca.getActiveAccount();
+      return active ? summarize(active) : null;
+    },
+    selectAccount(homeAccountId) {
+      const account = pca.getAllAccounts().find((a) => a.homeAccountId === homeAccountId);
+      if (!account) throw new TypeError(`No cached account ${homeAccountId}`);
+      pca.setActiveAccount(account);
+      timeline.add({ kind: 'auth', status: 'info', title: 'Switched account', detail: account.username });
+    },
+
+    async signIn({ view, switchAccount, loginHint }) {
+      guard.reset();
+      saveReturnView(session, view);
+      try {
+        await pca.loginRedirect({
+          scopes: [DATABRICKS_SCOPE],
+          ...(switchAccount ? { prompt: 'select_account' } : {}),
+          ...(loginHint ? { loginHint } : {}),
+        });
+      } catch (error) {
+        throw toSignInError(error, 'sign-in');
+      }
+    },
+
+    async signOut() {
+      const account = pca.getActiveAccount() ?? undefined;
+      channel?.postMessage({ type: 'signed-out' });
+      try {
+        await pca.logoutRedirect({ ...(account ? { account } : {}), postLogoutRedirectUri: `${origin}/` });
+      } catch (error) {
+        throw toSignInError(error, 'sign-out');
+      }
+    },
+
+    async getTokens({ forceRefresh = false, view = 'clusters' } = {}) {
+      const account = pca.getActiveAccount();
+      if (!account) {
+        throw new SignInError('AUTH_NO_ACCOUNT', 'No account is signed in in this tab. Sign in to continue.', { during: 'silent token' });
+      }
+      const started = performance.now();
+      try {
+        const result = await pca.acquireTokenSilent({
+          scopes: [DATABRICKS_SCOPE],
+          account,
+          forceRefresh,
+          // Renew with the refresh token only: the hidden-iframe fallback would wait for a
+          // response this page cannot relay; a redirect is faster and explained.
+          cacheLookupPolicy: CacheLookupPolicy.AccessTokenAndRefreshToken,
+        });
+        if (result.fromCache) {
+          timeline.add({ kind: 'token', status: 'ok', title: 'Access token from cache' });
+        } else {
+          timeline.add({
+            kind: 'token',
+            status: 'ok',
+            title: 'Access token refreshed',
+            detail: forceRefresh ? 'forced after the workspace rejected the token' : 'refresh token grant',
+            durationMs: performance.now() - started,
+          });
+        }
+        return tokenSet(result);
+      } catch (error) {
+        const e = toSignInError(error, 'silent token');
+        if (e.code === 'AUTH_INTERACTION_REQUIRED' || e.msalErrorCode === 'invalid_grant') {
+          const reason = [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ');
+          return redirectToSignIn(view, account, reason);
+        }
+        timeline.add({ kind: 'error', status: 'fail', title: 'Could not get a token', detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ') });
+        throw e;
+      }
+    },
+
+    onAccountsChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
