@@ -270,7 +270,7 @@ function forward(
       if (clientGone) return;
       res.statusCode = statusCode;
       for (const [name, value] of Object.entries(upstreamHeaders)) {
-        if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name)) continue;
+        if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || name.startsWith('access-control-')) continue;
         res.setHeader(name, value);
       }
     },
