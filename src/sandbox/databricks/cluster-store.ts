@@ -46,6 +46,7 @@ export class ClusterStore {
   #byId = new Map<string, number>();
   #views = new Map<string, Int32Array>();
   #generation = 0;
+  #viewsBuilt = 0;
 
   constructor(set: ClusterSet, now: number = Date.now()) {
     this.replace(set, now);
@@ -53,6 +54,11 @@ export class ClusterStore {
 
   get size(): number {
     return this.#summaries.length;
+  }
+
+  /** How many filtered views were built so far (each is built once and then cached). */
+  get viewsBuilt(): number {
+    return this.#viewsBuilt;
   }
 
   /** Swaps the whole set; tokens from before the swap are refused afterwards. */
@@ -119,6 +125,7 @@ export class ClusterStore {
       this.#views.set(key, cached);
       return cached;
     }
+    this.#viewsBuilt += 1;
     const s = this.#summaries;
     const picked: number[] = [];
     for (let i = 0; i < s.length; i++) {

@@ -134,7 +134,7 @@ export const DEFAULT_WORKSPACE_CONFIG: WorkspaceConfig = workspaceConfigSchema.p
     { upn: 'fay@contoso.example', role: 'Contributor' },
   ],
   clusterPermissions: {
-    'ana@contoso.example': ['shared-analytics', 'bi-dashboards', 'sql-warehouse-backing'],
+    'ana@contoso.example': ['shared-analytics', 'bi-dashboards', '1104-020013-sq1warh0'],
     'dana@contoso.example': ['shared-analytics'],
     'eve@contoso.example': ['security-audit'],
   },
