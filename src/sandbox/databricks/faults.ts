@@ -39,27 +39,27 @@ export class FaultState {
   }
 
   plan(path: string): FaultPlan {
-    const f = this.#faults;
+    // Read each fault before #fires: a spent count deletes it.
+    const { latency, dropConnection, unavailable, rateLimited, tokenExpired } = this.#faults;
     const plan: FaultPlan = { latencyMs: 0, drop: false, tokenExpired: false };
-    if (this.#fires('latency', f.latency, path)) plan.latencyMs = f.latency?.ms ?? 0;
-    if (this.#fires('dropConnection', f.dropConnection, path)) {
+    if (latency && this.#fires('latency', latency, path)) plan.latencyMs = latency.ms;
+    if (dropConnection && this.#fires('dropConnection', dropConnection, path)) {
       plan.drop = true;
       return plan;
     }
-    if (this.#fires('unavailable', f.unavailable, path)) {
-      plan.unavailable = f.unavailable?.status ?? 503;
+    if (unavailable && this.#fires('unavailable', unavailable, path)) {
+      plan.unavailable = unavailable.status;
       return plan;
     }
-    if (this.#fires('rateLimited', f.rateLimited, path)) {
-      plan.rateLimitedFor = f.rateLimited?.retryAfterSeconds ?? 1;
+    if (rateLimited && this.#fires('rateLimited', rateLimited, path)) {
+      plan.rateLimitedFor = rateLimited.retryAfterSeconds;
       return plan;
     }
-    if (this.#fires('tokenExpired', f.tokenExpired, path)) plan.tokenExpired = true;
+    if (tokenExpired && this.#fires('tokenExpired', tokenExpired, path)) plan.tokenExpired = true;
     return plan;
   }
 
-  #fires(kind: FaultKind, t: Trigger | undefined, path: string): boolean {
-    if (!t) return false;
+  #fires(kind: FaultKind, t: Trigger, path: string): boolean {
     if (t.paths && !t.paths.some((p) => path.startsWith(p))) return false;
     if (t.probability !== undefined && this.#random() >= t.probability) return false;
     if (t.count !== undefined) {
