@@ -133,14 +133,12 @@ describe('the per-token rate limit', () => {
     const ws = await start({ rateLimit: { requestsPerSecond: 0.01, burst: 3 } });
     const token = await ws.token('ben');
     const statuses: number[] = [];
-    let last: Response | undefined;
-    for (let i = 0; i < 4; i++) {
-      last = await ws.call(LIST, { headers: { Authorization: `Bearer ${token}` } });
-      statuses.push(last.status);
-    }
+    for (let i = 0; i < 3; i++) statuses.push((await ws.call(LIST, { headers: { Authorization: `Bearer ${token}` } })).status);
+    const last = await ws.call(LIST, { headers: { Authorization: `Bearer ${token}` } });
+    statuses.push(last.status);
     expect(statuses).toEqual([200, 200, 200, 429]);
-    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(((await last?.json()) as { message: string }).message).toContain('0.01 requests per second');
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await last.json()) as { message: string }).message).toContain('0.01 requests per second');
     expect((await ws.get(LIST, 'ben')).status).toBe(200);
   });
 
