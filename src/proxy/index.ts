@@ -1,29 +1,93 @@
-import type { Plugin } from 'vite';
+import type { Connect, Logger, Plugin } from 'vite';
+import { createProxyMiddleware, type ProxyOptions } from './middleware.ts';
+import { createRuntimeConfigMiddleware } from './runtime-config.ts';
 import { createSecurityHeadersMiddleware, type SecurityHeaderOptions } from './security-headers.ts';
+import type { RuntimeConfig } from './settings.ts';
 
-export { buildContentSecurityPolicy, buildSecurityHeaders } from './security-headers.ts';
+export { buildContentSecurityPolicy, buildSecurityHeaders, createSecurityHeadersMiddleware } from './security-headers.ts';
 export type { SecurityHeaderOptions } from './security-headers.ts';
+export {
+  classifyUpstreamError,
+  createProxyMiddleware,
+  FORWARDED_REQUEST_HEADERS,
+  type ProxyMiddleware,
+  type ProxyOptions,
+  type ProxyTimeouts,
+  type ResolvedProxyConfig,
+} from './middleware.ts';
+export { MAX_URL_LENGTH, PROXY_PREFIX, resolveProxyTarget, WORKSPACE_HOST_FORMS, WORKSPACE_HOST_PATTERNS, type ProxyTarget } from './allowlist.ts';
+export { createRuntimeConfigMiddleware, RUNTIME_CONFIG_PATH } from './runtime-config.ts';
+export {
+  AUTHORITY_ORIGINS,
+  resolveServerSettings,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_TENANT_ID,
+  type AzureCloud,
+  type AzureServerSettings,
+  type RuntimeConfig,
+  type SandboxServerSettings,
+  type ServerSettings,
+} from './settings.ts';
+export { isProxyError, ProxyError, ServerSettingsError, type ProxyErrorCode } from './errors.ts';
 
 /** Options for {@link explorerServerPlugin}. */
 export interface ExplorerServerOptions {
   /** Origins of the identity provider the page may contact (for the CSP). */
   identityOrigins: readonly string[];
+  /** Served at `GET /explorer-config.json`. Default `{}` (the page then asks for settings). */
+  runtimeConfig?: RuntimeConfig;
+  /** The Databricks proxy: extra hosts (the sandbox workspace), extra CA, POST, timeouts. */
+  proxy?: Omit<ProxyOptions, 'log'>;
+  /** Printed once when the server starts (e.g. the LAN warning from `resolveServerSettings`). */
+  warnings?: readonly string[];
+  /** Where proxy failures and start-up lines go. Default: Vite's logger. */
+  log?: (line: string) => void;
 }
 
 /**
  * The app's server-side half, for both `vite` (dev) and `vite preview` (production build):
- * security headers on every response.
+ * security headers on every response, the runtime configuration at `/explorer-config.json`, and
+ * the Databricks proxy at `/databricks/{host}/api/…`. Everything else falls through to Vite
+ * (static files, SPA fallback). Also turns off Vite's default CORS grant for localhost origins:
+ * the page is same-origin, and no other page should read from this server.
+ * @throws TypeError for a malformed `proxy.extraHosts` entry
  */
 export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
-  const headersFor = (dev: boolean) =>
-    createSecurityHeadersMiddleware({ identityOrigins: options.identityOrigins, dev } satisfies SecurityHeaderOptions);
+  const configMiddleware = createRuntimeConfigMiddleware(options.runtimeConfig ?? {});
+
+  function install(
+    server: { middlewares: Connect.Server; httpServer: import('node:http').Server | import('node:http2').Http2SecureServer | null; config: { logger: Logger } },
+    dev: boolean,
+  ): void {
+    const logger = server.config.logger;
+    const warn = options.log ?? ((line: string) => logger.warn(line, { timestamp: true }));
+    const info = options.log ?? ((line: string) => logger.info(line));
+    const proxy = createProxyMiddleware({ ...options.proxy, log: warn });
+    server.middlewares.use(createSecurityHeadersMiddleware({ identityOrigins: options.identityOrigins, dev } satisfies SecurityHeaderOptions));
+    server.middlewares.use(configMiddleware);
+    server.middlewares.use(proxy as Connect.NextHandleFunction);
+    const announce = () => {
+      info(proxy.describe());
+      for (const line of options.warnings ?? []) warn(`[explorer] WARNING: ${line}`);
+    };
+    if (server.httpServer) {
+      server.httpServer.once('listening', announce);
+      server.httpServer.once('close', () => void proxy.close());
+    } else {
+      announce();
+    }
+  }
+
   return {
     name: 'databricks-entra-explorer:server',
+    config() {
+      return { server: { cors: false }, preview: { cors: false } };
+    },
     configureServer(server) {
-      server.middlewares.use(headersFor(true));
+      install(server, true);
     },
     configurePreviewServer(server) {
-      server.middlewares.use(headersFor(false));
+      install(server, false);
     },
   };
 }

@@ -1,0 +1,315 @@
+import { WORKSPACE_HOST_PATTERNS } from './allowlist.ts';
+import { ServerSettingsError } from './errors.ts';
+
+/**
+ * The page's runtime configuration as served at `GET /explorer-config.json`. Same shape as
+ * `RuntimeConfigWire` in `src/app/config/types.ts` (the parts do not import each other; a test
+ * keeps the two in step).
+ */
+export interface RuntimeConfig {
+  tenantId?: string;
+  clientId?: string;
+  cloud?: string;
+  workspaceUrl?: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  workspaceName?: string;
+  sandbox?: boolean;
+  sandboxAuthorityOrigin?: string;
+}
+
+/** Azure clouds the server accepts in `EXPLORER_CLOUD`. */
+export type AzureCloud = keyof typeof WORKSPACE_HOST_PATTERNS;
+
+/** Sign-in hosts per cloud, for the Content-Security-Policy. */
+export const AUTHORITY_ORIGINS: Record<AzureCloud, string> = {
+  public: 'https://login.microsoftonline.com',
+  usgov: 'https://login.microsoftonline.us',
+  china: 'https://login.partner.microsoftonline.cn',
+};
+
+const CLOUD_DOMAINS: Record<AzureCloud, string> = {
+  public: 'azuredatabricks.net',
+  usgov: 'databricks.azure.us',
+  china: 'databricks.azure.cn',
+};
+
+/** The sandbox's fixed identities (shared with the sandbox part by agreement, not by import). */
+export const SANDBOX_TENANT_ID = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';
+export const SANDBOX_CLIENT_ID = '12a34b56-789c-0d12-e3fa-b456789c0123';
+
+/** What both modes share. */
+interface CommonSettings {
+  /** The app's port (`PORT`, default 5173). */
+  port: number;
+  /** Where to listen: `localhost` by default, every interface with `EXPLORER_LAN=1`. */
+  listenHost: 'localhost' | '0.0.0.0';
+  lan: boolean;
+  /** Lines to print at start-up (the LAN warning). */
+  warnings: string[];
+  /** `EXPLORER_PROXY_ALLOW_POST=1`. */
+  allowPost: boolean;
+  /** Served at `/explorer-config.json`. */
+  runtimeConfig: RuntimeConfig;
+  /** Origins of the identity provider, for the CSP. */
+  identityOrigins: string[];
+  /** Hosts the proxy forwards to besides the Azure Databricks patterns. */
+  proxyExtraHosts: string[];
+}
+
+/** Real Azure: tenant, client and workspace all configured. */
+export interface AzureServerSettings extends CommonSettings {
+  mode: 'azure';
+  cloud: AzureCloud;
+}
+
+/** Nothing configured: the built-in sandbox on PORT+1 (Entra ID) and PORT+2 (workspace). */
+export interface SandboxServerSettings extends CommonSettings {
+  mode: 'sandbox';
+  sandbox: {
+    entraPort: number;
+    workspacePort: number;
+    /** `https://localhost:{PORT+1}` */
+    authorityOrigin: string;
+    /** `https://localhost:{PORT+2}` */
+    workspaceUrl: string;
+    /** `localhost:{PORT+2}`, as in the proxy path. */
+    workspaceHost: string;
+  };
+}
+
+export type ServerSettings = AzureServerSettings | SandboxServerSettings;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+// Azure naming rules: resource group 1–90 of letters, digits, _ - . ( ) not ending in '.';
+// Databricks workspace 3–64 of letters, digits, _ and -.
+const RESOURCE_GROUP = /^[\p{L}\p{N}_\-.()]{0,89}[\p{L}\p{N}_\-()]$/u;
+const WORKSPACE_NAME = /^[A-Za-z0-9_-]{3,64}$/;
+const DEFAULT_PORT = 5173;
+
+/**
+ * Reads the server's settings from the environment: `PORT`, `EXPLORER_TENANT_ID`,
+ * `EXPLORER_CLIENT_ID`, `EXPLORER_WORKSPACE_URL`, `EXPLORER_CLOUD`,
+ * `EXPLORER_AZURE_SUBSCRIPTION_ID` / `_RESOURCE_GROUP` / `_WORKSPACE_NAME`, `EXPLORER_LAN`,
+ * `EXPLORER_PROXY_ALLOW_POST`. With tenant, client and workspace all unset it returns the sandbox.
+ * Empty strings count as unset.
+ * @throws ServerSettingsError naming the variable, what it held and what it should hold
+ */
+export function resolveServerSettings(env: Record<string, string | undefined>): ServerSettings {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const tenant = read('EXPLORER_TENANT_ID');
+  const client = read('EXPLORER_CLIENT_ID');
+  const workspace = read('EXPLORER_WORKSPACE_URL');
+  const sandbox = tenant === undefined && client === undefined && workspace === undefined;
+
+  const port = readPort(read('PORT'), sandbox);
+  const lan = readFlag('EXPLORER_LAN', read('EXPLORER_LAN'));
+  const allowPost = readFlag('EXPLORER_PROXY_ALLOW_POST', read('EXPLORER_PROXY_ALLOW_POST'));
+  const resource = readResourceId(read);
+  const warnings: string[] = [];
+  if (lan) {
+    warnings.push(
+      `EXPLORER_LAN is on: the app and its Databricks proxy listen on every network interface (port ${port}). Anyone on this network can open the app and use the proxy with their own token; turn it off after the demo.`,
+    );
+  }
+
+  if (sandbox) {
+    if (read('EXPLORER_CLOUD') !== undefined && read('EXPLORER_CLOUD') !== 'public') {
+      throw new ServerSettingsError(
+        'EXPLORER_CLOUD',
+        read('EXPLORER_CLOUD'),
+        'to be unset in sandbox mode',
+        'The sandbox has its own cloud; set EXPLORER_TENANT_ID, EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL to use a real one.',
+      );
+    }
+    const authorityOrigin = `https://localhost:${port + 1}`;
+    const workspaceHost = `localhost:${port + 2}`;
+    if (lan) {
+      warnings.push(
+        `The sandbox's sign-in page and workspace stay on https://localhost:${port + 1} and :${port + 2}, so other machines cannot sign in to the sandbox; use a real tenant for a team demo.`,
+      );
+    }
+    return {
+      mode: 'sandbox',
+      port,
+      listenHost: lan ? '0.0.0.0' : 'localhost',
+      lan,
+      warnings,
+      allowPost,
+      runtimeConfig: {
+        tenantId: SANDBOX_TENANT_ID,
+        clientId: SANDBOX_CLIENT_ID,
+        cloud: 'sandbox',
+        workspaceUrl: `https://${workspaceHost}`,
+        ...resource,
+        sandbox: true,
+        sandboxAuthorityOrigin: authorityOrigin,
+      },
+      identityOrigins: [authorityOrigin],
+      proxyExtraHosts: [workspaceHost],
+      sandbox: {
+        entraPort: port + 1,
+        workspacePort: port + 2,
+        authorityOrigin,
+        workspaceUrl: `https://${workspaceHost}`,
+        workspaceHost,
+      },
+    };
+  }
+
+  const missing = [
+    ['EXPLORER_TENANT_ID', tenant],
+    ['EXPLORER_CLIENT_ID', client],
+    ['EXPLORER_WORKSPACE_URL', workspace],
+  ].filter(([, value]) => value === undefined);
+  if (missing.length > 0) {
+    const names = missing.map(([name]) => name).join(' and ');
+    throw new ServerSettingsError(
+      names,
+      undefined,
+      'EXPLORER_TENANT_ID, EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL to be set together',
+      `Set ${names} as well to use a real tenant, or unset all three to run the sandbox.`,
+    );
+  }
+  const cloud = readCloud(read('EXPLORER_CLOUD'));
+  const tenantId = readTenant(tenant as string);
+  const clientId = readGuid('EXPLORER_CLIENT_ID', client as string, 'the application (client) ID from the app registration');
+  const workspaceUrl = readWorkspaceUrl(workspace as string, cloud);
+  return {
+    mode: 'azure',
+    cloud,
+    port,
+    listenHost: lan ? '0.0.0.0' : 'localhost',
+    lan,
+    warnings,
+    allowPost,
+    runtimeConfig: { tenantId, clientId, cloud, workspaceUrl, ...resource, sandbox: false },
+    identityOrigins: [AUTHORITY_ORIGINS[cloud]],
+    proxyExtraHosts: [],
+  };
+}
+
+function readPort(value: string | undefined, sandbox: boolean): number {
+  if (value === undefined) return DEFAULT_PORT;
+  // The sandbox takes the next two ports as well.
+  const max = sandbox ? 65533 : 65535;
+  if (!/^[0-9]{1,5}$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    throw new ServerSettingsError(
+      'PORT',
+      value,
+      `a port number from 1 to ${max}${sandbox ? ' (the sandbox also uses PORT+1 and PORT+2)' : ''}`,
+      `Unset it for the default ${DEFAULT_PORT}.`,
+    );
+  }
+  return Number(value);
+}
+
+function readFlag(name: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const lower = value.toLowerCase();
+  if (lower === '1' || lower === 'true' || lower === 'yes') return true;
+  if (lower === '0' || lower === 'false' || lower === 'no') return false;
+  throw new ServerSettingsError(name, value, '1 (on) or 0 (off)', 'Unset it to keep it off.');
+}
+
+function readCloud(value: string | undefined): AzureCloud {
+  if (value === undefined) return 'public';
+  const lower = value.toLowerCase();
+  if (lower === 'public' || lower === 'usgov' || lower === 'china') return lower;
+  throw new ServerSettingsError('EXPLORER_CLOUD', value, 'public, usgov or china', 'Unset it for the public cloud.');
+}
+
+function readTenant(value: string): string {
+  if (GUID.test(value)) return value.toLowerCase();
+  if (value.toLowerCase() === 'organizations') return 'organizations';
+  if (DOMAIN.test(value)) return value.toLowerCase();
+  throw new ServerSettingsError(
+    'EXPLORER_TENANT_ID',
+    value,
+    'the directory (tenant) ID as a GUID, a verified domain such as contoso.onmicrosoft.com, or "organizations"',
+    'Copy it from the app registration\'s Overview page in the Entra admin center.',
+  );
+}
+
+function readGuid(name: string, value: string, what: string): string {
+  if (GUID.test(value)) return value.toLowerCase();
+  throw new ServerSettingsError(name, value, `a GUID such as 12a34b56-789c-0d12-e3fa-b456789c0123 (${what})`);
+}
+
+function readWorkspaceUrl(value: string, cloud: AzureCloud): string {
+  const expected = `https://adb-<workspace id>.<n>.${CLOUD_DOMAINS[cloud]} (the per-workspace URL from the Azure portal)`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (cause) {
+    throw Object.assign(new ServerSettingsError('EXPLORER_WORKSPACE_URL', value, expected), { cause });
+  }
+  if (url.protocol !== 'https:') {
+    throw new ServerSettingsError('EXPLORER_WORKSPACE_URL', value, `a URL starting with https://, like ${expected}`);
+  }
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new ServerSettingsError(
+      'EXPLORER_WORKSPACE_URL',
+      value,
+      `the workspace origin only, without user, path, query or fragment: ${expected}`,
+      `Use ${url.origin}.`,
+    );
+  }
+  const host = url.hostname;
+  if (!WORKSPACE_HOST_PATTERNS[cloud].test(host) || url.port !== '') {
+    const otherCloud = (Object.keys(WORKSPACE_HOST_PATTERNS) as AzureCloud[]).find(
+      (name) => name !== cloud && WORKSPACE_HOST_PATTERNS[name].test(host),
+    );
+    const hint = otherCloud
+      ? `That is a ${otherCloud} workspace; set EXPLORER_CLOUD=${otherCloud}.`
+      : 'Legacy regional URLs (westeurope.azuredatabricks.net) and the accounts console are not workspace URLs.';
+    throw new ServerSettingsError('EXPLORER_WORKSPACE_URL', value, `a workspace URL of the ${cloud} cloud: ${expected}`, hint);
+  }
+  return `https://${host}`;
+}
+
+function readResourceId(
+  read: (name: string) => string | undefined,
+): Pick<RuntimeConfig, 'subscriptionId' | 'resourceGroup' | 'workspaceName'> {
+  const subscription = read('EXPLORER_AZURE_SUBSCRIPTION_ID');
+  const group = read('EXPLORER_AZURE_RESOURCE_GROUP');
+  const name = read('EXPLORER_AZURE_WORKSPACE_NAME');
+  const given = [subscription, group, name].filter((v) => v !== undefined).length;
+  if (given === 0) return {};
+  if (given < 3) {
+    const missing = [
+      ['EXPLORER_AZURE_SUBSCRIPTION_ID', subscription],
+      ['EXPLORER_AZURE_RESOURCE_GROUP', group],
+      ['EXPLORER_AZURE_WORKSPACE_NAME', name],
+    ]
+      .filter(([, v]) => v === undefined)
+      .map(([n]) => n)
+      .join(' and ');
+    throw new ServerSettingsError(
+      missing,
+      undefined,
+      'the subscription ID, resource group and workspace name to be set together (they make up the workspace resource ID)',
+      `Set ${missing} too, or unset all three.`,
+    );
+  }
+  const subscriptionId = readGuid('EXPLORER_AZURE_SUBSCRIPTION_ID', subscription as string, "the Azure subscription that holds the workspace");
+  if (!RESOURCE_GROUP.test(group as string)) {
+    throw new ServerSettingsError(
+      'EXPLORER_AZURE_RESOURCE_GROUP',
+      group,
+      'a resource group name: 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period',
+    );
+  }
+  if (!WORKSPACE_NAME.test(name as string)) {
+    throw new ServerSettingsError(
+      'EXPLORER_AZURE_WORKSPACE_NAME',
+      name,
+      'the Azure Databricks workspace resource name: 3–64 letters, digits, underscores or hyphens',
+    );
+  }
+  return { subscriptionId, resourceGroup: group as string, workspaceName: name as string };
+}

@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+import type { RuntimeConfigWire } from '../../src/app/config/types.ts';
+import { resolveServerSettings, ServerSettingsError, type RuntimeConfig } from '../../src/proxy/index.ts';
+
+const AZURE = {
+  EXPLORER_TENANT_ID: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de',
+  EXPLORER_CLIENT_ID: '12a34b56-789c-0d12-e3fa-b456789c0123',
+  EXPLORER_WORKSPACE_URL: 'https://adb-1234567890123456.7.azuredatabricks.net',
+};
+
+// The proxy's RuntimeConfig and the app's RuntimeConfigWire describe the same JSON; each must accept the other.
+const toWire = (config: RuntimeConfig): RuntimeConfigWire => config;
+const fromWire = (wire: RuntimeConfigWire): RuntimeConfig => wire;
+
+describe('server settings from the environment', () => {
+  it('runs the sandbox on 5173, 5174 and 5175 when nothing is configured', () => {
+    const settings = resolveServerSettings({});
+    expect(settings).toEqual({
+      mode: 'sandbox',
+      port: 5173,
+      listenHost: 'localhost',
+      lan: false,
+      warnings: [],
+      allowPost: false,
+      runtimeConfig: {
+        tenantId: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de',
+        clientId: '12a34b56-789c-0d12-e3fa-b456789c0123',
+        cloud: 'sandbox',
+        workspaceUrl: 'https://localhost:5175',
+        sandbox: true,
+        sandboxAuthorityOrigin: 'https://localhost:5174',
+      },
+      identityOrigins: ['https://localhost:5174'],
+      proxyExtraHosts: ['localhost:5175'],
+      sandbox: {
+        entraPort: 5174,
+        workspacePort: 5175,
+        authorityOrigin: 'https://localhost:5174',
+        workspaceUrl: 'https://localhost:5175',
+        workspaceHost: 'localhost:5175',
+      },
+    });
+    expect(fromWire(toWire(settings.runtimeConfig))).toBe(settings.runtimeConfig);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(resolveServerSettings({ EXPLORER_TENANT_ID: '', EXPLORER_CLIENT_ID: ' ', PORT: '' }).mode).toBe('sandbox');
+  });
+
+  it('moves the sandbox with PORT', () => {
+    const settings = resolveServerSettings({ PORT: '8443' });
+    expect(settings.mode === 'sandbox' && settings.sandbox.workspaceHost).toBe('localhost:8445');
+    expect(settings.runtimeConfig.sandboxAuthorityOrigin).toBe('https://localhost:8444');
+  });
+
+  it('includes the workspace resource ID parts in the sandbox when they are set', () => {
+    const settings = resolveServerSettings({
+      EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-00000000cafe',
+      EXPLORER_AZURE_RESOURCE_GROUP: 'explorer-sandbox',
+      EXPLORER_AZURE_WORKSPACE_NAME: 'sandbox-workspace',
+    });
+    expect(settings.runtimeConfig).toMatchObject({
+      subscriptionId: '5f1d7c2e-0000-4000-8000-00000000cafe',
+      resourceGroup: 'explorer-sandbox',
+      workspaceName: 'sandbox-workspace',
+    });
+  });
+
+  it('uses the real tenant and workspace when all three are set, with the public cloud by default', () => {
+    const settings = resolveServerSettings({ ...AZURE, EXPLORER_WORKSPACE_URL: 'https://ADB-1234567890123456.7.azuredatabricks.net/' });
+    expect(settings).toEqual({
+      mode: 'azure',
+      cloud: 'public',
+      port: 5173,
+      listenHost: 'localhost',
+      lan: false,
+      warnings: [],
+      allowPost: false,
+      runtimeConfig: {
+        tenantId: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de',
+        clientId: '12a34b56-789c-0d12-e3fa-b456789c0123',
+        cloud: 'public',
+        workspaceUrl: 'https://adb-1234567890123456.7.azuredatabricks.net',
+        sandbox: false,
+      },
+      identityOrigins: ['https://login.microsoftonline.com'],
+      proxyExtraHosts: [],
+    });
+  });
+
+  it.each([
+    ['usgov', 'https://adb-1.2.databricks.azure.us', 'https://login.microsoftonline.us'],
+    ['china', 'https://adb-1.2.databricks.azure.cn', 'https://login.partner.microsoftonline.cn'],
+  ])('accepts a %s workspace with its sign-in host', (cloud, url, authority) => {
+    const settings = resolveServerSettings({ ...AZURE, EXPLORER_CLOUD: cloud, EXPLORER_WORKSPACE_URL: url });
+    expect(settings.runtimeConfig).toMatchObject({ cloud, workspaceUrl: url });
+    expect(settings.identityOrigins).toEqual([authority]);
+  });
+
+  it('accepts a verified domain or "organizations" as the tenant', () => {
+    expect(resolveServerSettings({ ...AZURE, EXPLORER_TENANT_ID: 'Contoso.onmicrosoft.com' }).runtimeConfig.tenantId).toBe('contoso.onmicrosoft.com');
+    expect(resolveServerSettings({ ...AZURE, EXPLORER_TENANT_ID: 'organizations' }).runtimeConfig.tenantId).toBe('organizations');
+  });
+
+  it('listens on every interface with EXPLORER_LAN=1 and says so', () => {
+    const settings = resolveServerSettings({ ...AZURE, EXPLORER_LAN: '1' });
+    expect(settings.listenHost).toBe('0.0.0.0');
+    expect(settings.lan).toBe(true);
+    expect(settings.warnings).toEqual([
+      'EXPLORER_LAN is on: the app and its Databricks proxy listen on every network interface (port 5173). Anyone on this network can open the app and use the proxy with their own token; turn it off after the demo.',
+    ]);
+  });
+
+  it('warns that the sandbox cannot be used from other machines in LAN mode', () => {
+    expect(resolveServerSettings({ EXPLORER_LAN: 'true' }).warnings[1]).toContain('other machines cannot sign in to the sandbox');
+  });
+
+  it('forwards POST only with EXPLORER_PROXY_ALLOW_POST=1', () => {
+    expect(resolveServerSettings({}).allowPost).toBe(false);
+    expect(resolveServerSettings({ EXPLORER_PROXY_ALLOW_POST: '1' }).allowPost).toBe(true);
+  });
+
+  const invalid: Array<[string, Record<string, string>, string, string]> = [
+    [
+      'a port that is not a number',
+      { PORT: 'http' },
+      'PORT',
+      'PORT is invalid: received "http"; expected a port number from 1 to 65533 (the sandbox also uses PORT+1 and PORT+2). Unset it for the default 5173.',
+    ],
+    ['a port too high for the sandbox', { PORT: '65534' }, 'PORT', 'PORT is invalid: received "65534"; expected a port number from 1 to 65533 (the sandbox also uses PORT+1 and PORT+2). Unset it for the default 5173.'],
+    ['port zero', { ...AZURE, PORT: '0' }, 'PORT', 'PORT is invalid: received "0"; expected a port number from 1 to 65535. Unset it for the default 5173.'],
+    ['a flag that is neither on nor off', { EXPLORER_LAN: 'maybe' }, 'EXPLORER_LAN', 'EXPLORER_LAN is invalid: received "maybe"; expected 1 (on) or 0 (off). Unset it to keep it off.'],
+    [
+      'a tenant without client and workspace',
+      { EXPLORER_TENANT_ID: AZURE.EXPLORER_TENANT_ID },
+      'EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL',
+      'EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL is invalid: it is not set; expected EXPLORER_TENANT_ID, EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL to be set together. Set EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL as well to use a real tenant, or unset all three to run the sandbox.',
+    ],
+    [
+      'a tenant that is neither GUID nor domain',
+      { ...AZURE, EXPLORER_TENANT_ID: 'my tenant' },
+      'EXPLORER_TENANT_ID',
+      'EXPLORER_TENANT_ID is invalid: received "my tenant"; expected the directory (tenant) ID as a GUID, a verified domain such as contoso.onmicrosoft.com, or "organizations". Copy it from the app registration\'s Overview page in the Entra admin center.',
+    ],
+    [
+      'a client ID that is not a GUID',
+      { ...AZURE, EXPLORER_CLIENT_ID: 'explorer' },
+      'EXPLORER_CLIENT_ID',
+      'EXPLORER_CLIENT_ID is invalid: received "explorer"; expected a GUID such as 12a34b56-789c-0d12-e3fa-b456789c0123 (the application (client) ID from the app registration).',
+    ],
+    [
+      'a workspace URL over plain HTTP',
+      { ...AZURE, EXPLORER_WORKSPACE_URL: 'http://adb-1234567890123456.7.azuredatabricks.net' },
+      'EXPLORER_WORKSPACE_URL',
+      'EXPLORER_WORKSPACE_URL is invalid: received "http://adb-1234567890123456.7.azuredatabricks.net"; expected a URL starting with https://, like https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal).',
+    ],
+    [
+      'a workspace URL that is not a URL',
+      { ...AZURE, EXPLORER_WORKSPACE_URL: 'adb-1234567890123456.7.azuredatabricks.net' },
+      'EXPLORER_WORKSPACE_URL',
+      'EXPLORER_WORKSPACE_URL is invalid: received "adb-1234567890123456.7.azuredatabricks.net"; expected https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal).',
+    ],
+    [
+      'a workspace URL with a path',
+      { ...AZURE, EXPLORER_WORKSPACE_URL: 'https://adb-1234567890123456.7.azuredatabricks.net/?o=1234567890123456' },
+      'EXPLORER_WORKSPACE_URL',
+      'EXPLORER_WORKSPACE_URL is invalid: received "https://adb-1234567890123456.7.azuredatabricks.net/?o=1234567890123456"; expected the workspace origin only, without user, path, query or fragment: https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal). Use https://adb-1234567890123456.7.azuredatabricks.net.',
+    ],
+    [
+      'a legacy regional workspace URL',
+      { ...AZURE, EXPLORER_WORKSPACE_URL: 'https://westeurope.azuredatabricks.net' },
+      'EXPLORER_WORKSPACE_URL',
+      'EXPLORER_WORKSPACE_URL is invalid: received "https://westeurope.azuredatabricks.net"; expected a workspace URL of the public cloud: https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal). Legacy regional URLs (westeurope.azuredatabricks.net) and the accounts console are not workspace URLs.',
+    ],
+    [
+      'the accounts console',
+      { ...AZURE, EXPLORER_WORKSPACE_URL: 'https://accounts.azuredatabricks.net' },
+      'EXPLORER_WORKSPACE_URL',
+      'EXPLORER_WORKSPACE_URL is invalid: received "https://accounts.azuredatabricks.net"; expected a workspace URL of the public cloud: https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal). Legacy regional URLs (westeurope.azuredatabricks.net) and the accounts console are not workspace URLs.',
+    ],
+    [
+      'a US Government workspace in the public cloud',
+      { ...AZURE, EXPLORER_WORKSPACE_URL: 'https://adb-1.2.databricks.azure.us' },
+      'EXPLORER_WORKSPACE_URL',
+      'EXPLORER_WORKSPACE_URL is invalid: received "https://adb-1.2.databricks.azure.us"; expected a workspace URL of the public cloud: https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal). That is a usgov workspace; set EXPLORER_CLOUD=usgov.',
+    ],
+    [
+      'a workspace URL with a port',
+      { ...AZURE, EXPLORER_WORKSPACE_URL: 'https://adb-1.2.azuredatabricks.net:8443' },
+      'EXPLORER_WORKSPACE_URL',
+      'EXPLORER_WORKSPACE_URL is invalid: received "https://adb-1.2.azuredatabricks.net:8443"; expected a workspace URL of the public cloud: https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal). Legacy regional URLs (westeurope.azuredatabricks.net) and the accounts console are not workspace URLs.',
+    ],
+    ['an unknown cloud', { ...AZURE, EXPLORER_CLOUD: 'germany' }, 'EXPLORER_CLOUD', 'EXPLORER_CLOUD is invalid: received "germany"; expected public, usgov or china. Unset it for the public cloud.'],
+    [
+      'a cloud in sandbox mode',
+      { EXPLORER_CLOUD: 'china' },
+      'EXPLORER_CLOUD',
+      'EXPLORER_CLOUD is invalid: received "china"; expected to be unset in sandbox mode. The sandbox has its own cloud; set EXPLORER_TENANT_ID, EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL to use a real one.',
+    ],
+    [
+      'part of the resource ID',
+      { ...AZURE, EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-00000000cafe' },
+      'EXPLORER_AZURE_RESOURCE_GROUP and EXPLORER_AZURE_WORKSPACE_NAME',
+      'EXPLORER_AZURE_RESOURCE_GROUP and EXPLORER_AZURE_WORKSPACE_NAME is invalid: it is not set; expected the subscription ID, resource group and workspace name to be set together (they make up the workspace resource ID). Set EXPLORER_AZURE_RESOURCE_GROUP and EXPLORER_AZURE_WORKSPACE_NAME too, or unset all three.',
+    ],
+    [
+      'a subscription that is not a GUID',
+      { ...AZURE, EXPLORER_AZURE_SUBSCRIPTION_ID: 'pay-as-you-go', EXPLORER_AZURE_RESOURCE_GROUP: 'rg', EXPLORER_AZURE_WORKSPACE_NAME: 'ws1' },
+      'EXPLORER_AZURE_SUBSCRIPTION_ID',
+      'EXPLORER_AZURE_SUBSCRIPTION_ID is invalid: received "pay-as-you-go"; expected a GUID such as 12a34b56-789c-0d12-e3fa-b456789c0123 (the Azure subscription that holds the workspace).',
+    ],
+    [
+      'a resource group ending in a period',
+      { ...AZURE, EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-00000000cafe', EXPLORER_AZURE_RESOURCE_GROUP: 'rg.', EXPLORER_AZURE_WORKSPACE_NAME: 'ws1' },
+      'EXPLORER_AZURE_RESOURCE_GROUP',
+      'EXPLORER_AZURE_RESOURCE_GROUP is invalid: received "rg."; expected a resource group name: 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period.',
+    ],
+    [
+      'a workspace name with a slash',
+      { ...AZURE, EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-00000000cafe', EXPLORER_AZURE_RESOURCE_GROUP: 'rg', EXPLORER_AZURE_WORKSPACE_NAME: 'ws/../x' },
+      'EXPLORER_AZURE_WORKSPACE_NAME',
+      'EXPLORER_AZURE_WORKSPACE_NAME is invalid: received "ws/../x"; expected the Azure Databricks workspace resource name: 3–64 letters, digits, underscores or hyphens.',
+    ],
+  ];
+
+  it.each(invalid)('refuses %s, naming the variable and what it expects', (_name, env, variable, message) => {
+    try {
+      resolveServerSettings(env);
+      expect.unreachable('should have thrown');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ServerSettingsError);
+      expect((error as ServerSettingsError).code).toBe('SETTINGS_INVALID');
+      expect((error as ServerSettingsError).variable).toBe(variable);
+      expect((error as Error).message).toBe(message);
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Agent, request } from 'undici';
+import { createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explorerServerPlugin, type RuntimeConfig } from '../../src/proxy/index.ts';
+import { createClient, removeTestTls, startUpstream, testTls, type Upstream } from './helpers.ts';
+
+const RUNTIME_CONFIG: RuntimeConfig = { tenantId: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de', cloud: 'sandbox', sandbox: true };
+const INDEX = '<!doctype html><html><head><title>Explorer</title></head><body><div id="app"></div></body></html>';
+
+let root: string;
+let upstream: Upstream;
+let client: Agent;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'explorer-vite-'));
+  writeFileSync(join(root, 'index.html'), INDEX);
+  mkdirSync(join(root, 'dist'));
+  writeFileSync(join(root, 'dist', 'index.html'), INDEX);
+  upstream = await startUpstream((_req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end('{"clusters":[]}');
+  });
+  client = await createClient({ allowH2: true });
+});
+
+afterAll(async () => {
+  await client.close();
+  await upstream.close();
+  rmSync(root, { recursive: true, force: true });
+  removeTestTls();
+});
+
+async function pluginOptions(logs: string[]) {
+  const tls = await testTls();
+  return {
+    identityOrigins: ['https://localhost:5174'],
+    runtimeConfig: RUNTIME_CONFIG,
+    proxy: { extraHosts: [upstream.host], extraCa: tls.ca },
+    warnings: ['the LAN is on'],
+    log: (line: string) => logs.push(line),
+  };
+}
+
+function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: string; close: () => Promise<void> }>) {
+  let server: { origin: string; close: () => Promise<void> };
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    server = await start(logs);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('serves the runtime configuration as JSON that is never cached', async () => {
+    const response = await request(`${server.origin}/explorer-config.json`, { dispatcher: client });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(await response.body.json()).toEqual(RUNTIME_CONFIG);
+  });
+
+  it('forwards /databricks/{host}/api/… to the workspace, over HTTP/2 from the browser side', async () => {
+    const response = await request(`${server.origin}/databricks/${upstream.host}/api/2.0/clusters/list`, {
+      dispatcher: client,
+      headers: { authorization: 'Bearer t', origin: server.origin, 'sec-fetch-site': 'same-origin' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.text()).toBe('{"clusters":[]}');
+    expect(response.headers['content-security-policy']).toContain("connect-src 'self' https://localhost:5174");
+  });
+
+  it('refuses a page on another localhost port and grants it no CORS access', async () => {
+    const response = await request(`${server.origin}/databricks/${upstream.host}/api/2.0/clusters/list`, {
+      dispatcher: client,
+      headers: { origin: 'https://localhost:5174', 'sec-fetch-site': 'same-site' },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(((await response.body.json()) as { error: { code: string } }).error.code).toBe('PROXY_ORIGIN_REFUSED');
+  });
+
+  it("leaves other paths to Vite: the SPA fallback still answers with the app's page", async () => {
+    const response = await request(`${server.origin}/clusters/0612-081530-k3v9x2ab`, { dispatcher: client, headers: { accept: 'text/html' } });
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.text()).toContain('<div id="app"></div>');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('prints the allowlist and the warnings once it listens', () => {
+    expect(logs[0]).toBe(
+      `[explorer proxy] /databricks/{host}/api/… → https://{host}/api/… for adb-<id>.<n>.azuredatabricks.net, adb-<id>.<n>.databricks.azure.us, adb-<id>.<n>.databricks.azure.cn, ${upstream.host} (GET)`,
+    );
+    expect(logs[1]).toBe('[explorer] WARNING: the LAN is on');
+  });
+}
+
+describe('the plugin in the Vite dev server', () => {
+  behavesLikeTheAppServer(async (logs) => {
+    const tls = await testTls();
+    const vite: ViteDevServer = await createServer({
+      configFile: false,
+      root,
+      logLevel: 'silent',
+      appType: 'spa',
+      plugins: [explorerServerPlugin(await pluginOptions(logs))],
+      optimizeDeps: { noDiscovery: true, include: [] },
+      server: { host: '127.0.0.1', port: 0, https: { key: tls.key, cert: tls.cert }, hmr: false, watch: null },
+    });
+    await vite.listen();
+    const port = (vite.httpServer?.address() as AddressInfo | undefined)?.port;
+    return { origin: `https://127.0.0.1:${port}`, close: () => vite.close() };
+  });
+});
+
+describe('the plugin in vite preview (npm start)', () => {
+  behavesLikeTheAppServer(async (logs) => {
+    const tls = await testTls();
+    const server: PreviewServer = await preview({
+      configFile: false,
+      root,
+      logLevel: 'silent',
+      appType: 'spa',
+      plugins: [explorerServerPlugin(await pluginOptions(logs))],
+      build: { outDir: 'dist' },
+      preview: { host: '127.0.0.1', port: 0, https: { key: tls.key, cert: tls.cert } },
+    });
+    const port = (server.httpServer.address() as AddressInfo).port;
+    return { origin: `https://127.0.0.1:${port}`, close: () => server.close() };
+  });
+});
