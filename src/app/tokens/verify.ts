@@ -67,7 +67,7 @@ export function keysUrlFor(
   const match = url ? /^\/([^/]+)\/(v2\.0)?$/.exec(url.pathname) : null;
   const tenantId = match?.[1];
   const notEntra = `The issuer ${JSON.stringify(iss)} is not an Entra ID issuer of ${config.cloud === 'sandbox' ? 'the sandbox' : `the ${config.cloud} cloud`}, which this app is configured for; its keys were not fetched.`;
-  if (!url || url.protocol !== 'https:' || !match || !tenantId || !GUID.test(tenantId) || url.search || url.hash) {
+  if (url?.protocol !== 'https:' || !match || !tenantId || !GUID.test(tenantId) || url.search || url.hash) {
     return { ok: false, reason: notEntra };
   }
   const version = match[2] ? '2.0' : '1.0';
