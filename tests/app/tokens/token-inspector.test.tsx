@@ -104,12 +104,16 @@ describe('token inspector', () => {
     expect(timer.textContent).toBe('expires in 1 h');
     expect(screen.getByRole('region', { name: 'Access token' }).textContent).toContain(formatLocalTime(NOW + 3600));
 
-    act(() => vi.advanceTimersByTime(1000));
+    act(() => {
+      vi.advanceTimersByTime(1000);
+    });
     expect(timer.textContent).toBe('expires in 59 min 59 s');
 
     const idTimer = screen.getByRole('timer', { name: 'ID token expiry' });
     expect(idTimer.textContent).toBe('expires in 1 s');
-    act(() => vi.advanceTimersByTime(3000));
+    act(() => {
+      vi.advanceTimersByTime(3000);
+    });
     expect(idTimer.textContent).toBe('expired 2 s ago');
     expect(idTimer.className).toBe('expired');
   });
