@@ -34,6 +34,8 @@ export interface EntraOptions {
   extraSpaRedirectUris?: string[];
   /** One line per request: method, path (never the query), status and duration. */
   log?: (line: string) => void;
+  /** The sandbox's clock (ms since the epoch), for tests of expiry; default `Date.now`. */
+  clock?: () => number;
 }
 
 /** One protocol request, as `GET /_sandbox/requests` lists it. */
@@ -91,7 +93,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     faults: undefined as unknown as FaultState,
     publicUrl: '',
     cookieName: '',
-    now: () => Date.now(),
+    now: options.clock ?? (() => Date.now()),
   };
   const revoke = (upns: string[]) => {
     for (const upn of upns) {

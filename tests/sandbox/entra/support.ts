@@ -1,3 +1,4 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,10 +67,10 @@ export function configWith(overrides: Record<string, unknown>): SandboxConfig {
 }
 
 /** msal-node's network module, over undici with the sandbox CA trusted (TLS verification stays on). */
-export function trustingNetworkModule(ca: string): INetworkModule {
+export function trustingNetworkModule(ca: string, extraHeaders: Record<string, string> = {}): INetworkModule {
   const dispatcher = new Agent({ connect: { ca } });
   async function send<T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    const response = await undiciFetch(url, { method, headers: options?.headers, body: options?.body, dispatcher });
+    const response = await undiciFetch(url, { method, headers: { ...options?.headers, ...extraHeaders }, body: options?.body, dispatcher });
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name] = value;
@@ -131,9 +132,11 @@ export class Browser {
       if (html.includes('name="otc"')) {
         if (steps.mfaCode === undefined) return { html, status: 200 };
         form = { ctx, otc: steps.mfaCode };
+        steps = { ...steps, mfaCode: undefined };
       } else if (html.includes('name="consent"')) {
         if (steps.consent === undefined) return { html, status: 200 };
         form = { ctx, consent: steps.consent };
+        steps = { ...steps, consent: undefined };
       } else if (html.includes('name="password"')) {
         if (steps.demoUser !== undefined) form = { ctx, demo_user: steps.demoUser };
         else if (steps.username !== undefined) form = { ctx, username: steps.username, password: steps.password ?? '' };
@@ -158,4 +161,72 @@ export function responseParams(location: string): URLSearchParams {
 /** Reads a JWT's payload without verifying it. */
 export function jwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** PKCE pair: a 43-character verifier and its S256 challenge. */
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** msal-browser v5 state: standard base64 JSON, `|`, app state (with characters that need encoding). */
+export function browserState(): string {
+  const id = Buffer.from(JSON.stringify({ id: randomUUID(), meta: { interactionType: 'redirect' } })).toString('base64');
+  return `${id}|app+state/=`;
+}
+
+/** An authorize URL with the parameters msal-browser v5 `loginRedirect` sends. */
+export function browserAuthorizeUrl(
+  h: Harness,
+  overrides: Record<string, string | undefined> = {},
+): { url: string; state: string; nonce: string; verifier: string } {
+  const { verifier, challenge } = pkcePair();
+  const state = browserState();
+  const nonce = randomUUID();
+  const params: Record<string, string | undefined> = {
+    client_id: SPA_CLIENT,
+    scope: `${DATABRICKS_DEFAULT} openid profile offline_access`,
+    redirect_uri: SPA_REDIRECT,
+    'client-request-id': randomUUID(),
+    response_mode: 'fragment',
+    response_type: 'code',
+    'x-client-SKU': 'msal.js.browser',
+    'x-client-VER': '5.30.0',
+    client_info: '1',
+    clidata: '1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    nonce,
+    state,
+    claims: JSON.stringify({ id_token: { signin_state: { essential: false }, login_hint: { essential: false } } }),
+    pocd: '1',
+    ...overrides,
+  };
+  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return { url: `${h.authority}oauth2/v2.0/authorize?${query}`, state: params.state ?? state, nonce, verifier };
+}
+
+/** Redeems a code the way msal-browser does (form body, Origin header). */
+export async function browserRedeem(
+  h: Harness,
+  fields: Record<string, string>,
+  headers: Record<string, string> = { origin: APP_ORIGIN },
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+  const body = new URLSearchParams({
+    client_id: SPA_CLIENT,
+    redirect_uri: SPA_REDIRECT,
+    scope: `${DATABRICKS_DEFAULT} openid profile offline_access`,
+    grant_type: 'authorization_code',
+    client_info: '1',
+    'x-client-SKU': 'msal.js.browser',
+    'x-client-VER': '5.30.0',
+    'x-ms-lib-capability': 'retry-after, h429',
+    ...fields,
+  });
+  const response = await h.fetch(`${h.authority}oauth2/v2.0/token?client-request-id=${randomUUID()}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', ...headers },
+    body: body.toString(),
+  });
+  return { status: response.status, headers: response.headers as unknown as Headers, body: (await response.json()) as Record<string, unknown> };
 }
