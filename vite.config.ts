@@ -1,17 +1,48 @@
 /// <reference types="vitest/config" />
 import preact from '@preact/preset-vite';
-import { defineConfig, type UserConfig } from 'vite';
-import { explorerServerPlugin } from './src/proxy/index.ts';
-import { ensureLocalTls } from './src/sandbox/tls.ts';
+import { defineConfig, loadEnv, type UserConfig } from 'vite';
+import { explorerServerPlugin, resolveServerSettings } from './src/proxy/index.ts';
+import { ensureLocalTls, sandboxPlugin } from './src/sandbox/index.ts';
 
-export default defineConfig(async (): Promise<UserConfig> => {
-  const port = Number(process.env.PORT ?? 5173);
+// Declarative: read the settings, pick the sandbox or the configured tenant and workspace, list the
+// plugins. The proxy, runtime configuration and security headers live in src/proxy; the sandbox
+// (started only by `vite` and `vite preview`, never by `vite build`) in src/sandbox.
+export default defineConfig(async ({ mode }): Promise<UserConfig> => {
+  const settings = resolveServerSettings({ ...loadEnv(mode, import.meta.dirname, ['EXPLORER_', 'PORT']), ...process.env });
   const tls = await ensureLocalTls();
   const https = { key: tls.key, cert: tls.cert };
+  const appOrigin = `https://localhost:${settings.port}`;
+  const listen = { host: settings.listenHost, port: settings.port, strictPort: true, https };
+  // Vitest runs a Vite server of its own: it must not start the sandbox or the proxy.
+  const serving = !process.env.VITEST;
+
   return {
-    plugins: [preact(), explorerServerPlugin({ identityOrigins: [] })],
-    server: { host: 'localhost', port, strictPort: true, https },
-    preview: { host: 'localhost', port, strictPort: true, https },
+    plugins: [
+      preact(),
+      serving &&
+        explorerServerPlugin({
+          identityOrigins: settings.identityOrigins,
+          runtimeConfig: settings.runtimeConfig,
+          warnings: settings.warnings,
+          proxy: {
+            extraHosts: settings.proxyExtraHosts,
+            allowPost: settings.allowPost,
+            // The sandbox workspace's certificate comes from the local CA.
+            ...(settings.mode === 'sandbox' ? { extraCa: tls.ca } : {}),
+          },
+        }),
+      serving &&
+        settings.mode === 'sandbox' &&
+        sandboxPlugin({
+          appOrigin,
+          entraPort: settings.sandbox.entraPort,
+          workspacePort: settings.sandbox.workspacePort,
+          tls,
+          ...(process.env.EXPLORER_SANDBOX_CONFIG ? { configPath: process.env.EXPLORER_SANDBOX_CONFIG } : {}),
+        }),
+    ],
+    server: listen,
+    preview: listen,
     build: { target: 'es2022', sourcemap: true },
     test: {
       projects: [
