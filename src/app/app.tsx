@@ -1,15 +1,111 @@
-/** The app shell: product name, what it does, and the sign-in entry point. */
-export function App() {
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { AuthProvider } from './auth/auth-context.tsx';
+import type { AuthService } from './auth/types.ts';
+import { loadAppConfig } from './config/load-config.ts';
+import type { AppConfig, AppConfigResult } from './config/types.ts';
+import { Explorer } from './components/explorer.tsx';
+import { SettingsDialog } from './components/settings-dialog.tsx';
+import { DoctorActionsContext, ErrorBoundary, ErrorPanel } from './errors/error-panel.tsx';
+import { createTimeline, type Timeline } from './timeline/timeline.ts';
+
+/** MSAL loads in its own chunk, only once the configuration is known. */
+async function createDefaultAuth(config: AppConfig, timeline: Timeline): Promise<AuthService> {
+  const { createMsalAuthService } = await import('./auth/msal-service.ts');
+  return createMsalAuthService(config, { timeline });
+}
+
+function sessionStorageOrUndefined(): Storage | undefined {
+  try {
+    return globalThis.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface AppProps {
+  /** Test seams; the page passes nothing. */
+  loadConfig?: () => Promise<AppConfigResult>;
+  createAuth?: (config: AppConfig, timeline: Timeline) => Promise<AuthService>;
+  timeline?: Timeline;
+  reload?: () => void;
+}
+
+/**
+ * The top-level component: loads the runtime configuration, starts sign-in, and shows the
+ * explorer, with the settings panel and a last-resort error boundary around everything.
+ */
+export function App(props: AppProps) {
+  const loadConfig = props.loadConfig ?? loadAppConfig;
+  const createAuth = props.createAuth ?? createDefaultAuth;
+  const reload = props.reload ?? (() => location.reload());
+  const timeline = useMemo(() => props.timeline ?? createTimeline({ storage: sessionStorageOrUndefined() }), [props.timeline]);
+  const [configResult, setConfigResult] = useState<AppConfigResult | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(undefined);
+  const [service, setService] = useState<AuthService | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    loadConfig().then(
+      async (result) => {
+        if (!live) return;
+        setConfigResult(result);
+        if (!result.ok) {
+          setSettingsOpen(true);
+          return;
+        }
+        try {
+          const created = await createAuth(result.config, timeline);
+          if (live) setService(created);
+        } catch (error) {
+          if (live) setLoadError(error);
+        }
+      },
+      (error: unknown) => live && setLoadError(error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [loadConfig, createAuth, timeline]);
+
+  const openSettings = useCallback(() => setSettingsOpen(true), []);
+  const actions = useMemo(
+    () => ({ context: { origin: location.origin }, openSettings, reload }),
+    [openSettings, reload],
+  );
+
+  let body: ComponentChildren;
+  if (loadError !== undefined) body = <ErrorPanel error={loadError} />;
+  else if (!configResult) body = <p class="boot" role="status">Signing you in…</p>;
+  else if (!configResult.ok) {
+    body = (
+      <>
+        <header class="app-header">
+          <h1>Databricks Entra Explorer</h1>
+        </header>
+        <ErrorPanel error={configResult.errors[0]} />
+      </>
+    );
+  } else if (!service) body = <p class="boot" role="status">Signing you in…</p>;
+  else {
+    body = (
+      <AuthProvider service={service}>
+        <Explorer timeline={timeline} onSettings={openSettings} />
+      </AuthProvider>
+    );
+  }
+
   return (
-    <main class="shell">
-      <header>
-        <h1>Databricks Entra Explorer</h1>
-        <p>Sign in with Microsoft Entra ID, see what is inside your tokens, and list your Azure Databricks clusters.</p>
-      </header>
-      <button type="button" disabled aria-describedby="sign-in-help">
-        Sign in
-      </button>
-      <p id="sign-in-help">Sign-in is not available yet: authentication has not been set up in this build.</p>
-    </main>
+    <ErrorBoundary>
+      <DoctorActionsContext.Provider value={actions}>
+        <div class="shell">
+          {body}
+          {settingsOpen && configResult && (
+            <SettingsDialog result={configResult} onClose={() => setSettingsOpen(false)} onApplied={reload} />
+          )}
+        </div>
+      </DoctorActionsContext.Provider>
+    </ErrorBoundary>
   );
 }

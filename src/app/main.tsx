@@ -1,7 +1,22 @@
 import { render } from 'preact';
-import { App } from './app';
+import { BootScreen } from './components/boot-screen.tsx';
 import './styles.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element to mount the app in.');
-render(<App />, root);
+
+const hash = new URLSearchParams(location.hash.slice(1));
+const isAuthResponse = hash.has('code') || hash.has('error');
+
+if (window !== window.top && isAuthResponse) {
+  // Loaded in MSAL's hidden iframe (silent sign-in picked up from another tab): hand the
+  // response to the main frame and render nothing.
+  void import('@azure/msal-browser/redirect-bridge').then((bridge) => bridge.broadcastResponseToMainFrame());
+} else {
+  // First paint: no MSAL or jose here (first-paint budget); the app loads in its own chunk.
+  render(<BootScreen />, root);
+  import('./app.tsx').then(
+    ({ App }) => render(<App />, root),
+    () => render(<BootScreen message="The app could not load. Check your connection and reload the page." />, root),
+  );
+}

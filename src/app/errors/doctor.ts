@@ -435,7 +435,8 @@ export function diagnose(error: unknown, ctx: DoctorContext): Diagnosis {
   else if (error && typeof error === 'object' && /^CONFIG_/.test(String((error as { code?: unknown }).code ?? ''))) {
     entry = {
       title: 'The configuration is not valid',
-      whatHappened: error instanceof Error ? error.message : 'A configuration value was refused.',
+      whatHappened:
+        typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : 'A configuration value was refused.',
       likelyCause: 'A value in the settings or the server\'s environment is missing or malformed.',
       fix: 'Open the settings, correct the highlighted fields, or reset them to the server\'s defaults.',
       action: 'settings',

@@ -1,0 +1,22 @@
+import type { AccountSummary } from '../auth/types.ts';
+
+/** Several accounts are signed in in this browser: let the person choose, or add another. */
+export function AccountPicker({ accounts, onPick, onOther }: { accounts: readonly AccountSummary[]; onPick(id: string): void; onOther(): void }) {
+  return (
+    <section class="picker" aria-labelledby="picker-heading">
+      <h2 id="picker-heading">Choose an account</h2>
+      <ul>
+        {accounts.map((account) => (
+          <li key={account.homeAccountId}>
+            <button type="button" onClick={() => onPick(account.homeAccountId)}>
+              <span class="account-name">{account.name}</span> <span class="account-user">{account.username}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={onOther}>
+        Use another account
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { isSignInError } from '../auth/errors.ts';
+import { listClusters } from '../databricks/clusters.ts';
+import { ErrorPanel } from '../errors/error-panel.tsx';
+import { ClusterDetailsPanel } from './cluster-details.tsx';
+import { type ClusterRow, distinctValues, filterRows, type SortColumn, type SortDirection, sortRows, toClusterRow } from './cluster-model.ts';
+import { ClusterTable } from './cluster-table.tsx';
+import { useStore } from './store.ts';
+import { useWorkspace } from './workspace-context.tsx';
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** Shows "retrying in N s" while the client waits before a retry. */
+export function RetryNoticeBanner() {
+  const { retryNotice } = useWorkspace();
+  const notice = useStore(retryNotice);
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!notice) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [notice]);
+  if (!notice) return null;
+  const seconds = Math.max(0, Math.ceil((notice.at + notice.delayMs - now) / 1000));
+  const why = notice.status === 429 ? 'The workspace is rate limiting (HTTP 429)' : `The workspace is busy (HTTP ${notice.status})`;
+  return (
+    <p class="notice" role="status">
+      {why}: retrying in {seconds} s (attempt {notice.attempt + 1}).
+    </p>
+  );
+}
+
+/**
+ * Every cluster of the workspace: rows appear as pages arrive, with search, sort by any column,
+ * filters by state and source, a details panel, refresh, and empty and error states.
+ */
+export function ClustersView() {
+  const { client } = useWorkspace();
+  const [rows, setRows] = useState<ClusterRow[]>([]);
+  const [progress, setProgress] = useState({ pages: 0, done: false });
+  const [error, setError] = useState<unknown>(undefined);
+  const [reloadKey, setReloadKey] = useState(0);
+  const [search, setSearch] = useState('');
+  const [stateFilter, setStateFilter] = useState('');
+  const [sourceFilter, setSourceFilter] = useState('');
+  const [sort, setSort] = useState<{ column: SortColumn; direction: SortDirection }>({ column: 'name', direction: 'asc' });
+  const [selected, setSelected] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const byId = new Map<string, ClusterRow>();
+    setRows([]);
+    setError(undefined);
+    setProgress({ pages: 0, done: false });
+    (async () => {
+      try {
+        for await (const page of listClusters(client, { signal: controller.signal })) {
+          // Keyed by ID: a page re-served after a retry cannot duplicate rows.
+          for (const cluster of page.clusters) byId.set(cluster.cluster_id, toClusterRow(cluster));
+          setRows([...byId.values()]);
+          setProgress({ pages: page.pageNumber, done: !page.hasMore });
+        }
+      } catch (e) {
+        if (controller.signal.aborted || (isSignInError(e) && e.code === 'AUTH_REDIRECTING')) return;
+        setError(e);
+      }
+    })();
+    return () => controller.abort(new DOMException('The clusters view closed.', 'AbortError'));
+  }, [client, reloadKey]);
+
+  const sorted = useMemo(() => sortRows(rows, sort.column, sort.direction), [rows, sort]);
+  const filter = useMemo(
+    () => ({ search, states: stateFilter ? new Set([stateFilter]) : EMPTY, sources: sourceFilter ? new Set([sourceFilter]) : EMPTY }),
+    [search, stateFilter, sourceFilter],
+  );
+  const visible = useMemo(() => filterRows(sorted, filter), [sorted, filter]);
+  const states = useMemo(() => distinctValues(rows, 'state'), [rows]);
+  const sources = useMemo(() => distinctValues(rows, 'source'), [rows]);
+
+  const loading = !progress.done && error === undefined;
+  const onSort = (column: SortColumn) =>
+    setSort((current) => ({ column, direction: current.column === column && current.direction === 'asc' ? 'desc' : 'asc' }));
+
+  return (
+    <section class="clusters" aria-labelledby="clusters-heading">
+      <div class="toolbar">
+        <h2 id="clusters-heading">Clusters</h2>
+        <label>
+          Search
+          <input type="search" value={search} onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)} placeholder="name, ID, creator…" />
+        </label>
+        <label>
+          State
+          <select value={stateFilter} onChange={(e) => setStateFilter((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">All states</option>
+            {states.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Source
+          <select value={sourceFilter} onChange={(e) => setSourceFilter((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">All sources</option>
+            {sources.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => setReloadKey((n) => n + 1)} disabled={loading}>
+          Refresh
+        </button>
+      </div>
+      <p class="progress" role="status" aria-live="polite">
+        {loading
+          ? progress.pages === 0
+            ? 'Loading clusters…'
+            : `Loading clusters… ${rows.length} so far (page ${progress.pages})`
+          : error === undefined
+            ? `${rows.length} clusters${visible.length !== rows.length ? `, ${visible.length} shown` : ''}`
+            : `${rows.length} clusters loaded before the error`}
+      </p>
+      <RetryNoticeBanner />
+      {error !== undefined && <ErrorPanel error={error} onRetry={() => setReloadKey((n) => n + 1)} />}
+      {progress.done && rows.length === 0 && <p class="empty">No clusters in this workspace yet.</p>}
+      {rows.length > 0 && visible.length === 0 && <p class="empty">No clusters match the search and filters.</p>}
+      {visible.length > 0 && <ClusterTable rows={visible} sort={sort} onSort={onSort} onOpen={(row) => setSelected(row.id)} selectedId={selected} />}
+      {selected && <ClusterDetailsPanel clusterId={selected} onClose={() => setSelected(null)} />}
+    </section>
+  );
+}

@@ -1,0 +1,211 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useAuth } from '../auth/auth-context.tsx';
+import { isSignInError } from '../auth/errors.ts';
+import { type CallRecord, createWorkspaceClient, type RetryNotice } from '../databricks/client.ts';
+import { me, type WhoAmI } from '../databricks/scim.ts';
+import { DoctorActionsContext } from '../errors/error-panel.tsx';
+import { ShowMeHow } from '../snippets/show-me-how.tsx';
+import type { Timeline } from '../timeline/timeline.ts';
+import { TimelineView } from '../timeline/timeline-view.tsx';
+import { AccountPicker } from './account-picker.tsx';
+import { AppHeader } from './app-header.tsx';
+import { ClustersView } from './clusters-view.tsx';
+import { createStore, useStore } from './store.ts';
+import { TokensView } from './tokens-view.tsx';
+import { WorkspaceContext, type WorkspaceContextValue } from './workspace-context.tsx';
+import { Landing } from './landing.tsx';
+
+export const VIEWS = [
+  { id: 'clusters', label: 'Clusters' },
+  { id: 'tokens', label: 'Tokens' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'how', label: 'Show me how' },
+] as const;
+export type ViewId = (typeof VIEWS)[number]['id'];
+
+function viewFrom(text: string | null | undefined): ViewId | undefined {
+  const id = (text ?? '').replace(/^#\/?/, '');
+  return VIEWS.find((v) => v.id === id)?.id;
+}
+
+/** The current view lives in the URL hash (`#/clusters`), so reloads and sign-in redirects keep it. */
+function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void] {
+  const [view, setViewState] = useState<ViewId>(() => viewFrom(returnView) ?? viewFrom(location.hash) ?? 'clusters');
+  useLayoutEffect(() => {
+    if (viewFrom(location.hash) !== view) history.replaceState(history.state, '', `${location.pathname}${location.search}#/${view}`);
+  }, [view]);
+  useEffect(() => {
+    const onHash = () => {
+      const next = viewFrom(location.hash);
+      if (next) setViewState(next);
+    };
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  const setView = useCallback((next: ViewId) => {
+    // A history entry per view, so the back button goes to the previous view.
+    if (viewFrom(location.hash) !== next) history.pushState(history.state, '', `${location.pathname}${location.search}#/${next}`);
+    setViewState(next);
+  }, []);
+  return [view, setView];
+}
+
+/** Everything after sign-in: header, tabs and the four views, on one workspace client. */
+function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
+  const auth = useAuth();
+  const state = auth.state;
+  const account = state.status === 'signed-in' ? state.account : null;
+  const accounts = state.status === 'signed-in' ? state.accounts : [];
+  const [view, setView] = useHashView(auth.returnView);
+  const viewRef = useRef<ViewId>(view);
+  viewRef.current = view;
+  const { getTokens, config } = auth;
+
+  const stores = useMemo(
+    () => ({ lastCall: createStore<CallRecord | null>(null), retryNotice: createStore<(RetryNotice & { at: number }) | null>(null) }),
+    [],
+  );
+  const homeAccountId = account?.homeAccountId;
+  const workspace = useMemo<WorkspaceContextValue>(() => {
+    const client = createWorkspaceClient({
+      workspaceHost: config.workspaceHost,
+      workspaceResourceId: config.workspaceResourceId,
+      getAccessToken: async ({ forceRefresh }) => (await getTokens({ forceRefresh, view: viewRef.current })).accessToken,
+      onCall(record) {
+        stores.lastCall.set(record);
+        stores.retryNotice.set(null);
+        const ok = record.status !== undefined && record.status < 400;
+        timeline.add({
+          kind: 'api',
+          status: ok ? 'ok' : 'fail',
+          title: `${record.method} ${record.path.split('?')[0]} → ${record.status ?? record.failure}`,
+          detail: `${record.path}${record.resourceIdHeader ? ' · with resource-ID header' : ''}${record.afterForcedRefresh ? ' · after a forced token refresh' : ''}`,
+          durationMs: record.durationMs,
+        });
+      },
+      onRetry(notice) {
+        stores.retryNotice.set({ ...notice, at: Date.now() });
+        timeline.add({
+          kind: 'api',
+          status: 'wait',
+          title: `Retrying ${notice.path.split('?')[0]} in ${Math.ceil(notice.delayMs / 1000)} s`,
+          detail: `after HTTP ${notice.status}`,
+        });
+      },
+    });
+    return { client, timeline, ...stores };
+    // A new account gets a new client, so nothing from the previous one is reused.
+  }, [config, getTokens, timeline, stores, homeAccountId]);
+
+  const [who, setWho] = useState<{ who: WhoAmI | null; failed: boolean }>({ who: null, failed: false });
+  useEffect(() => {
+    const controller = new AbortController();
+    setWho({ who: null, failed: false });
+    me(workspace.client, { signal: controller.signal }).then(
+      (w) => setWho({ who: w, failed: false }),
+      (e: unknown) => {
+        if (!controller.signal.aborted && !(isSignInError(e) && e.code === 'AUTH_REDIRECTING')) setWho({ who: null, failed: true });
+      },
+    );
+    return () => controller.abort(new DOMException('The account changed.', 'AbortError'));
+  }, [workspace]);
+
+  const lastCall = useStore(stores.lastCall);
+
+  return (
+    <>
+      <AppHeader
+        account={account}
+        accounts={accounts}
+        who={who.who}
+        whoError={who.failed}
+        sandbox={config.sandbox}
+        onSwitchTo={auth.selectAccount}
+        onSwitchAccount={() => auth.signIn({ view, switchAccount: true })}
+        onSignOut={auth.signOut}
+        onSettings={onSettings}
+      />
+      <WorkspaceContext.Provider value={workspace}>
+        <div class="tabs" role="tablist" aria-label="Views">
+          {VIEWS.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              role="tab"
+              id={`tab-${v.id}`}
+              aria-selected={view === v.id}
+              aria-controls={`panel-${v.id}`}
+              class={view === v.id ? 'tab active' : 'tab'}
+              onClick={() => setView(v.id)}
+            >
+              {v.label}
+            </button>
+          ))}
+        </div>
+        <main class="view">
+          <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
+          {view === 'clusters' && <ClustersView />}
+          {view === 'tokens' && <TokensView view={view} />}
+          {view === 'timeline' && <TimelineView timeline={timeline} />}
+          {view === 'how' && (
+            <ShowMeHow
+              workspaceUrl={config.workspaceUrl}
+              workspaceResourceId={config.workspaceResourceId}
+              lastCall={lastCall}
+              getToken={async () => (await getTokens({ view: 'how' })).accessToken}
+            />
+          )}
+          </div>
+        </main>
+      </WorkspaceContext.Provider>
+    </>
+  );
+}
+
+/**
+ * The app once the configuration is known: the sign-in states (starting, signed out, choosing
+ * an account, redirecting) and the signed-in views, with the error doctor's actions wired.
+ */
+export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
+  const auth = useAuth();
+  const { state, config } = auth;
+  const currentView = () => viewFrom(location.hash) ?? 'clusters';
+  const actions = useMemo(
+    () => ({
+      context: { origin: location.origin, clientId: config.clientId, workspaceUrl: config.workspaceUrl, resourceIdConfigured: Boolean(config.workspaceResourceId) },
+      signIn: () => void auth.signIn({ view: currentView() }),
+      switchAccount: () => void auth.signIn({ view: currentView(), switchAccount: true }),
+      openSettings: onSettings,
+    }),
+    [auth.signIn, config, onSettings],
+  );
+
+  let body: ComponentChildren;
+  if (state.status === 'starting') body = <p class="boot" role="status">Signing you in…</p>;
+  else if (state.status === 'redirecting') body = <p class="boot" role="status">Redirecting to sign in…</p>;
+  else if (state.status === 'choose-account')
+    body = <AccountPicker accounts={state.accounts} onPick={auth.selectAccount} onOther={() => auth.signIn({ view: currentView(), switchAccount: true })} />;
+  else if (state.status === 'signed-out') {
+    body = <Landing sandbox={config.sandbox} error={state.error} busy={false} onSignIn={() => auth.signIn({ view: currentView() })} />;
+  } else body = <SignedIn timeline={timeline} onSettings={onSettings} />;
+
+  return (
+    <DoctorActionsContext.Provider value={actions}>
+      {state.status !== 'signed-in' && (
+        <AppHeader
+          account={null}
+          accounts={[]}
+          who={null}
+          whoError={false}
+          sandbox={config.sandbox}
+          onSwitchTo={auth.selectAccount}
+          onSwitchAccount={() => auth.signIn({ view: currentView(), switchAccount: true })}
+          onSignOut={auth.signOut}
+          onSettings={onSettings}
+        />
+      )}
+      {body}
+    </DoctorActionsContext.Provider>
+  );
+}

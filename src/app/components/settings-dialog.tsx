@@ -1,0 +1,40 @@
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { AppConfigResult } from '../config/types.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: the panel's props are D1's contract, checked where it is defined.
+type Panel = ComponentType<any>;
+
+/**
+ * The settings panel (built in `config/`) in a dialog, loaded on demand. After "apply" or
+ * "reset" the page reloads, so MSAL starts over with the new tenant and client.
+ */
+export function SettingsDialog({ result, onClose, onApplied }: { result: AppConfigResult; onClose(): void; onApplied(): void }) {
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    import('../config/settings-panel.tsx').then(
+      (m) => setPanel(() => m.SettingsPanel as Panel),
+      () => setFailed(true),
+    );
+  }, []);
+  const SettingsPanel = panel;
+  return (
+    <div class="dialog-backdrop">
+      <div class="dialog" role="dialog" aria-modal="true" aria-label="Settings">
+        {failed && <p role="alert">The settings panel could not load. Reload the page and try again.</p>}
+        {!failed && !SettingsPanel && <p role="status">Loading settings…</p>}
+        {SettingsPanel && (
+          <SettingsPanel
+            config={result.ok ? result.config : undefined}
+            errors={result.ok ? [] : result.errors}
+            wire={result.wire}
+            onApply={onApplied}
+            onReset={onApplied}
+            onClose={onClose}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { CallRecord, RetryNotice, WorkspaceClient } from '../databricks/client.ts';
+import type { Timeline } from '../timeline/timeline.ts';
+import type { Store } from './store.ts';
+
+export interface WorkspaceContextValue {
+  client: WorkspaceClient;
+  timeline: Timeline;
+  /** The last HTTP attempt, for "Show me how". */
+  lastCall: Store<CallRecord | null>;
+  /** Set while the client waits before a retry; cleared by the next answer. */
+  retryNotice: Store<(RetryNotice & { at: number }) | null>;
+}
+
+export const WorkspaceContext = createContext<WorkspaceContextValue | null>(null);
+
+/** @throws TypeError outside the signed-in part of the app. */
+export function useWorkspace(): WorkspaceContextValue {
+  const value = useContext(WorkspaceContext);
+  if (!value) throw new TypeError('useWorkspace() must be used inside <WorkspaceContext.Provider>.');
+  return value;
+}

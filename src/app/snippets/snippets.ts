@@ -1,0 +1,65 @@
+/**
+ * "Show me how": the same call as curl and as Python `requests`, in the shapes of the
+ * Databricks article the project grew from, against the real workspace URL (not the proxy).
+ * The token stays `$DATABRICKS_TOKEN` / `os.environ["DATABRICKS_TOKEN"]` unless revealed.
+ * @see https://learn.microsoft.com/azure/databricks/dev-tools/auth/user-aad-token
+ */
+
+export interface SnippetCall {
+  method: string;
+  /** Path and query below the workspace origin, e.g. `/api/2.0/clusters/list`. */
+  path: string;
+}
+
+export interface SnippetOptions {
+  /** `https://adb-….azuredatabricks.net` */
+  workspaceUrl: string;
+  /** Adds `X-Databricks-Azure-Workspace-Resource-Id` when set. */
+  workspaceResourceId?: string | undefined;
+  /** The real token, only when the person chose to reveal it. */
+  token?: string | undefined;
+}
+
+/** The first call of the article: list clusters with the 2.0 API. */
+export const CLASSIC_CALL: SnippetCall = { method: 'GET', path: '/api/2.0/clusters/list' };
+
+export const TOKEN_ENV_VAR = 'DATABRICKS_TOKEN';
+
+/** Quotes a value for a POSIX shell: single quotes, with embedded ones closed and escaped. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** A Python string literal (JSON string syntax is valid Python for these characters). */
+function pyString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function url(call: SnippetCall, options: SnippetOptions): string {
+  return `${options.workspaceUrl.replace(/\/+$/, '')}${call.path}`;
+}
+
+export function buildCurlSnippet(call: SnippetCall, options: SnippetOptions): string {
+  const auth = options.token
+    ? shellQuote(`Authorization: Bearer ${options.token}`)
+    : `"Authorization: Bearer $${TOKEN_ENV_VAR}"`;
+  const lines = [`curl -X ${call.method} -H ${auth}`];
+  if (options.workspaceResourceId) {
+    lines.push(`  -H ${shellQuote(`X-Databricks-Azure-Workspace-Resource-Id: ${options.workspaceResourceId}`)}`);
+  }
+  lines.push(`  ${shellQuote(url(call, options))}`);
+  return lines.join(' \\\n');
+}
+
+export function buildPythonSnippet(call: SnippetCall, options: SnippetOptions): string {
+  const lines: string[] = ['import json', ...(options.token ? [] : ['import os']), 'import requests', ''];
+  lines.push(options.token ? `access_token = ${pyString(options.token)}` : `access_token = os.environ[${pyString(TOKEN_ENV_VAR)}]`);
+  lines.push('headers = {', "    'Authorization': 'Bearer ' + access_token,");
+  if (options.workspaceResourceId) {
+    lines.push(`    'X-Databricks-Azure-Workspace-Resource-Id': ${pyString(options.workspaceResourceId)},`);
+  }
+  lines.push('}', '');
+  lines.push(`response = requests.${call.method.toLowerCase()}(`, `    ${pyString(url(call, options))},`, '    headers=headers,', ')');
+  lines.push('print(json.dumps(json.loads(response.text), indent=2))');
+  return lines.join('\n');
+}

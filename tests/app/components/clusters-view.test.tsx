@@ -1,0 +1,232 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { ClustersView } from '../../../src/app/components/clusters-view.tsx';
+import { createStore } from '../../../src/app/components/store.ts';
+import { WorkspaceContext, type WorkspaceContextValue } from '../../../src/app/components/workspace-context.tsx';
+import { createWorkspaceClient, type WorkspaceClient } from '../../../src/app/databricks/client.ts';
+import { DatabricksApiError } from '../../../src/app/databricks/errors.ts';
+import { createTimeline } from '../../../src/app/timeline/timeline.ts';
+import { fakeClient, makeCluster, pagedClusters } from '../support/fakes.ts';
+
+function renderView(client: WorkspaceClient, retryNotice = createStore<WorkspaceContextValue['retryNotice'] extends import('../../../src/app/components/store.ts').Store<infer T> ? T : never>(null)) {
+  const value: WorkspaceContextValue = { client, timeline: createTimeline(), lastCall: createStore(null), retryNotice };
+  return render(
+    <WorkspaceContext.Provider value={value}>
+      <ClustersView />
+    </WorkspaceContext.Provider>,
+  );
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+function dataRows() {
+  return screen.getAllByRole('row').slice(1);
+}
+
+describe('clusters view', () => {
+  it('shows rows as pages arrive, with progress, until the list is complete', async () => {
+    const second = deferred<unknown>();
+    const { client } = fakeClient({
+      '/api/2.1/clusters/list': (options) =>
+        options.query?.page_token ? second.promise : { clusters: [makeCluster(0), makeCluster(1)], next_page_token: 'p2' },
+    });
+    renderView(client);
+    expect(screen.getByRole('status').textContent).toBe('Loading clusters…');
+    expect(await screen.findByRole('button', { name: 'Details of cluster-00001' })).toBeTruthy();
+    expect(screen.getByText('Loading clusters… 2 so far (page 1)')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Refresh' }) as HTMLButtonElement).disabled).toBe(true);
+    second.resolve({ clusters: [makeCluster(2)] });
+    expect(await screen.findByText('3 clusters')).toBeTruthy();
+    expect(dataRows()).toHaveLength(3);
+  });
+
+  it('shows state badges, workers for fixed and autoscale sizes, and termination reasons', async () => {
+    const { client } = fakeClient({
+      '/api/2.1/clusters/list': () => ({
+        clusters: [
+          makeCluster(0, { cluster_name: 'fixed', num_workers: 4, state: 'RUNNING' }),
+          makeCluster(1, {
+            cluster_name: 'auto',
+            num_workers: undefined,
+            autoscale: { min_workers: 2, max_workers: 8 },
+            state: 'TERMINATED',
+            termination_reason: { code: 'INACTIVITY', type: 'SUCCESS', parameters: { inactivity_duration_min: '60' } },
+          }),
+        ],
+      }),
+    });
+    renderView(client);
+    const auto = (await screen.findByRole('button', { name: 'Details of auto' })).closest('tr') as HTMLElement;
+    expect(within(auto).getByText('2–8 (autoscale)')).toBeTruthy();
+    expect(within(auto).getByText('INACTIVITY · SUCCESS')).toBeTruthy();
+    expect(within(auto).getByText('TERMINATED').className).toBe('badge state-terminated');
+    const fixed = screen.getByRole('button', { name: 'Details of fixed' }).closest('tr') as HTMLElement;
+    expect(within(fixed).getByText('4')).toBeTruthy();
+    expect(within(fixed).getByText('RUNNING').className).toBe('badge state-running');
+  });
+
+  it('keeps only a window of rows in the DOM with 10,000 clusters', async () => {
+    const { client, calls } = fakeClient({ '/api/2.1/clusters/list': pagedClusters(10_000) });
+    renderView(client);
+    expect(await screen.findByText('10000 clusters', {}, { timeout: 10_000 })).toBeTruthy();
+    expect(calls).toHaveLength(100);
+    expect(screen.getByRole('table', { name: 'Clusters' }).getAttribute('aria-rowcount')).toBe('10001');
+    const rows = dataRows();
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(60);
+    expect(screen.getByRole('button', { name: 'Details of cluster-00000' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Details of cluster-09999' })).toBeNull();
+  });
+
+  it('renders the rows further down when scrolled', async () => {
+    const { client } = fakeClient({ '/api/2.1/clusters/list': pagedClusters(1000) });
+    const { container } = renderView(client);
+    await screen.findByText('1000 clusters');
+    const viewport = container.querySelector('.table-viewport') as HTMLElement;
+    viewport.scrollTop = 36 * 500;
+    fireEvent.scroll(viewport);
+    expect(await screen.findByRole('button', { name: 'Details of cluster-00500' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Details of cluster-00000' })).toBeNull();
+  });
+
+  it('does not duplicate a cluster served on two pages', async () => {
+    const { client } = fakeClient({
+      '/api/2.1/clusters/list': (options) =>
+        options.query?.page_token ? { clusters: [makeCluster(1), makeCluster(2)] } : { clusters: [makeCluster(0), makeCluster(1)], next_page_token: 'x' },
+    });
+    renderView(client);
+    expect(await screen.findByText('3 clusters')).toBeTruthy();
+    expect(dataRows()).toHaveLength(3);
+  });
+
+  it('searches, filters by state and source, and sorts by a column', async () => {
+    const user = userEvent.setup();
+    const { client } = fakeClient({ '/api/2.1/clusters/list': pagedClusters(30) });
+    renderView(client);
+    await screen.findByText('30 clusters');
+
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'cluster-0001');
+    expect(dataRows()).toHaveLength(10);
+    expect(screen.getByText('30 clusters, 10 shown')).toBeTruthy();
+
+    await user.clear(screen.getByRole('searchbox', { name: 'Search' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'State' }), 'RUNNING');
+    expect(dataRows()).toHaveLength(10);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Source' }), 'JOB');
+    expect(screen.getByText('No clusters match the search and filters.')).toBeTruthy();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Source' }), 'UI');
+    expect(dataRows()).toHaveLength(10);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'State' }), '');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Source' }), '');
+
+    const nameHeader = screen.getByRole('columnheader', { name: /Name/ });
+    expect(nameHeader.getAttribute('aria-sort')).toBe('ascending');
+    await user.click(within(nameHeader).getByRole('button'));
+    expect(nameHeader.getAttribute('aria-sort')).toBe('descending');
+    expect(within(dataRows()[0]!).getByRole('button').textContent).toBe('cluster-00029');
+
+    const workers = screen.getByRole('columnheader', { name: /Workers/ });
+    await user.click(within(workers).getByRole('button'));
+    expect(workers.getAttribute('aria-sort')).toBe('ascending');
+    expect(within(dataRows()[0]!).getAllByRole('cell')[5]!.textContent).toBe('0 (single node)');
+  });
+
+  it('shows hostile names, creators and states as text', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const rtl = '\u202Eevil.exe\u202C';
+    const long = 'x'.repeat(5000);
+    const { client } = fakeClient({
+      '/api/2.1/clusters/list': () => ({
+        clusters: [makeCluster(0, { cluster_name: hostile, creator_user_name: rtl, state: '<b>BAD</b>' }), makeCluster(1, { cluster_name: long })],
+      }),
+    });
+    const { container } = renderView(client);
+    expect(await screen.findByRole('button', { name: `Details of ${hostile}` })).toBeTruthy();
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('script')).toBeNull();
+    expect(container.querySelector('b')).toBeNull();
+    expect(within(screen.getByRole('table')).getByText('<b>BAD</b>').className).toBe('badge state-other');
+    expect(screen.getByText(rtl)).toBeTruthy();
+    expect(screen.getByRole('button', { name: `Details of ${long}` })).toBeTruthy();
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it('says so when the workspace has no clusters', async () => {
+    const { client } = fakeClient({ '/api/2.1/clusters/list': () => ({}) });
+    renderView(client);
+    expect(await screen.findByText('No clusters in this workspace yet.')).toBeTruthy();
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('explains a failure and loads again when asked to retry', async () => {
+    let fail = true;
+    const { client } = fakeClient({
+      '/api/2.1/clusters/list': () => {
+        if (fail) throw new DatabricksApiError({ method: 'GET', path: '/api/2.1/clusters/list' }, { status: 503, errorCode: 'TEMPORARILY_UNAVAILABLE' });
+        return { clusters: [makeCluster(0)] };
+      },
+    });
+    renderView(client);
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('heading').textContent).toBe('The workspace had a problem');
+    fail = false;
+    await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('1 clusters')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('opens the details panel with the full clusters/get JSON', async () => {
+    const { client, calls } = fakeClient({
+      '/api/2.1/clusters/list': () => ({ clusters: [makeCluster(7)] }),
+      '/api/2.1/clusters/get': (options) => ({ ...makeCluster(7), spark_conf: { 'spark.x': '<y>' }, cluster_id: options.query?.cluster_id }),
+    });
+    renderView(client);
+    await userEvent.click(await screen.findByRole('button', { name: 'Details of cluster-00007' }));
+    const panel = screen.getByRole('complementary', { name: 'Cluster details' });
+    const json = (await within(panel).findByRole('region', { name: 'Cluster JSON' })).querySelector('pre')!;
+    expect(JSON.parse(json.textContent ?? '')).toMatchObject({ cluster_id: '0612-081530-c00007', spark_conf: { 'spark.x': '<y>' } });
+    expect(calls.at(-1)?.options.query).toEqual({ cluster_id: '0612-081530-c00007' });
+    await userEvent.click(within(panel).getByRole('button', { name: 'Close details' }));
+    expect(screen.queryByRole('complementary', { name: 'Cluster details' })).toBeNull();
+  });
+
+  it('aborts the listing when the view goes away', async () => {
+    const { client, calls } = fakeClient({ '/api/2.1/clusters/list': () => new Promise(() => {}) });
+    const { unmount } = renderView(client);
+    await waitFor(() => expect(calls).toHaveLength(1));
+    const signal = calls[0]!.options.signal!;
+    expect(signal.aborted).toBe(false);
+    unmount();
+    await waitFor(() => expect(signal.aborted).toBe(true));
+  });
+
+  it('shows "retrying in N s" while the workspace rate limits, then the clusters', async () => {
+    const release = deferred<void>();
+    const retryNotice = createStore<{ path: string; status: number; delayMs: number; attempt: number; at: number } | null>(null);
+    let n = 0;
+    const client = createWorkspaceClient({
+      workspaceHost: 'localhost:5175',
+      origin: 'https://localhost:5173',
+      getAccessToken: async () => 't',
+      fetch: async () =>
+        n++ === 0
+          ? new Response(JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow' }), { status: 429, headers: { 'retry-after': '3' } })
+          : new Response(JSON.stringify({ clusters: [makeCluster(0)] }), { status: 200 }),
+      sleep: () => release.promise,
+      onRetry: (notice) => retryNotice.set({ ...notice, at: Date.now() }),
+      onCall: (record) => record.status === 200 && retryNotice.set(null),
+    });
+    renderView(client, retryNotice);
+    expect(await screen.findByText(/The workspace is rate limiting \(HTTP 429\): retrying in 3 s/)).toBeTruthy();
+    release.resolve();
+    expect(await screen.findByText('1 clusters')).toBeTruthy();
+    expect(screen.queryByText(/retrying in/)).toBeNull();
+  });
+});
