@@ -1,0 +1,112 @@
+import { type ComponentChildren, createContext } from 'preact';
+import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isSignInError } from './errors.ts';
+import type { AccountSummary, AuthService, TokenSet } from './types.ts';
+
+export type AuthState =
+  | { status: 'starting' }
+  | { status: 'signed-out'; error?: unknown }
+  | { status: 'choose-account'; accounts: AccountSummary[] }
+  | { status: 'signed-in'; account: AccountSummary; accounts: AccountSummary[] }
+  | { status: 'redirecting' };
+
+export interface AuthContextValue {
+  state: AuthState;
+  config: AuthService['config'];
+  /** The view to show first after a sign-in redirect, if this page load ended one. */
+  returnView: string | null;
+  signIn(options: { view: string; switchAccount?: boolean }): Promise<void>;
+  signOut(): Promise<void>;
+  selectAccount(homeAccountId: string): void;
+  getTokens(options?: { forceRefresh?: boolean; view?: string }): Promise<TokenSet>;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+function stateFrom(service: AuthService, error?: unknown): AuthState {
+  const account = service.activeAccount();
+  const accounts = service.accounts();
+  if (account) return { status: 'signed-in', account, accounts };
+  if (accounts.length > 1) return { status: 'choose-account', accounts };
+  return error === undefined ? { status: 'signed-out' } : { status: 'signed-out', error };
+}
+
+/**
+ * Runs sign-in for the tree below: starts the service once (MSAL initialise and redirect
+ * handling), follows account changes from other tabs, and offers the actions as hooks so views
+ * never touch MSAL.
+ */
+export function AuthProvider({ service, children }: { service: AuthService; children: ComponentChildren }) {
+  const [state, setState] = useState<AuthState>({ status: 'starting' });
+  const [returnView, setReturnView] = useState<string | null>(null);
+  const started = useRef(false);
+
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    service.start().then(
+      (result) => {
+        setReturnView(result.returnView);
+        setState(stateFrom(service));
+      },
+      (error: unknown) => setState(stateFrom(service, error)),
+    );
+  }, [service]);
+
+  useEffect(() => service.onAccountsChanged(() => setState((current) => (current.status === 'starting' ? current : stateFrom(service)))), [service]);
+
+  const signIn = useCallback(
+    async (options: { view: string; switchAccount?: boolean }) => {
+      setState({ status: 'redirecting' });
+      try {
+        await service.signIn(options);
+      } catch (error) {
+        setState(stateFrom(service, error));
+      }
+    },
+    [service],
+  );
+
+  const signOut = useCallback(async () => {
+    setState({ status: 'redirecting' });
+    try {
+      await service.signOut();
+    } catch (error) {
+      setState(stateFrom(service, error));
+    }
+  }, [service]);
+
+  const selectAccount = useCallback(
+    (homeAccountId: string) => {
+      service.selectAccount(homeAccountId);
+      setState(stateFrom(service));
+    },
+    [service],
+  );
+
+  const getTokens = useCallback(
+    async (options?: { forceRefresh?: boolean; view?: string }) => {
+      try {
+        return await service.getTokens(options);
+      } catch (error) {
+        if (isSignInError(error) && error.code === 'AUTH_REDIRECTING') setState({ status: 'redirecting' });
+        else if (isSignInError(error) && error.code === 'AUTH_NO_ACCOUNT') setState(stateFrom(service, error));
+        throw error;
+      }
+    },
+    [service],
+  );
+
+  const value = useMemo<AuthContextValue>(
+    () => ({ state, config: service.config, returnView, signIn, signOut, selectAccount, getTokens }),
+    [state, service, returnView, signIn, signOut, selectAccount, getTokens],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** The sign-in state and actions. @throws TypeError outside an {@link AuthProvider}. */
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new TypeError('useAuth() must be used inside <AuthProvider>.');
+  return value;
+}
