@@ -1,5 +1,18 @@
+import { createRemoteJWKSet } from 'jose';
+import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIssuer, DATABRICKS, OTHER_TENANT, RESOURCE_ID, removeTestTls, startTestWorkspace, type TestWorkspace } from './helpers.ts';
+import { DEFAULT_WORKSPACE_CONFIG, startWorkspace } from '../../../src/sandbox/databricks/index.ts';
+import {
+  createIssuer,
+  DATABRICKS,
+  OTHER_TENANT,
+  RESOURCE_ID,
+  removeTestTls,
+  startTestWorkspace,
+  TENANT,
+  type TestWorkspace,
+  testTls,
+} from './helpers.ts';
 
 let t: TestWorkspace;
 beforeEach(async () => {
@@ -170,5 +183,32 @@ describe('the workspace resource-ID header', () => {
     await t.get('/api/2.0/clusters/list', 'fay', { 'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID });
     expect((await t.call('/_sandbox/reset', { method: 'POST' })).status).toBe(204);
     expect((await t.get('/api/2.0/clusters/list', 'fay')).status).toBe(403);
+  });
+});
+
+describe('when the signing keys cannot be fetched', () => {
+  it('answers 503 TEMPORARILY_UNAVAILABLE instead of calling the token invalid', async () => {
+    const { tls } = await testTls();
+    const ws = await startWorkspace({
+      config: DEFAULT_WORKSPACE_CONFIG,
+      tls,
+      host: '127.0.0.1',
+      // Nothing listens on port 1: fetching the JWKS fails as an unreachable identity provider would.
+      tokenKeys: createRemoteJWKSet(new URL('https://127.0.0.1:1/common/discovery/v2.0/keys')),
+      tenantId: TENANT,
+      authorizeUrl: `https://127.0.0.1:1/${TENANT}/oauth2/v2.0/authorize`,
+    });
+    const dispatcher = new Agent({ connect: { ca: tls.ca } });
+    try {
+      const res = await fetch(`${ws.url}/api/2.0/clusters/list`, {
+        headers: { Authorization: `Bearer ${await t.token('ben')}` },
+        dispatcher,
+      });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE' });
+    } finally {
+      await ws.close();
+      await dispatcher.close();
+    }
   });
 });
