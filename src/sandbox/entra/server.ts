@@ -102,7 +102,8 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     }
   };
 
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
+  // A larger header limit than Node's 16 KiB, so an over-long query gets our 400, not a bare 431.
+  const server = createServer({ key: options.tls.key, cert: options.tls.cert, maxHeaderSize: 64 * 1024 }, (req, res) => {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const control = path.startsWith('/_sandbox/');
