@@ -1,0 +1,102 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { type Harness, removeSharedState, startHarness, TENANT } from './support.ts';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+afterAll(removeSharedState);
+
+async function json(h: Harness, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await h.fetch(`${h.entra.url}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('discovery endpoints', () => {
+  it('announces endpoints and an issuer on its own origin for a tenant ID', async () => {
+    harness = await startHarness();
+    const { body } = await json(harness, `/${TENANT}/v2.0/.well-known/openid-configuration`);
+    const base = harness.entra.url;
+    expect(body).toMatchObject({
+      issuer: `${base}/${TENANT}/v2.0`,
+      authorization_endpoint: `${base}/${TENANT}/oauth2/v2.0/authorize`,
+      token_endpoint: `${base}/${TENANT}/oauth2/v2.0/token`,
+      end_session_endpoint: `${base}/${TENANT}/oauth2/v2.0/logout`,
+      jwks_uri: `${base}/${TENANT}/discovery/v2.0/keys`,
+    });
+  });
+
+  it('resolves the tenant domain to the tenant ID in every endpoint', async () => {
+    harness = await startHarness();
+    const { body } = await json(harness, '/contoso.example/v2.0/.well-known/openid-configuration');
+    expect(body.token_endpoint).toBe(`${harness.entra.url}/${TENANT}/oauth2/v2.0/token`);
+  });
+
+  it('keeps the {tenantid} placeholder in the issuer for common, with common endpoints', async () => {
+    harness = await startHarness();
+    const { body } = await json(harness, '/common/v2.0/.well-known/openid-configuration');
+    expect(body.issuer).toBe(`${harness.entra.url}/{tenantid}/v2.0`);
+    expect(body.token_endpoint).toBe(`${harness.entra.url}/common/oauth2/v2.0/token`);
+  });
+
+  it('answers an unknown tenant with AADSTS90002', async () => {
+    harness = await startHarness();
+    const { status, body } = await json(harness, '/fabrikam.example/v2.0/.well-known/openid-configuration');
+    expect(status).toBe(400);
+    expect(body.error_codes).toEqual([90002]);
+  });
+
+  it('publishes the signing key with kid equal to x5t, a certificate and the issuer', async () => {
+    harness = await startHarness();
+    const { body } = await json(harness, `/${TENANT}/discovery/v2.0/keys`);
+    const [key] = body.keys as Record<string, unknown>[];
+    expect(key).toMatchObject({ kty: 'RSA', use: 'sig', e: 'AQAB', issuer: `${harness.entra.url}/${TENANT}/v2.0` });
+    expect(key!.kid).toBe(key!.x5t);
+    expect((key!.x5c as string[])[0]).toMatch(/^MII/);
+  });
+
+  it('keeps the same signing key across restarts', async () => {
+    harness = await startHarness();
+    const first = (await json(harness, `/${TENANT}/discovery/v2.0/keys`)).body;
+    await harness.close();
+    harness = await startHarness();
+    const second = (await json(harness, `/${TENANT}/discovery/v2.0/keys`)).body;
+    const pick = (jwks: Record<string, unknown>) => (jwks.keys as Record<string, unknown>[]).map(({ kid, n, x5c }) => ({ kid, n, x5c }));
+    expect(pick(second)).toEqual(pick(first));
+  });
+
+  it('answers instance discovery for its own host and refuses others with invalid_instance', async () => {
+    harness = await startHarness();
+    const own = await json(harness, `/common/discovery/instance?api-version=1.1&authorization_endpoint=${harness.entra.url}/${TENANT}/oauth2/v2.0/authorize`);
+    expect(own.body).toMatchObject({
+      tenant_discovery_endpoint: `${harness.entra.url}/${TENANT}/v2.0/.well-known/openid-configuration`,
+      metadata: [{ preferred_network: harness.entra.authorityHost, aliases: [harness.entra.authorityHost] }],
+    });
+    const other = await json(harness, '/common/discovery/instance?api-version=1.1&authorization_endpoint=https://login.example/x/oauth2/v2.0/authorize');
+    expect(other.status).toBe(400);
+    expect(other.body).toMatchObject({ error: 'invalid_instance', error_codes: [50049] });
+  });
+
+  it('reports configured domains as managed in userrealm and others as unknown', async () => {
+    harness = await startHarness();
+    expect((await json(harness, '/common/userrealm/ana@contoso.example?api-version=1.0')).body).toMatchObject({ account_type: 'Managed', domain_name: 'contoso.example' });
+    expect((await json(harness, '/common/userrealm/x@fabrikam.example?api-version=1.0')).body).toMatchObject({ account_type: 'Unknown' });
+  });
+
+  it('announces the public URL it is given instead of its listening address', async () => {
+    harness = await startHarness(undefined, { publicUrl: 'https://login.sandbox.example/' });
+    const response = await harness.fetch(`https://127.0.0.1:${harness.entra.port}/${TENANT}/v2.0/.well-known/openid-configuration`);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body.issuer).toBe(`https://login.sandbox.example/${TENANT}/v2.0`);
+    expect(body.token_endpoint).toBe(`https://login.sandbox.example/${TENANT}/oauth2/v2.0/token`);
+    expect(harness.entra.url).toBe('https://login.sandbox.example');
+  });
+
+  it('fails an unknown route loudly with its method and path', async () => {
+    harness = await startHarness();
+    const { status, body } = await json(harness, '/nowhere/at/all');
+    expect(status).toBe(404);
+    expect(body.error_description).toContain('GET /nowhere/at/all');
+  });
+});

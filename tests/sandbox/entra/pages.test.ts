@@ -1,0 +1,84 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Browser, browserAuthorizeUrl, configWith, type Harness, removeSharedState, startHarness } from './support.ts';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+afterAll(removeSharedState);
+
+describe('the sign-in pages', () => {
+  it('labels the fields, offers the demo users and says it is a local sandbox, not Microsoft', async () => {
+    harness = await startHarness();
+    const html = await (await harness.fetch(browserAuthorizeUrl(harness).url)).text();
+    expect(html).toContain('Local sandbox — not Microsoft.');
+    expect(html).toMatch(/<label for="username">Username<\/label>\s*<input id="username"/);
+    expect(html).toMatch(/<label for="password">Password<\/label>\s*<input id="password" name="password" type="password"/);
+    expect(html).toContain('<button type="submit" class="primary">Sign in</button>');
+    for (const upn of ['ana', 'ben', 'carl', 'dana', 'eve', 'fay']) expect(html).toContain(`value="${upn}@contoso.example"`);
+  });
+
+  it('sends a CSP without inline script or style, allowing forms to post back to the app origin', async () => {
+    harness = await startHarness();
+    const response = await harness.fetch(browserAuthorizeUrl(harness).url);
+    const csp = response.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("form-action 'self' https://localhost:5173");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    const html = await response.text();
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)/);
+    expect(html).not.toMatch(/\sstyle=|<style/);
+  });
+
+  it('hides the demo-user buttons when the configuration turns them off, and ignores forged demo posts', async () => {
+    harness = await startHarness(configWith({ signIn: { listUsers: false } }));
+    const browser = new Browser(harness);
+    const page = await (await browser.request(browserAuthorizeUrl(harness).url)).text();
+    expect(page).not.toContain('name="demo_user"');
+    const ctx = /name="ctx" value="([^"]+)"/.exec(page)![1]!;
+    const forged = await browser.request(`${harness.authority}login`, { method: 'POST', body: new URLSearchParams({ ctx, demo_user: 'ben@contoso.example' }).toString() });
+    expect(forged.status).toBe(200);
+    expect(await forged.text()).toContain('Your username or password is incorrect');
+  });
+
+  it('tells the user when the password is wrong, keeping the username', async () => {
+    harness = await startHarness();
+    const result = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, { username: 'ana@contoso.example', password: 'nope' });
+    expect(result.html).toContain('role="alert"');
+    expect(result.html).toContain('Your username or password is incorrect');
+    expect(result.html).toContain('value="ana@contoso.example"');
+  });
+
+  it('answers response_mode=form_post with a self-submitting form that needs no inline script', async () => {
+    harness = await startHarness();
+    const { url, state } = browserAuthorizeUrl(harness, { response_mode: 'form_post' });
+    const browser = new Browser(harness);
+    const page = await (await browser.request(url)).text();
+    const ctx = /name="ctx" value="([^"]+)"/.exec(page)![1]!;
+    const response = await browser.request(`${harness.authority}login`, { method: 'POST', body: new URLSearchParams({ ctx, demo_user: 'ana@contoso.example' }).toString() });
+    const html = await response.text();
+    expect(html).toContain('<form method="post" action="https://localhost:5173/" id="form-post">');
+    expect(html).toContain('name="code"');
+    expect(html).toContain(`name="state" value="${state}"`);
+    expect(html).toContain('<script src="/sandbox-assets/form-post.js"></script>');
+    const script = await harness.fetch(`${harness.entra.url}/sandbox-assets/form-post.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('lets a signed-in user pick an account with prompt=select_account', async () => {
+    harness = await startHarness();
+    const browser = new Browser(harness);
+    await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ben@contoso.example' });
+    const page = await (await browser.request(browserAuthorizeUrl(harness, { prompt: 'select_account' }).url)).text();
+    expect(page).toContain('Continue as Ben Admin');
+  });
+
+  it('explains an error code on its error page', async () => {
+    harness = await startHarness();
+    const response = await harness.fetch(`${harness.entra.url}/error?code=9002326`);
+    expect(await response.text()).toContain('Single-Page Application');
+  });
+});
