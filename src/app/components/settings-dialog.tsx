@@ -1,20 +1,18 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { SettingsPanelProps } from '../config/settings-panel.tsx';
 import type { AppConfigResult } from '../config/types.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: the panel's props are D1's contract, checked where it is defined.
-type Panel = ComponentType<any>;
 
 /**
  * The settings panel (built in `config/`) in a dialog, loaded on demand. After "apply" or
  * "reset" the page reloads, so MSAL starts over with the new tenant and client.
  */
 export function SettingsDialog({ result, onClose, onApplied }: { result: AppConfigResult; onClose(): void; onApplied(): void }) {
-  const [panel, setPanel] = useState<Panel | null>(null);
+  const [panel, setPanel] = useState<ComponentType<SettingsPanelProps> | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     import('../config/settings-panel.tsx').then(
-      (m) => setPanel(() => m.SettingsPanel as Panel),
+      (m) => setPanel(() => m.SettingsPanel),
       () => setFailed(true),
     );
   }, []);
@@ -29,6 +27,7 @@ export function SettingsDialog({ result, onClose, onApplied }: { result: AppConf
             config={result.ok ? result.config : undefined}
             errors={result.ok ? [] : result.errors}
             wire={result.wire}
+            server={result.server}
             onApply={onApplied}
             onReset={onApplied}
             onClose={onClose}
