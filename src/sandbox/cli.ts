@@ -1,0 +1,262 @@
+/**
+ * `npm run sandbox -- [--host H] [--port N] [--public-url URL] [--cert F --key F] [--config F]`:
+ * runs the sandbox Entra ID standalone and prints what a client needs to use it.
+ */
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { loadSandboxConfig, type SandboxConfig, SandboxConfigError, sandboxConfigJsonSchema } from './config.ts';
+import { type RunningEntra, startEntra } from './entra/index.ts';
+import { ensureLocalTls, LOCAL_TLS_NAMES } from './tls.ts';
+
+/**
+ * The flags. To add one (say `--workspace-port` for the sandbox workspace), add it here, to
+ * {@link CliOptions} and {@link toCliOptions}, then use it in {@link startServices}.
+ */
+const FLAGS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'public-url': { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  config: { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  quiet: { type: 'boolean' },
+  'print-schema': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+const USAGE = `Usage: npm run sandbox -- [options]
+
+Runs the sandbox Entra ID (a local stand-in for the Microsoft Entra ID v2.0 endpoint) over HTTPS.
+
+Options:
+  --host H            interface and host name to serve on (default localhost)
+  --port N            port (default PORT+1 when PORT is set, else 5174; 0 picks a free port)
+  --public-url URL    the origin clients use, if not https://H:N (e.g. behind a proxy or on 443)
+  --cert F --key F    PEM certificate and key to serve with (default: the local CA's localhost certificate)
+  --config F          sandbox configuration file (JSON with comments; default: the built-in demo)
+  --redirect-uri URI  add a single-page-app redirect URI to the demo app (repeatable)
+  --quiet             do not log each request
+  --print-schema      print the configuration file's JSON Schema and exit
+  -h, --help          show this help
+`;
+
+/** A bad command line; the message says which flag and what to do. */
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+  readonly code = 'SANDBOX_CLI_USAGE';
+}
+
+export interface CliOptions {
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  certPath: string | undefined;
+  keyPath: string | undefined;
+  configPath: string | undefined;
+  redirectUris: string[];
+  quiet: boolean;
+  printSchema: boolean;
+  help: boolean;
+}
+
+/**
+ * Parses the command line.
+ * @throws {CliUsageError} for unknown flags, a bad port or URL, or --cert without --key.
+ */
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS; args: string[]; allowPositionals: false; strict: true }>>['values'];
+  try {
+    values = parseArgs({ args: argv, options: FLAGS, allowPositionals: false, strict: true }).values;
+  } catch (error) {
+    throw new CliUsageError(`${(error as Error).message}\n\n${USAGE}`, { cause: error });
+  }
+  return toCliOptions(values, env);
+}
+
+function toCliOptions(values: Partial<Record<keyof typeof FLAGS, string | boolean | string[]>>, env: NodeJS.ProcessEnv): CliOptions {
+  const defaultPort = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) + 1 : 5174;
+  const port = values.port === undefined ? defaultPort : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new CliUsageError(`--port must be a whole number from 0 to 65535, got '${String(values.port)}'.`);
+  }
+  const publicUrl = values['public-url'] as string | undefined;
+  if (publicUrl !== undefined && !/^https:\/\/[^/?#]+\/?$/.test(publicUrl)) {
+    throw new CliUsageError(`--public-url must be an https origin such as https://login.sandbox.example, got '${publicUrl}'. MSAL accepts only https authorities.`);
+  }
+  const certPath = values.cert as string | undefined;
+  const keyPath = values.key as string | undefined;
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    throw new CliUsageError('--cert and --key go together: pass both (PEM files), or neither to use the local CA.');
+  }
+  const redirectUris = (values['redirect-uri'] as string[] | undefined) ?? [];
+  for (const uri of redirectUris) {
+    if (!URL.canParse(uri)) throw new CliUsageError(`--redirect-uri must be an absolute URI, got '${uri}'.`);
+  }
+  const appPort = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? env.PORT : undefined;
+  if (appPort !== undefined && appPort !== '5173') redirectUris.push(`https://localhost:${appPort}/`);
+  return {
+    host: (values.host as string | undefined) ?? 'localhost',
+    port,
+    publicUrl,
+    certPath,
+    keyPath,
+    configPath: values.config as string | undefined,
+    redirectUris,
+    quiet: values.quiet === true,
+    printSchema: values['print-schema'] === true,
+    help: values.help === true,
+  };
+}
+
+/** What {@link startServices} started, to print and to stop. */
+export interface RunningServices {
+  entra: RunningEntra;
+  config: SandboxConfig;
+  caPath: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Loads the configuration and TLS material and starts the servers. */
+export async function startServices(options: CliOptions, log: (line: string) => void): Promise<RunningServices> {
+  const config = await loadSandboxConfig(options.configPath);
+  let tls: { key: string; cert: string };
+  let caPath: string | undefined;
+  if (options.certPath !== undefined && options.keyPath !== undefined) {
+    tls = { cert: await readFile(options.certPath, 'utf8'), key: await readFile(options.keyPath, 'utf8') };
+  } else {
+    const local = await ensureLocalTls();
+    tls = local;
+    caPath = local.caPath;
+  }
+  const entra = await startEntra({
+    config,
+    tls,
+    host: options.host,
+    port: options.port,
+    publicUrl: options.publicUrl,
+    extraSpaRedirectUris: options.redirectUris,
+    log: options.quiet ? undefined : log,
+  });
+  return { entra, config, caPath, close: () => entra.close() };
+}
+
+/** The start-up summary: base URL, tenants, apps, users with passwords. */
+export function describeServices(services: RunningServices, options: CliOptions): string {
+  const { entra, config } = services;
+  const lines = [
+    `Sandbox Entra ID (local sandbox — not Microsoft) listening on ${entra.url}`,
+    '',
+    'Tenants:',
+    ...config.tenants.map((tenant) => `  ${tenant.id}  ${tenant.domain}  (${tenant.displayName})  authority ${entra.authority(tenant.id)}`),
+    `MSAL: authority as above, knownAuthorities: ['${entra.authorityHost}']`,
+    '',
+    'Apps (client IDs):',
+    ...config.apps.map((app) => {
+      const platforms = Object.entries(app.redirectUris)
+        .filter(([, uris]) => uris.length > 0)
+        .map(([platform, uris]) => `${platform}: ${uris.join(', ')}`)
+        .join('; ');
+      return `  ${app.clientId}  ${app.displayName}  [${platforms || 'no redirect URIs'}]${app.allowPublicClientFlows ? ' public client flows allowed' : ''}`;
+    }),
+    '',
+    'Users (UPN / password):',
+    ...config.users.map((user) => `  ${user.upn.padEnd(28)} ${user.password.padEnd(18)} ${user.name.padEnd(18)} ${userNotes(config, user).join('; ')}`),
+    '',
+  ];
+  if (services.caPath !== undefined) {
+    lines.push(`TLS: certificate for ${LOCAL_TLS_NAMES.join(', ')} from the local CA ${services.caPath} (NODE_EXTRA_CA_CERTS=${services.caPath} for Node clients).`);
+    if (!(LOCAL_TLS_NAMES as readonly string[]).includes(options.host) && options.host !== '0.0.0.0' && options.host !== '::') {
+      lines.push(`Warning: the local certificate does not cover '${options.host}'; pass --cert and --key for that name.`);
+    }
+  }
+  lines.push('Stop with Ctrl+C.');
+  return lines.join('\n');
+}
+
+/** What is special about a user in the demo, from the Entra and workspace sections. */
+function userNotes(config: SandboxConfig, user: SandboxConfig['users'][number]): string[] {
+  const notes: string[] = [];
+  const member = config.workspace.members.find((candidate) => candidate.upn === user.upn);
+  const role = config.workspace.resourceRoles.find((candidate) => candidate.upn === user.upn);
+  if (member?.admin) notes.push('workspace admin');
+  else if (member) notes.push('workspace user');
+  else if (role) notes.push(`not a member; ${role.role} on the workspace resource`);
+  else notes.push('not in the workspace');
+  const mustConsent = config.apps.filter((app) => app.permissions.length > 0 && !app.adminConsent && !app.consentedUsers.includes(user.upn));
+  if (mustConsent.length > 0) notes.push(`must consent to ${mustConsent.map((app) => app.displayName).join(', ')}`);
+  if (user.mfa) notes.push(`MFA (code ${config.signIn.mfaCode})`);
+  return notes;
+}
+
+async function main(): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (options.printSchema) {
+    console.log(JSON.stringify(sandboxConfigJsonSchema(), null, 2));
+    return 0;
+  }
+  let services: RunningServices;
+  try {
+    services = await startServices(options, (line) => console.log(line));
+  } catch (error) {
+    if (error instanceof SandboxConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      console.error(
+        `Cannot listen on ${options.host}:${options.port} (${code}). ${code === 'EACCES' ? 'Ports below 1024 need privileges; ' : 'Another process uses it; '}pass another --port.`,
+      );
+      return 1;
+    }
+    if (code === 'ENOENT') {
+      console.error(`Cannot read ${(error as NodeJS.ErrnoException).path}: check --cert / --key / --config.`);
+      return 2;
+    }
+    throw error;
+  }
+  console.log(describeServices(services, options));
+  await new Promise<void>((resolvePromise) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      console.log(`\n${signal}: stopping the sandbox…`);
+      services.close().then(resolvePromise, (error: unknown) => {
+        console.error(error);
+        resolvePromise();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('Sandbox stopped.');
+  return 0;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
