@@ -3,9 +3,13 @@
  * the budget holds. `finish()` prints the table and sets the exit code the runner reads.
  */
 
-/** A budget: the figure must stay at or below `max` (or strictly below, with `exclusive`). */
+/**
+ * A budget: the figure must stay at or below `max` (or strictly below, with `exclusive`), and at
+ * or above `min` when given (`min === max` is an exact count).
+ */
 export interface Budget {
   max: number;
+  min?: number;
   /** `true` for "under" budgets (`<`), the default is "at most" (`≤`). */
   exclusive?: boolean;
   /** Text shown instead of the number (e.g. "first page + 50 ms"). */
@@ -52,10 +56,10 @@ export class Report {
     const rows = this.#figures.map((f) => [
       f.name,
       `${formatNumber(f.value)} ${f.unit}`.trim(),
-      f.budget ? (f.budget.label ?? `${f.budget.exclusive ? '<' : '≤'} ${formatNumber(f.budget.max)} ${f.unit}`.trim()) : '',
+      f.budget ? (f.budget.label ?? budgetText(f.budget, f.unit)) : '',
       f.budget ? (withinBudget(f) ? 'ok' : 'MISSED') : '',
     ]);
-    const header = ['figure', 'measured', 'budget', ''];
+    const header = ['figure', 'measured', 'budget', 'verdict'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: string[]) =>
       cells
@@ -88,7 +92,14 @@ export function withinBudget(figure: Figure): boolean {
   const { budget, value } = figure;
   if (!budget) return true;
   if (!Number.isFinite(value)) return false;
+  if (budget.min !== undefined && value < budget.min) return false;
   return budget.exclusive ? value < budget.max : value <= budget.max;
+}
+
+function budgetText(budget: Budget, unit: string): string {
+  if (budget.min === budget.max) return `= ${formatNumber(budget.max)} ${unit}`.trim();
+  const upper = `${budget.exclusive ? '<' : '≤'} ${formatNumber(budget.max)} ${unit}`.trim();
+  return budget.min === undefined ? upper : `${formatNumber(budget.min)}–${upper.slice(2)}`;
 }
 
 function formatNumber(value: number): string {

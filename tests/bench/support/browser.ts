@@ -1,0 +1,50 @@
+/**
+ * Debian's Chromium for benchmarks (never a downloaded browser), launched headless with the same
+ * flags as the end-to-end tests, and the sandbox sign-in as a person does it.
+ */
+import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
+
+/** This machine has no route to Google's hosts; without these flags Chromium keeps trying. */
+const CHROMIUM_ARGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-gpu',
+  '--no-sandbox',
+];
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A fresh context that accepts the local CA's certificates (as a user who accepted the warning). */
+export async function newBenchContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+}
+
+/** Fails the benchmark on errors the page throws (a broken page would give meaningless figures). */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/**
+ * From the app's landing page: clicks "Sign in", fills the sandbox sign-in form and submits it,
+ * and resolves when the app is back on its own origin. Does not wait for the clusters.
+ */
+export async function signInThroughSandbox(page: Page, appUrl: string, upn: string, password: string): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click({ timeout: 30_000 });
+  await page.waitForURL((url) => !url.href.startsWith(appUrl), { timeout: 30_000 });
+  await page.getByLabel('Username').fill(upn);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((url) => url.href.startsWith(appUrl), { timeout: 30_000 });
+}
+
+/** The clusters table: the grid with at least one cluster row. */
+export async function waitForClusterRows(page: Page, timeout = 60_000): Promise<void> {
+  await page.locator('table.cluster-table tbody tr.cluster-row').first().waitFor({ state: 'visible', timeout });
+}
