@@ -290,11 +290,19 @@ export function parseSandboxConfig(text: string, source: string): SandboxConfig 
   if (!result.success) {
     throw new SandboxConfigError('SANDBOX_CONFIG_INVALID', source, result.error.issues.map((issue) => locateIssue(issue, root, text)));
   }
+  const users = result.data.users ?? z.array(userSchema).parse(DEFAULT_INPUT.users);
+  const upns = new Set(users.map((user) => user.upn));
   const merged = {
     ...result.data,
     tenants: result.data.tenants ?? z.array(tenantSchema).parse(DEFAULT_INPUT.tenants),
-    users: result.data.users ?? z.array(userSchema).parse(DEFAULT_INPUT.users),
-    apps: result.data.apps ?? z.array(appSchema).parse(DEFAULT_INPUT.apps),
+    users,
+    // The demo apps' consents name demo users; with the file's own users, keep those that exist.
+    apps:
+      result.data.apps ??
+      z
+        .array(appSchema)
+        .parse(DEFAULT_INPUT.apps)
+        .map((app) => ({ ...app, consentedUsers: app.consentedUsers.filter((upn) => upns.has(upn)) })),
     resources: result.data.resources ?? z.array(resourceSchema).parse(DEFAULT_INPUT.resources),
   };
   const problems = crossCheck(merged);
