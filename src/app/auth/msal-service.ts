@@ -148,8 +148,10 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         takeReturnView(session);
         throw e;
       } finally {
-        // MSAL clears the response from the URL; make sure nothing code-shaped stays in history.
+        // MSAL clears the response from the URL; make sure nothing code-shaped stays in history,
+        // and drop the `state` Entra appends when it returns from sign-out.
         if (hasAuthResponse()) history.replaceState(history.state, '', location.pathname);
+        else if (new URLSearchParams(location.search).has('state')) history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
       }
       let returnView: string | null = null;
       if (result) {

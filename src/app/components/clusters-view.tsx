@@ -123,7 +123,9 @@ export function ClustersView() {
             : `Loading clusters… ${rows.length} so far (page ${progress.pages})`
           : error === undefined
             ? `${rows.length} clusters${visible.length !== rows.length ? `, ${visible.length} shown` : ''}`
-            : `${rows.length} clusters loaded before the error`}
+            : rows.length > 0
+              ? `${rows.length} clusters loaded before the error`
+              : 'Could not load the clusters.'}
       </p>
       <RetryNoticeBanner />
       {error !== undefined && <ErrorPanel error={error} onRetry={() => setReloadKey((n) => n + 1)} />}

@@ -341,6 +341,15 @@ function proxyEntry(error: ProxyRefusedError, ctx: DoctorContext): Entry {
       action: 'retry',
     };
   }
+  if (error.proxyCode === 'PROXY_UPSTREAM_TLS') {
+    return {
+      title: 'The workspace\'s certificate was not trusted',
+      whatHappened: `The app's server could not verify the TLS certificate of ${host} (${error.proxyCode}).`,
+      likelyCause: 'A proxy or firewall intercepts TLS on the server\'s network, or the host is not the workspace.',
+      fix: 'Check the workspace URL; if your network intercepts TLS, give the server the corporate CA (NODE_EXTRA_CA_CERTS).',
+      action: 'settings',
+    };
+  }
   if (/UNREACHABLE|UPSTREAM|CONNECT|DNS/.test(error.proxyCode)) {
     return {
       title: 'The workspace cannot be reached',

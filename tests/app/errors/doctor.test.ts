@@ -90,6 +90,7 @@ describe('error doctor: workspace and network', () => {
     [new ProxyRefusedError(target, { status: 504, proxyCode: 'PROXY_UPSTREAM_TIMEOUT', proxyMessage: 'slow' }), 'PROXY_UPSTREAM_TIMEOUT', 'The workspace is too slow to answer', 'retry'],
     [new ProxyRefusedError(target, { status: 502, proxyCode: 'PROXY_UPSTREAM_UNREACHABLE', proxyMessage: 'down' }), 'PROXY_UPSTREAM_UNREACHABLE', 'The workspace cannot be reached', 'retry'],
     [new ProxyRefusedError(target, { status: 403, proxyCode: 'PROXY_HOST_NOT_ALLOWED', proxyMessage: 'evil.example' }), 'PROXY_HOST_NOT_ALLOWED', "The app's server refused to forward the request", 'settings'],
+    [new ProxyRefusedError(target, { status: 502, proxyCode: 'PROXY_UPSTREAM_TLS', proxyMessage: 'self-signed' }), 'PROXY_UPSTREAM_TLS', "The workspace's certificate was not trusted", 'settings'],
     [new WorkspaceNetworkError(target, new TypeError('Failed to fetch')), 'API_NETWORK_ERROR', 'The connection failed', 'retry'],
     [new WorkspaceTimeoutError(target, 30000), 'API_TIMEOUT', 'No answer in time', 'retry'],
     [new WorkspaceBadResponseError(target, 200, 'the body is not JSON'), 'API_BAD_RESPONSE', 'Unexpected answer from the workspace', 'settings'],
