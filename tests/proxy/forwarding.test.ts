@@ -366,7 +366,15 @@ describe('client aborts', () => {
       res.on('close', () => state.closed());
       res.writeHead(200);
       for (let i = 0; i < 2048 && !res.destroyed; i += 1) {
-        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+        if (!res.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done).off('close', done);
+              resolve();
+            };
+            res.on('drain', done).on('close', done);
+          });
+        }
       }
       if (!res.destroyed) {
         res.end();
