@@ -254,6 +254,7 @@ function forward(
   let controller: Dispatcher.DispatchController | undefined;
   let clientGone = false;
   let done = false;
+  const copied: string[] = [];
   const where = `${target.host}${target.pathname}`;
 
   const onClose = () => {
@@ -277,6 +278,7 @@ function forward(
       for (const [name, value] of Object.entries(upstreamHeaders)) {
         if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || name.startsWith('access-control-')) continue;
         res.setHeader(name, value);
+        copied.push(name);
       }
     },
     onResponseData(c, chunk) {
@@ -300,6 +302,8 @@ function forward(
         // Status and part of the body are already out; cutting the stream tells the browser it is incomplete.
         res.destroy(failure);
       } else {
+        // Nothing is out yet: replace the workspace's headers (Content-Encoding, ETag…) with the error's own.
+        for (const name of copied) res.removeHeader(name);
         sendError(res, failure);
       }
     },

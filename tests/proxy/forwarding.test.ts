@@ -245,6 +245,19 @@ describe('upstream failures', () => {
     expect(proxy?.logs[0]).toMatch(/→ aborted mid-response PROXY_UPSTREAM_TIMEOUT/);
   });
 
+  it("answers 504 with a clean JSON error when the workspace sends headers and then nothing, dropping the workspace's headers", async () => {
+    await setUp((_req, res) => {
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json', ETag: '"v1"' });
+      res.flushHeaders();
+    }, { timeouts: { idle: 300 } });
+    const response = await request(url('/api/2.0/clusters/list'), { dispatcher: client });
+    expect(response.statusCode).toBe(504);
+    expect(response.headers['content-encoding']).toBeUndefined();
+    expect(response.headers.etag).toBeUndefined();
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(((await response.body.json()) as { error: { code: string } }).error.code).toBe('PROXY_UPSTREAM_TIMEOUT');
+  });
+
   it('answers 502 naming the host and the cause when the workspace is down', async () => {
     await setUp((_req, res) => res.end());
     const host = upstream?.host ?? '';
