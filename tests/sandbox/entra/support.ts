@@ -30,7 +30,7 @@ export interface Harness {
 let shared: { dir: string; tls: LocalTls } | undefined;
 
 /** One state folder and CA per test file (key generation is slow). */
-async function sharedState(): Promise<{ dir: string; tls: LocalTls }> {
+export async function sharedState(): Promise<{ dir: string; tls: LocalTls }> {
   if (shared === undefined) {
     const dir = await mkdtemp(join(tmpdir(), 'entra-test-'));
     shared = { dir, tls: await ensureLocalTls(join(dir, 'tls')) };

@@ -1,0 +1,138 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SANDBOX_CONFIG } from '../../../src/sandbox/config.ts';
+import { DATABRICKS, DATABRICKS_DEFAULT, type Harness, removeSharedState, sharedState, SPA_CLIENT, startHarness, TENANT, WEB_CLIENT } from './support.ts';
+
+/**
+ * The real @azure/msal-browser (its UMD build) in Debian's Chromium, against the sandbox: the
+ * checks MSAL makes in a browser (CORS, fragment parsing, state, nonce, issuer) run for real.
+ * TLS stays verified: Chromium trusts exactly the sandbox's leaf key (SPKI pin).
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let harness: Harness;
+let pageServer: Server;
+let origin: string;
+let browser: Browser;
+
+function appScript(config: Record<string, string>): string {
+  return `const CFG = ${JSON.stringify(config)};
+const results = (window.__results = {});
+(async () => {
+  try {
+    const pca = new msal.PublicClientApplication({
+      auth: { clientId: CFG.clientId, authority: CFG.authority, knownAuthorities: [CFG.host], redirectUri: CFG.redirectUri },
+    });
+    await pca.initialize();
+    const result = await pca.handleRedirectPromise();
+    if (result) {
+      results.login = { username: result.account.username, scopes: result.scopes, nonce: typeof result.idTokenClaims.nonce, homeAccountId: result.account.homeAccountId };
+      const cached = await pca.acquireTokenSilent({ scopes: [CFG.scope], account: result.account });
+      results.cached = { same: cached.accessToken === result.accessToken };
+      const refreshed = await pca.acquireTokenSilent({ scopes: [CFG.scope], account: result.account, forceRefresh: true });
+      results.refreshed = { same: refreshed.accessToken === result.accessToken, scopes: refreshed.scopes };
+      document.title = 'done';
+    } else if (location.search.includes('login')) {
+      await pca.loginRedirect({ scopes: [CFG.scope] });
+    } else {
+      document.title = 'idle';
+    }
+  } catch (e) {
+    results.error = { name: e.name, errorCode: e.errorCode, errorNo: e.errorNo, subError: e.subError,
+      interactionRequired: e instanceof msal.InteractionRequiredAuthError, server: e instanceof msal.ServerError };
+    document.title = 'error';
+  }
+})();
+`;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) return;
+  const msalBundle = await readFile(join(import.meta.dirname, '../../../node_modules/@azure/msal-browser/lib/msal-browser.js'), 'utf8');
+  // The page server first, so the sandbox can register its origin as a SPA redirect URI.
+  let scripts: Record<string, string> = {};
+  const { tls } = await sharedState();
+  pageServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    const path = (req.url ?? '/').split(/[?#]/)[0]!;
+    if (path === '/msal-browser.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(msalBundle);
+    const script = scripts[path];
+    if (script !== undefined) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    const app = path === '/' ? 'spa' : path.replace(/\//g, '');
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>loading</title><script src="/msal-browser.js"></script><script src="/${app}.js"></script>`);
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
+  origin = `https://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+  // The web-platform app gets the page's origin on the web platform, to show AADSTS9002326.
+  const config = structuredClone(DEFAULT_SANDBOX_CONFIG);
+  config.apps.find((app) => app.clientId === WEB_CLIENT)!.redirectUris.web.push(`${origin}/web`);
+  harness = await startHarness(config, { extraSpaRedirectUris: [`${origin}/`] });
+  const common = { authority: harness.authority, host: harness.entra.authorityHost, scope: DATABRICKS_DEFAULT };
+  scripts = {
+    '/spa.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/` }),
+    '/web.js': appScript({ ...common, clientId: WEB_CLIENT, redirectUri: `${origin}/web` }),
+  };
+  const spki = createHash('sha256').update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--ignore-certificate-errors-spki-list=${spki}`],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+  await new Promise((resolve) => pageServer?.close(resolve));
+  await removeSharedState();
+});
+
+async function results(page: Page): Promise<Record<string, Record<string, unknown>>> {
+  await page.waitForFunction(() => ['done', 'error', 'idle'].includes(document.title), undefined, { timeout: 20_000 });
+  return page.evaluate(() => (window as unknown as { __results: Record<string, Record<string, unknown>> }).__results);
+}
+
+// `npm test` installs Chromium before the browser journeys; without it these checks are skipped.
+describe.skipIf(!existsSync(CHROMIUM))('@azure/msal-browser v5 in Chromium against the sandbox', { timeout: 60_000 }, () => {
+  it('signs in with loginRedirect, reads the fragment, hits the cache for .default and refreshes cross-origin', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/?login`);
+    await page.getByRole('button', { name: /Ana Analyst/ }).click();
+    const outcome = await results(page);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.login).toMatchObject({ username: 'ana@contoso.example', nonce: 'string', homeAccountId: `0a11ce00-0000-4000-8000-000000000001.${TENANT}` });
+    expect(outcome.login!.scopes).toEqual(expect.arrayContaining([`${DATABRICKS}/user_impersonation`, DATABRICKS_DEFAULT]));
+    expect(outcome.cached).toEqual({ same: true });
+    expect(outcome.refreshed).toMatchObject({ same: false });
+    await context.close();
+  });
+
+  it('signs in through the username and password fields and the MFA step', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/?login`);
+    await page.getByLabel('Username').fill('eve@contoso.example');
+    await page.getByLabel('Password').fill('eve-sandbox');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByLabel('Verification code').fill('123456');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    const outcome = await results(page);
+    expect(outcome.login).toMatchObject({ username: 'eve@contoso.example' });
+    await context.close();
+  });
+
+  it('surfaces AADSTS9002326 for a web-platform app as a ServerError the page can read', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/web?login`);
+    await page.getByRole('button', { name: /Ana Analyst/ }).click();
+    const outcome = await results(page);
+    expect(outcome.error).toMatchObject({ errorCode: 'invalid_request', errorNo: 9002326, server: true, interactionRequired: false });
+    await context.close();
+  });
+});
