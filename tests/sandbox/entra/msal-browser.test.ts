@@ -38,6 +38,10 @@ const results = (window.__results = {});
       const refreshed = await pca.acquireTokenSilent({ scopes: [CFG.scope], account: result.account, forceRefresh: true });
       results.refreshed = { same: refreshed.accessToken === result.accessToken, scopes: refreshed.scopes };
       document.title = 'done';
+    } else if (CFG.sso) {
+      const sso = await pca.ssoSilent({ scopes: [CFG.scope], loginHint: CFG.sso, redirectUri: CFG.bridge });
+      results.sso = { username: sso.account.username };
+      document.title = 'done';
     } else if (location.search.includes('login')) {
       await pca.loginRedirect({ scopes: [CFG.scope] });
     } else {
@@ -54,13 +58,21 @@ const results = (window.__results = {});
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return;
-  const msalBundle = await readFile(join(import.meta.dirname, '../../../node_modules/@azure/msal-browser/lib/msal-browser.js'), 'utf8');
+  const lib = join(import.meta.dirname, '../../../node_modules/@azure/msal-browser/lib');
+  const msalBundle = await readFile(join(lib, 'msal-browser.js'), 'utf8');
+  const bridgeBundle = await readFile(join(lib, 'redirect-bridge/msal-redirect-bridge.js'), 'utf8');
   // The page server first, so the sandbox can register its origin as a SPA redirect URI.
   let scripts: Record<string, string> = {};
   const { tls } = await sharedState();
   pageServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const path = (req.url ?? '/').split(/[?#]/)[0]!;
     if (path === '/msal-browser.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(msalBundle);
+    if (path === '/msal-redirect-bridge.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bridgeBundle);
+    if (path === '/bridge') {
+      return void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><title>bridge</title><script src="/msal-redirect-bridge.js"></script><script src="/bridge.js"></script>');
+    }
     const script = scripts[path];
     if (script !== undefined) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     const app = path === '/' ? 'spa' : path.replace(/\//g, '');
@@ -71,11 +83,13 @@ beforeAll(async () => {
   // The web-platform app gets the page's origin on the web platform, to show AADSTS9002326.
   const config = structuredClone(DEFAULT_SANDBOX_CONFIG);
   config.apps.find((app) => app.clientId === WEB_CLIENT)!.redirectUris.web.push(`${origin}/web`);
-  harness = await startHarness(config, { extraSpaRedirectUris: [`${origin}/`] });
+  harness = await startHarness(config, { extraSpaRedirectUris: [`${origin}/`, `${origin}/bridge`] });
   const common = { authority: harness.authority, host: harness.entra.authorityHost, scope: DATABRICKS_DEFAULT };
   scripts = {
     '/spa.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/` }),
     '/web.js': appScript({ ...common, clientId: WEB_CLIENT, redirectUri: `${origin}/web` }),
+    '/sso.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/`, sso: 'ana@contoso.example', bridge: `${origin}/bridge` }),
+    '/bridge.js': 'msalRedirectBridge.broadcastResponseToMainFrame();',
   };
   const spki = createHash('sha256').update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
   browser = await chromium.launch({
@@ -134,5 +148,22 @@ describe.skipIf(!existsSync(CHROMIUM))('@azure/msal-browser v5 in Chromium again
     const outcome = await results(page);
     expect(outcome.error).toMatchObject({ errorCode: 'invalid_request', errorNo: 9002326, server: true, interactionRequired: false });
     await context.close();
+  });
+
+  it('renews silently in a hidden iframe (prompt=none) with the session cookie, and asks for sign-in without one', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/?login`);
+    await page.getByRole('button', { name: /Ana Analyst/ }).click();
+    await results(page);
+    await page.goto(`${origin}/sso`);
+    expect((await results(page)).sso).toEqual({ username: 'ana@contoso.example' });
+    await context.close();
+
+    const fresh = await browser.newContext();
+    const other = await fresh.newPage();
+    await other.goto(`${origin}/sso`);
+    expect((await results(other)).error).toMatchObject({ errorCode: 'login_required', interactionRequired: true });
+    await fresh.close();
   });
 });
