@@ -1,0 +1,150 @@
+import { expect, type Page, type Request, test } from '@playwright/test';
+
+/**
+ * The app's journeys in Chromium against the sandbox: sign in on the sandbox page, see claims and
+ * clusters, reload without identity-provider requests, sign out; the explained 403; a revoked
+ * session renewed by one redirect back to the same view. Each server runs the sandbox Entra ID on
+ * PORT+1 and the workspace on PORT+2.
+ */
+
+const TOKEN_SHAPED = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./;
+
+function ports(baseURL: string | undefined) {
+  const app = Number(new URL(baseURL ?? 'https://localhost:5273').port);
+  return { app, entra: app + 1, workspace: app + 2 };
+}
+
+interface Watch {
+  idp: string[];
+  workspace: string[];
+  console: string[];
+}
+
+/** Records identity-provider requests, workspace calls through the proxy, and console output. */
+function watch(page: Page, entraPort: number): Watch {
+  const seen: Watch = { idp: [], workspace: [], console: [] };
+  page.on('request', (request: Request) => {
+    const url = new URL(request.url());
+    if (url.port === String(entraPort) && !url.pathname.startsWith('/sandbox-assets')) seen.idp.push(`${request.method()} ${url.pathname}`);
+    if (url.pathname.startsWith('/databricks/')) seen.workspace.push(`${request.method()} ${url.pathname.replace(/^\/databricks\/[^/]+/, '')}${url.search}`);
+  });
+  page.on('console', (message) => seen.console.push(message.text()));
+  page.on('pageerror', (error) => seen.console.push(`pageerror: ${error.message}`));
+  return seen;
+}
+
+async function signInOnSandboxPage(page: Page, upn: string) {
+  await page.getByLabel(/user ?name|email/i).fill(upn);
+  await page.getByLabel(/password/i).fill(`${upn.split('@')[0]}-sandbox`);
+  await page.getByRole('button', { name: /sign in/i }).click();
+}
+
+async function control(page: Page, entraPort: number, method: 'PUT' | 'DELETE', path: string, body?: unknown) {
+  const response = await page.request.fetch(`https://localhost:${entraPort}${path}`, {
+    method,
+    ...(body === undefined ? {} : { data: body }),
+    ignoreHTTPSErrors: true,
+  });
+  expect(response.ok(), `${method} ${path} answered ${response.status()}`).toBe(true);
+}
+
+async function expectNoTokenLeaks(page: Page, seen: Watch) {
+  expect(page.url()).not.toMatch(TOKEN_SHAPED);
+  expect(page.url()).not.toMatch(/[#&?]code=/);
+  for (const line of seen.console) expect(line).not.toMatch(TOKEN_SHAPED);
+  const local = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+  expect(local).not.toMatch(TOKEN_SHAPED);
+}
+
+test.afterEach(async ({ page, baseURL }) => {
+  await control(page, ports(baseURL).entra, 'DELETE', '/_sandbox/faults').catch(() => {});
+});
+
+test('signs in on the sandbox page, shows claims and clusters, reloads with no identity-provider request, and signs out @dev', async ({ page, baseURL }) => {
+  const { entra } = ports(baseURL);
+  const seen = watch(page, entra);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(new RegExp(`localhost:${entra}/`));
+  await signInOnSandboxPage(page, 'ana@contoso.example');
+
+  await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Signed-in user' })).toContainText('Ana Analyst');
+  await expect(page.getByText('Sandbox', { exact: true })).toBeVisible();
+  // One authorize navigation, the sign-in form post, one token request: no discovery at all.
+  expect(seen.idp.filter((r) => !r.endsWith('/login'))).toEqual([
+    expect.stringMatching(/^GET \/[^/]+\/oauth2\/v2\.0\/authorize$/),
+    expect.stringMatching(/^POST \/[^/]+\/oauth2\/v2\.0\/token$/),
+  ]);
+  expect(seen.workspace.sort()).toEqual(['GET /api/2.0/preview/scim/v2/Me', 'GET /api/2.1/clusters/list?page_size=100']);
+
+  await page.getByRole('tab', { name: 'Tokens' }).click();
+  await expect(page.getByText('Azure Databricks').first()).toBeVisible();
+  expect(await page.content()).not.toContain((await page.evaluate(() => Object.keys(sessionStorage).find((k) => k.includes('accesstoken')))) ?? 'none');
+
+  // The inspector fetched the issuer's keys to check signatures; the reload below must not
+  // need the identity provider at all.
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  seen.idp.length = 0;
+  seen.workspace.length = 0;
+  await page.reload();
+  await expect(page.getByRole('tab', { name: 'Timeline', selected: true })).toBeVisible();
+  await page.getByRole('tab', { name: 'Clusters' }).click();
+  await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  expect(seen.idp).toEqual([]);
+
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await expect(page.getByText('Redirect to authorize')).toBeVisible();
+  await expect(page.getByText(/PKCE S256/)).toBeVisible();
+  await expect(page.getByText('Code redeemed at the token endpoint')).toBeVisible();
+  await expect(page.getByText(/GET \/api\/2\.1\/clusters\/list → 200/).first()).toBeVisible();
+
+  await expectNoTokenLeaks(page, seen);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  expect(page.url()).not.toContain('state=');
+  expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => /accesstoken|refreshtoken|idtoken/.test(k)))).toEqual([]);
+});
+
+test('explains a user who is not in the workspace, and the page stays usable', async ({ page, baseURL }) => {
+  const { entra } = ports(baseURL);
+  watch(page, entra);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnSandboxPage(page, 'carl@contoso.example');
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading', { name: 'You are not allowed in this workspace' })).toBeVisible();
+  await expect(alert).toContainText('Ask a workspace admin to add you');
+  await page.getByRole('tab', { name: 'Show me how' }).click();
+  await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText('$DATABRICKS_TOKEN');
+});
+
+test('renews a revoked session with one sign-in redirect and returns to the same view with the data', async ({ page, baseURL }) => {
+  const { entra } = ports(baseURL);
+  const seen = watch(page, entra);
+  // Access tokens shorter than MSAL's 5-minute renewal margin: every call needs the refresh token.
+  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnSandboxPage(page, 'ben@contoso.example');
+  await expect(page.getByText('Workspace admin')).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Details of / }).first()).toBeVisible();
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+
+  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120, revokeRefreshTokensFor: 'ben@contoso.example' });
+  seen.idp.length = 0;
+  await page.getByRole('tab', { name: 'Clusters' }).click();
+
+  // The sandbox still has Ben's session, so the authorize step answers at once, or shows the form.
+  const form = page.getByLabel(/password/i);
+  const cluster = page.getByRole('button', { name: /^Details of / }).first();
+  await expect(form.or(cluster)).toBeVisible();
+  if (await form.isVisible()) await signInOnSandboxPage(page, 'ben@contoso.example');
+  await expect(cluster).toBeVisible();
+  expect(page.url()).toMatch(/#\/clusters$/);
+  expect(seen.idp.filter((r) => r.includes('/authorize'))).toHaveLength(1);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await expect(page.getByText('Signing in again to renew the session')).toBeVisible();
+});
