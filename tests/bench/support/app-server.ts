@@ -78,6 +78,8 @@ export interface ServedApp {
   workspaceHost: string;
   /** The local CA's PEM (everything here is signed by it). */
   ca: string;
+  /** The localhost certificate and key the servers use, for a benchmark's own servers. */
+  tls: { key: string; cert: string };
   /** Calls a sandbox control endpoint over loopback and returns its JSON body (or null for 204). */
   control(service: 'entra' | 'workspace', method: 'GET' | 'PUT' | 'DELETE' | 'POST', path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
@@ -107,6 +109,7 @@ export async function startServedApp(): Promise<ServedApp> {
     build: { outDir },
   });
   const ca = readFileSync(join(dir, 'tls', 'ca.pem'), 'utf8');
+  const tls = { key: readFileSync(join(dir, 'tls', 'localhost-key.pem'), 'utf8'), cert: readFileSync(join(dir, 'tls', 'localhost.pem'), 'utf8') };
   const agent = new Agent({ connect: { ca }, keepAliveTimeout: 1000 });
   const url = `https://localhost:${BENCH_PORT}`;
   const entraUrl = `https://localhost:${BENCH_PORT + 1}`;
@@ -149,7 +152,7 @@ export async function startServedApp(): Promise<ServedApp> {
     throw error;
   }
 
-  return { url, entraUrl, workspaceUrl, workspaceHost: `localhost:${BENCH_PORT + 2}`, ca, control, close };
+  return { url, entraUrl, workspaceUrl, workspaceHost: `localhost:${BENCH_PORT + 2}`, ca, tls, control, close };
 }
 
 /** Resolves when nothing accepts connections on the port any more (at most 5 s). */
