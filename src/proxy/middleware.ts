@@ -95,6 +95,7 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 const VISIBLE_ASCII = /^[\t\x20-\x7e]*$/;
 const DEFAULT_TIMEOUTS: Required<ProxyTimeouts> = { connect: 10_000, headers: 60_000, idle: 60_000, keepAlive: 30_000 };
 const LOG_PREFIX = '[explorer proxy]';
+const MAX_CONNECTIONS_PER_HOST = 64;
 
 /**
  * Creates the Databricks proxy: `/databricks/{host[:port]}/api/…` is forwarded to
@@ -118,6 +119,8 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
   const dispatcher =
     options.dispatcher ??
     new Agent({
+      // Per workspace; further requests wait for a free connection instead of opening more.
+      connections: MAX_CONNECTIONS_PER_HOST,
       keepAliveTimeout: config.timeouts.keepAlive,
       headersTimeout: config.timeouts.headers,
       bodyTimeout: config.timeouts.idle,
@@ -309,16 +312,21 @@ function forward(
     },
   };
 
-  dispatcher.dispatch(
-    {
-      origin: target.origin,
-      path: target.path,
-      method: method as Dispatcher.HttpMethod,
-      headers,
-      body: method === 'GET' ? null : req,
-    },
-    handler,
-  );
+  try {
+    dispatcher.dispatch(
+      {
+        origin: target.origin,
+        path: target.path,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: method === 'GET' ? null : req,
+      },
+      handler,
+    );
+  } catch (error) {
+    // undici reports most failures through the handler; anything thrown is answered the same way.
+    handler.onResponseError?.(controller as Dispatcher.DispatchController, error as Error);
+  }
 }
 
 const TLS_CODES = /CERT|SSL|TLS|EPROTO|ERR_SSL|UNABLE_TO_(GET|VERIFY)/;

@@ -1,7 +1,8 @@
 import { connect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Agent } from 'undici';
-import { resolveProxyTarget } from '../../src/proxy/allowlist.ts';
+import { normalizeExtraHost, resolveProxyTarget } from '../../src/proxy/allowlist.ts';
+import { createProxyMiddleware } from '../../src/proxy/middleware.ts';
 import { isProxyError, type ProxyErrorCode } from '../../src/proxy/errors.ts';
 import { removeTestTls, startProxy, startUpstream, testTls, type ProxyServer, type Upstream } from './helpers.ts';
 
@@ -207,4 +208,20 @@ describe('the allowlist and path rules', () => {
       `The workspace host "me@${WORKSPACE}" contains user information ('@'), which the proxy never forwards. Use /databricks/{host[:port]}/api/…, e.g. /databricks/adb-1234567890123456.7.azuredatabricks.net/api/2.0/clusters/list.`,
     );
   });
+
+  it.each([
+    ['localhost:5175', 'localhost:5175'],
+    ['Workspace.Example', 'workspace.example:443'],
+  ])('normalises the configured extra host %s to %s', (entry, normalised) => {
+    expect(normalizeExtraHost(entry)).toBe(normalised);
+  });
+
+  it.each(['https://localhost:5175', 'localhost:0', 'user@localhost', 'localhost:5175/api', '[::1]:5175'])(
+    'refuses to start with the malformed extra host %s',
+    (entry) => {
+      expect(() => createProxyMiddleware({ extraHosts: [entry] })).toThrow(
+        new TypeError(`proxy extra host ${JSON.stringify(entry)} is not "host" or "host:port"`),
+      );
+    },
+  );
 });
