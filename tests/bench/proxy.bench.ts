@@ -16,7 +16,7 @@
  * Budgets: p50 overhead < 1 ms at concurrency 1; throughput through the proxy ≥ 90 % of direct at
  * each level; memory flat in response size (peak RSS growth under one constant, 32 MB, for every
  * size, so a proxy that buffers a 50 or 100 MB response fails). Prints
- * a table and exits 1 when a budget is missed. Loopback only; bounded loops; about 40 s.
+ * a table and exits 1 when a budget is missed. Loopback only; bounded loops; about 25 s.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
