@@ -27,7 +27,8 @@ export function ErrorPanel({ error, onRetry, compact }: { error: unknown; onRetr
     'switch-account': actions.switchAccount,
     reload: actions.reload ?? (() => location.reload()),
   };
-  const handler = handlers[d.action] ?? (d.action === 'retry' ? actions.reload : undefined);
+  // Without a retry of its own, trying again means reloading the page.
+  const handler = handlers[d.action] ?? (d.action === 'retry' ? handlers.reload : undefined);
   const label = handlers[d.action] ? d.actionLabel : 'Reload the page';
   return (
     <section class={compact ? 'error-panel compact' : 'error-panel'} role="alert" aria-labelledby={`error-${d.id}`}>

@@ -92,6 +92,17 @@ describe('error panel and boundary', () => {
     expect(retry).toHaveBeenCalledOnce();
   });
 
+  it('offers a reload when a retry is due but the caller has none', async () => {
+    const reload = vi.fn();
+    render(
+      <DoctorActionsContext.Provider value={{ context: { origin: 'https://localhost:5173' }, reload }}>
+        <ErrorPanel error={new DatabricksApiError({ method: 'GET', path: '/x' }, { status: 503 })} />
+      </DoctorActionsContext.Provider>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Reload the page' }));
+    expect(reload).toHaveBeenCalledOnce();
+  });
+
   it('opens the settings for a configuration problem', async () => {
     const openSettings = vi.fn();
     render(
