@@ -151,8 +151,11 @@ describe('forwarding to the workspace', () => {
     expect(upstream?.connections).toBe(1);
   });
 
-  it('forwards POST with its body when POST is enabled', async () => {
-    await setUp((_req, res, seen) => res.end(JSON.stringify({ echoed: seen.body })), { allowPost: true });
+  it.each([
+    ['HTTP/1.1', false],
+    ['HTTP/2', true],
+  ])('forwards POST with its body when POST is enabled, over %s', async (_name, allowH2) => {
+    await setUp((_req, res, seen) => res.end(JSON.stringify({ echoed: seen.body })), { allowPost: true }, { allowH2 });
     const response = await request(url('/api/2.0/clusters/start'), {
       dispatcher: client,
       method: 'POST',
