@@ -15,8 +15,13 @@ if (window !== window.top && isAuthResponse) {
 } else {
   // First paint: no MSAL or jose here (first-paint budget); the app loads in its own chunk.
   render(<BootScreen />, root);
+  // After the first paint, fetch the configuration, MSAL and the app in parallel rather than one
+  // after the other: each is on the path to the first workspace call.
+  const config = import('./config/load-config.ts').then((m) => m.loadAppConfig());
+  config.catch(() => undefined); // handled by the app; this only silences the early-rejection warning
+  void import('./auth/msal-service.ts').catch(() => undefined);
   import('./app.tsx').then(
-    ({ App }) => render(<App />, root),
+    ({ App }) => render(<App loadConfig={() => config} />, root),
     () => render(<BootScreen message="The app could not load. Check your connection and reload the page." />, root),
   );
 }

@@ -153,6 +153,19 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         if (hasAuthResponse()) history.replaceState(history.state, '', location.pathname);
         else if (new URLSearchParams(location.search).has('state')) history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
       }
+      if (!result && response) {
+        // MSAL ignores a response it did not ask for (no sign-in pending in this tab): a replayed
+        // or forged redirect. Say so instead of silently showing the landing page.
+        timeline.add({ kind: 'error', status: 'fail', title: 'Unexpected sign-in response ignored', detail: 'no sign-in was pending in this tab' });
+        takeReturnView(session);
+        if (!pca.getActiveAccount() && pca.getAllAccounts().length === 0) {
+          throw new SignInError(
+            'AUTH_FAILED',
+            'The address held a sign-in response that this tab did not ask for (replayed or forged). It was ignored; sign in again.',
+            { msalErrorCode: 'unexpected_response', during: 'redirect' },
+          );
+        }
+      }
       let returnView: string | null = null;
       if (result) {
         timeline.add({

@@ -183,6 +183,7 @@ function byMsalCode(code: string, ctx: DoctorContext): Entry | undefined {
     case 'hash_does_not_contain_known_properties':
     case 'nonce_mismatch':
     case 'invalid_state':
+    case 'unexpected_response':
       return {
         title: 'The sign-in response was not one this page started',
         whatHappened: `The app rejected the response from the identity provider (${code}).`,

@@ -51,6 +51,7 @@ describe('error doctor: identity provider and MSAL', () => {
     ['state_mismatch', 'The sign-in response was not one this page started', 'sign-in'],
     ['no_token_request_cache_error', 'The sign-in response was not one this page started', 'sign-in'],
     ['no_cache_item', 'The sign-in response was not one this page started', 'sign-in'],
+    ['unexpected_response', 'The sign-in response was not one this page started', 'sign-in'],
     ['access_denied', 'Sign-in was cancelled or denied', 'sign-in'],
     ['interaction_in_progress', 'A sign-in is already in progress', 'reload'],
     ['endpoints_resolution_error', 'The identity provider address is wrong', 'settings'],
