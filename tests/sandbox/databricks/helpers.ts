@@ -127,10 +127,14 @@ export interface TestWorkspace {
   close(): Promise<void>;
 }
 
+// RSA key generation is slow; one issuer per test file is enough.
+let issuerPromise: Promise<TestIssuer> | undefined;
+
 /** Starts a workspace on 127.0.0.1:0 with `config` over the defaults, trusting keys of a fresh issuer. */
 export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Promise<TestWorkspace> {
   const { tls } = await testTls();
-  const issuer = await createIssuer();
+  issuerPromise ??= createIssuer();
+  const issuer = await issuerPromise;
   const lines: string[] = [];
   const ws = await startWorkspace({
     config: workspaceConfigSchema.parse({ ...DEFAULT_WORKSPACE_CONFIG, ...config }),
