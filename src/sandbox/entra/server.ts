@@ -86,6 +86,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   const directory = new Directory(options.config, options.extraSpaRedirectUris ?? []);
 
   let publicUrl = '';
+  let ready = false;
   const ctx: EntraContext = {
     directory,
     store,
@@ -114,6 +115,11 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
         recorded.push({ method: req.method ?? 'GET', path, status: res.statusCode, at: new Date().toISOString() });
       }
     });
+    if (!ready) {
+      // Between listen() and the public URL being known (port 0): too early to build metadata.
+      sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'The sandbox is starting; try again.' }, { 'Retry-After': '1' });
+      return;
+    }
     route(ctx, req, res, { control, path, recorded, revoke }).catch((error: unknown) => {
       log(`entra ${req.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed to handle this request; see its log.' });
@@ -137,6 +143,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   ctx.minter = new TokenMinter(key, publicUrl);
   ctx.cookieName = `sandbox_entra_session_${port}`;
   ctx.faults = new FaultState(options.config.faults, revoke);
+  ready = true;
 
   return {
     url: publicUrl,
