@@ -61,6 +61,11 @@ export interface RunningEntra {
   issuerV1(tenantId: string): string;
   /** `{url}/{tenantId}/discovery/v2.0/keys`. */
   jwksUri(tenantId: string): string;
+  /**
+   * The signing keys as the keys endpoint publishes them, for in-process verifiers:
+   * `createLocalJWKSet(await entra.jwks(tenantId))` (jose).
+   */
+  jwks(tenantId: string): Promise<{ keys: Record<string, unknown>[] }>;
   /** The protocol requests since the last reset (same as `GET /_sandbox/requests`). */
   requests(): RecordedRequest[];
   resetRequests(): void;
@@ -153,6 +158,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     issuerV2: (tenantId) => ctx.minter.issuerV2(tenantId),
     issuerV1,
     jwksUri: (tenantId) => `${publicUrl}/${tenantId}/discovery/v2.0/keys`,
+    jwks: (tenantId) => ctx.minter.jwks(ctx.minter.issuerV2(tenantId)),
     requests: () => recorded.map((entry) => ({ ...entry })),
     resetRequests: () => {
       recorded.length = 0;

@@ -56,6 +56,12 @@ describe('discovery endpoints', () => {
     expect((key!.x5c as string[])[0]).toMatch(/^MII/);
   });
 
+  it('hands in-process verifiers the same keys it publishes', async () => {
+    harness = await startHarness();
+    const { body } = await json(harness, `/${TENANT}/discovery/v2.0/keys`);
+    expect(await harness.entra.jwks(TENANT)).toEqual(body);
+  });
+
   it('keeps the same signing key across restarts', async () => {
     harness = await startHarness();
     const first = (await json(harness, `/${TENANT}/discovery/v2.0/keys`)).body;
