@@ -148,3 +148,89 @@ test('renews a revoked session with one sign-in redirect and returns to the same
   await page.getByRole('tab', { name: 'Timeline' }).click();
   await expect(page.getByText('Signing in again to renew the session')).toBeVisible();
 });
+
+async function signInAs(page: Page, upn: string) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnSandboxPage(page, upn);
+  await expect(page.getByRole('button', { name: /^Details of / }).first()).toBeVisible();
+}
+
+async function workspaceFaults(page: Page, workspacePort: number, faults: unknown) {
+  const response = await page.request.fetch(`https://localhost:${workspacePort}/_sandbox/faults`, {
+    method: faults === null ? 'DELETE' : 'PUT',
+    ...(faults === null ? {} : { data: faults }),
+    ignoreHTTPSErrors: true,
+  });
+  expect(response.ok(), `workspace faults answered ${response.status()}`).toBe(true);
+}
+
+test.describe('workspace faults', () => {
+  test.afterEach(async ({ page, baseURL }) => {
+    await workspaceFaults(page, ports(baseURL).workspace, null).catch(() => {});
+  });
+
+  test('waits as Retry-After says, shows it, and then loads the clusters', async ({ page, baseURL }) => {
+    const { workspace } = ports(baseURL);
+    await signInAs(page, 'ana@contoso.example');
+    await workspaceFaults(page, workspace, { rateLimited: { retryAfterSeconds: 2, count: 1, paths: ['/api/2.1/clusters/list'] } });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByText(/rate limiting \(HTTP 429\): retrying in \d s/)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+  });
+
+  test('ends a persistent 429 in an explained error whose retry works once the fault clears', async ({ page, baseURL }) => {
+    const { workspace } = ports(baseURL);
+    await signInAs(page, 'ana@contoso.example');
+    await workspaceFaults(page, workspace, { rateLimited: { retryAfterSeconds: 1, paths: ['/api/2.1/clusters/list'] } });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'The workspace is rate limiting requests' })).toBeVisible();
+    await workspaceFaults(page, workspace, null);
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+  });
+
+  test('refreshes the token once when the workspace rejects it, and explains when it keeps doing so', async ({ page, baseURL }) => {
+    const { workspace, entra } = ports(baseURL);
+    const seen = watch(page, entra);
+    await signInAs(page, 'ana@contoso.example');
+    await workspaceFaults(page, workspace, { tokenExpired: { count: 1, paths: ['/api/2.1/clusters/list'] } });
+    seen.idp.length = 0;
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
+
+    await workspaceFaults(page, workspace, { tokenExpired: { paths: ['/api/2.1/clusters/list'] } });
+    seen.idp.length = 0;
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' })).toBeVisible();
+    expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
+    await expect(page.getByRole('tab', { name: 'Tokens' })).toBeEnabled();
+  });
+
+  test('explains a dropped connection and recovers on retry', async ({ page, baseURL }) => {
+    const { workspace } = ports(baseURL);
+    await signInAs(page, 'ana@contoso.example');
+    await workspaceFaults(page, workspace, { dropConnection: { paths: ['/api/2.1/clusters/list'] } });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Signed-in user' })).toContainText('Ana Analyst');
+    await workspaceFaults(page, workspace, null);
+    await alert.getByRole('button').click();
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  });
+});
+
+test('signing out in one tab shows signed-out in the other', async ({ page }) => {
+  await signInAs(page, 'ana@contoso.example');
+  // A tab opened from the app inherits its sessionStorage, so it is signed in too.
+  const [other] = await Promise.all([page.waitForEvent('popup'), page.evaluate(() => window.open(location.href, '_blank'))]);
+  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(other.getByRole('button', { name: 'Sign in' })).toBeVisible();
+});
