@@ -59,7 +59,7 @@ export async function handleAuthorize(ctx: EntraContext, req: IncomingMessage, r
     throw error;
   }
   const session = sessionOf(ctx, req);
-  return decide(ctx, req, res, request, session);
+  return decide(ctx, res, request, session);
 }
 
 function validateClient(ctx: EntraContext, tenantSegment: string, params: Map<string, string>, correlationId: string): AuthorizeRequest {
@@ -156,7 +156,7 @@ function pickAccount(ctx: EntraContext, request: AuthorizeRequest, session: Sess
   return user === undefined ? 'none' : { user, mfa: account.mfa };
 }
 
-async function decide(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, request: AuthorizeRequest, session: Session | undefined): Promise<void> {
+async function decide(ctx: EntraContext, res: ServerResponse, request: AuthorizeRequest, session: Session | undefined): Promise<void> {
   const picked = pickAccount(ctx, request, session);
   if (request.prompt === 'none') {
     if (picked === 'none') return sendAuthorizeError(ctx, res, request, new EntraProtocolError(50058));
@@ -164,14 +164,14 @@ async function decide(ctx: EntraContext, req: IncomingMessage, res: ServerRespon
     const interaction = ctx.store.newInteraction(request, ctx.now());
     interaction.userOid = picked.user.oid;
     interaction.mfaDone = picked.mfa;
-    return proceed(ctx, req, res, interaction, session);
+    return proceed(ctx, res, interaction, session);
   }
   const interaction = ctx.store.newInteraction(request, ctx.now());
   if (request.prompt === undefined || request.prompt === 'consent') {
     if (typeof picked === 'object') {
       interaction.userOid = picked.user.oid;
       interaction.mfaDone = picked.mfa;
-      return proceed(ctx, req, res, interaction, session);
+      return proceed(ctx, res, interaction, session);
     }
   }
   return showSignIn(ctx, res, interaction, session, undefined);
@@ -209,7 +209,7 @@ function formTargets(request: AuthorizeRequest): string[] {
 }
 
 /** After the user is known: tenant membership, MFA, consent, then the code. */
-async function proceed(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, interaction: Interaction, session: Session | undefined): Promise<void> {
+async function proceed(ctx: EntraContext, res: ServerResponse, interaction: Interaction, session: Session | undefined): Promise<void> {
   const { request } = interaction;
   const user = ctx.directory.findUserByOid(interaction.userOid!)!;
   const silent = request.prompt === 'none';
@@ -246,7 +246,7 @@ async function proceed(ctx: EntraContext, req: IncomingMessage, res: ServerRespo
     );
   }
   ctx.store.interactions.delete(interaction.id);
-  return issueCode(ctx, req, res, request, user, interaction.mfaDone, session);
+  return issueCode(ctx, res, request, user, interaction.mfaDone, session);
 }
 
 function consentError(request: AuthorizeRequest, missing: string[]): EntraProtocolError {
@@ -259,7 +259,6 @@ function consentError(request: AuthorizeRequest, missing: string[]): EntraProtoc
 
 function issueCode(
   ctx: EntraContext,
-  req: IncomingMessage,
   res: ServerResponse,
   request: AuthorizeRequest,
   user: SandboxUser,
@@ -289,9 +288,7 @@ function issueCode(
     },
     now,
   );
-  void req;
   sendAuthorizeResponse(
-    ctx,
     res,
     request,
     { code, client_info: clientInfoFor(user), state: request.state, session_state: session.sessionState },
@@ -302,7 +299,7 @@ function issueCode(
 /** Sends an error back to the redirect URI, with `state`, in the requested response mode. */
 export function sendAuthorizeError(ctx: EntraContext, res: ServerResponse, request: AuthorizeRequest, error: EntraProtocolError, errorValue?: string): void {
   const body = buildErrorBody(error, request.correlationId, ctx.publicUrl);
-  sendAuthorizeResponse(ctx, res, request, {
+  sendAuthorizeResponse(res, request, {
     error: errorValue ?? body.error,
     error_description: body.error_description,
     error_uri: body.error_uri,
@@ -315,13 +312,11 @@ export function sendAuthorizeError(ctx: EntraContext, res: ServerResponse, reque
 }
 
 function sendAuthorizeResponse(
-  ctx: EntraContext,
   res: ServerResponse,
   request: AuthorizeRequest,
   params: Record<string, string | undefined>,
   headers: Record<string, string> = {},
 ): void {
-  void ctx;
   if (request.responseMode === 'form_post') {
     const fields = Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
     sendHtml(res, 200, formPostPage(request.redirectUri, fields), formTargets(request), headers);
@@ -369,7 +364,7 @@ export async function handleLoginForm(ctx: EntraContext, req: IncomingMessage, r
     }
     if (user === undefined) return showSignIn(ctx, res, interaction, session, 'That account is not available. Sign in with a username and password.');
     interaction.userOid = user.oid;
-    return proceed(ctx, req, res, interaction, session);
+    return proceed(ctx, res, interaction, session);
   }
   if (interaction.userOid === undefined) return showSignIn(ctx, res, interaction, session, undefined);
   const user = ctx.directory.findUserByOid(interaction.userOid)!;
@@ -383,7 +378,7 @@ export async function handleLoginForm(ctx: EntraContext, req: IncomingMessage, r
       );
     }
     interaction.mfaDone = true;
-    return proceed(ctx, req, res, interaction, session);
+    return proceed(ctx, res, interaction, session);
   }
   if (form.get('consent') !== 'accept') {
     ctx.store.interactions.delete(interaction.id);
@@ -392,7 +387,7 @@ export async function handleLoginForm(ctx: EntraContext, req: IncomingMessage, r
   const granted = ctx.store.consentsOf(request.app.clientId, user.oid);
   for (const scope of ctx.directory.neededScopes(request.app, request.scopes)) granted.add(`${request.scopes.resource.appId}/${scope}`);
   interaction.consentDone = true;
-  return proceed(ctx, req, res, interaction, session);
+  return proceed(ctx, res, interaction, session);
 }
 
 /** Constant-time comparison of the configured and the typed password. */

@@ -287,7 +287,7 @@ async function handleDiscovery(ctx: EntraContext, res: ServerResponse, tenantSeg
         DISCOVERY_CORS,
       );
     }
-    return sendJson(res, 200, openIdConfiguration(base, tenant, pathTenant, issuerTenant), DISCOVERY_CORS);
+    return sendJson(res, 200, openIdConfiguration(base, pathTenant, issuerTenant), DISCOVERY_CORS);
   } catch (error) {
     if (!(error instanceof EntraProtocolError)) throw error;
     return sendJson(res, error.status, buildErrorBody(error, correlationId, ctx.publicUrl), DISCOVERY_CORS);
@@ -299,8 +299,7 @@ async function handleDiscovery(ctx: EntraContext, res: ServerResponse, tenantSeg
  * `{tenantid}` placeholder while the endpoints keep the alias, as Entra's do.
  * @see https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
  */
-function openIdConfiguration(base: string, tenant: TenantRef, pathTenant: string, issuerTenant: string): Record<string, unknown> {
-  void tenant;
+function openIdConfiguration(base: string, pathTenant: string, issuerTenant: string): Record<string, unknown> {
   return {
     token_endpoint: `${base}/${pathTenant}/oauth2/v2.0/token`,
     token_endpoint_auth_methods_supported: ['none'],
