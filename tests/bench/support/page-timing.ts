@@ -22,6 +22,7 @@ export interface PageTimes {
 declare global {
   interface Window {
     __benchTimes?: { first?: number; done?: number };
+    __benchInteraction?: { start?: number; changed?: number; end?: number };
   }
 }
 
@@ -57,17 +58,26 @@ export async function installMilestoneTimer(context: BrowserContext, milestones:
   });
 }
 
-/** Waits (bounded) until both milestones were recorded in the current document and returns them. */
+/**
+ * Waits (bounded) until both milestones were recorded in the current document and returns them.
+ * @throws when the page shows an alert (`role="alert"`, the app's error panel) instead.
+ */
 export async function readMilestones(page: Page, timeout = 60_000): Promise<PageTimes> {
+  // A function (a string would be eval'd, which the app's CSP forbids) with no named inner
+  // functions (tsx would wrap them in a helper the page does not have).
   const handle = await page.waitForFunction(
     () => {
       const t = window.__benchTimes;
-      return t && t.first !== undefined && t.done !== undefined ? { first: t.first, done: t.done } : false;
+      if (t && t.first !== undefined && t.done !== undefined) return { first: t.first, done: t.done };
+      const alert = document.querySelector('[role=alert]');
+      return alert ? { error: alert.textContent || 'an alert without text' } : false;
     },
     undefined,
     { timeout, polling: 50 },
   );
-  return (await handle.jsonValue()) as PageTimes;
+  const result = (await handle.jsonValue()) as PageTimes | { error: string };
+  if ('error' in result) throw new Error(`The page showed an error instead of the clusters: ${result.error.slice(0, 500)}`);
+  return result;
 }
 
 /** `responseEnd` of the first resource whose URL contains `part` (ms since navigation start). */
@@ -76,4 +86,45 @@ export async function firstResponseEnd(page: Page, part: string): Promise<number
     const entry = performance.getEntriesByType('resource').find((e) => e.name.includes(p)) as PerformanceResourceTiming | undefined;
     return entry ? entry.responseEnd : Number.NaN;
   }, part);
+}
+
+/**
+ * Times one interaction the way Interaction to Next Paint does: from the input event's own
+ * timestamp to the end of the first frame rendered after the DOM under `watch` changed. `act`
+ * performs the interaction with real (CDP) input; `eventType` is the event that starts the clock
+ * (`keydown` for a keystroke, `pointerdown` for a click). Resolves with milliseconds.
+ * @throws when the DOM under `watch` does not change within 10 s.
+ */
+export async function timeInteraction(page: Page, watch: string, eventType: 'keydown' | 'pointerdown', act: () => Promise<void>): Promise<number> {
+  // A string, not a function: tsx adds name helpers to functions that do not exist in the page.
+  await page.evaluate(`(() => {
+    const state = {};
+    window.__benchInteraction = state;
+    const target = document.querySelector(${JSON.stringify(watch)});
+    if (!target) throw new Error('Nothing matches ' + ${JSON.stringify(watch)});
+    addEventListener(${JSON.stringify(eventType)}, (event) => { state.start = event.timeStamp; }, { capture: true, once: true });
+    const observer = new MutationObserver(() => {
+      if (state.start === undefined) return;
+      observer.disconnect();
+      state.changed = performance.now();
+      // The frame that shows the change is rendered after rAF callbacks; a task posted from
+      // inside rAF runs once that frame is done.
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => { state.end = performance.now(); };
+        channel.port2.postMessage(null);
+      });
+    });
+    observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: true });
+  })()`);
+  await act();
+  const handle = await page.waitForFunction(
+    () => {
+      const s = window.__benchInteraction;
+      return s && s.end !== undefined && s.start !== undefined ? s.end - s.start : false;
+    },
+    undefined,
+    { timeout: 10_000, polling: 20 },
+  );
+  return (await handle.jsonValue()) as number;
 }
