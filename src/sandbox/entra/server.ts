@@ -11,7 +11,7 @@ import type { EntraContext } from './context.ts';
 import { Directory, type TenantRef } from './directory.ts';
 import { AADSTS, buildErrorBody, EntraProtocolError } from './errors.ts';
 import { FaultState } from './faults.ts';
-import { corsHeaders, isLoopbackAddress, MAX_QUERY_LENGTH, parseCookies, parseParams, readBody, redirect, sendHtml, sendJson } from './http.ts';
+import { BodyTooLargeError, corsHeaders, isLoopbackAddress, MAX_QUERY_LENGTH, parseCookies, parseParams, readBody, redirect, sendHtml, sendJson } from './http.ts';
 import { errorCodePage, FORM_POST_JS, PAGE_CSS, signedOutPage } from './pages.ts';
 import { EntraStore } from './store.ts';
 import { handleToken, handleTokenPreflight } from './token.ts';
@@ -126,6 +126,11 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
       return;
     }
     route(ctx, req, res, { control, path, recorded, revoke }).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError && !res.headersSent) {
+        const tooLarge = new EntraProtocolError(9002313, { detail: 'the body is larger than 64 KiB' });
+        sendJson(res, 400, buildErrorBody(tooLarge, randomUUID(), publicUrl), { Connection: 'close' });
+        return;
+      }
       log(`entra ${req.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed to handle this request; see its log.' });
       else res.destroy();

@@ -155,6 +155,7 @@ async function redeemCode({ ctx, req, body, app, origin }: Grant): Promise<Token
     familyId: record.familyId,
     absoluteExpiresAt: record.platform === 'spa' ? now + ctx.directory.config.tokens.spaRefreshTokenLifetimeSeconds * 1000 : undefined,
     clientInfo: body.get('client_info') === '1',
+    now,
   });
 }
 
@@ -196,6 +197,7 @@ async function redeemRefreshToken({ ctx, req, body, app, origin }: Grant): Promi
     familyId: record.familyId,
     absoluteExpiresAt: record.absoluteExpiresAt,
     clientInfo: body.get('client_info') === '1',
+    now,
   });
 }
 
@@ -222,6 +224,7 @@ async function redeemPassword({ ctx, req, body, app, tenant, origin }: Grant): P
     familyId: randomUUID(),
     absoluteExpiresAt: undefined,
     clientInfo: body.get('client_info') === '1',
+    now: ctx.now(),
   });
 }
 
@@ -242,6 +245,8 @@ interface Issue {
   familyId: string;
   absoluteExpiresAt: number | undefined;
   clientInfo: boolean;
+  /** The moment of the request, so that lifetimes computed from it agree. */
+  now: number;
 }
 
 async function issueTokens(ctx: EntraContext, req: IncomingMessage, issue: Issue): Promise<TokenResponseBody> {
@@ -255,7 +260,7 @@ async function issueTokens(ctx: EntraContext, req: IncomingMessage, issue: Issue
     });
   }
   const granted = grantedScopes(ctx, app, user, scopes);
-  const now = ctx.now();
+  const now = issue.now;
   const tokens = ctx.directory.config.tokens;
   const lifetime = ctx.faults.accessTokenLifetimeSeconds ?? tokens.accessTokenLifetimeSeconds ?? randomAccessTokenLifetime();
   const accessToken = await ctx.minter.accessToken({

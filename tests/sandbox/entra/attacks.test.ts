@@ -97,6 +97,17 @@ describe('protocol attacks the sandbox refuses', () => {
     await stillServing(harness);
   });
 
+  it('answers an oversized sign-in form post with a 400', async () => {
+    harness = await startHarness();
+    const response = await harness.fetch(`${harness.authority}login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `ctx=x&username=${'u'.repeat(70_000)}`,
+    });
+    expect(response.status).toBe(400);
+    await stillServing(harness);
+  });
+
   it('refuses a token request that is not form-encoded', async () => {
     harness = await startHarness();
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
