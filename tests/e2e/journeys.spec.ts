@@ -234,3 +234,21 @@ test('signing out in one tab shows signed-out in the other', async ({ page }) =>
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(other.getByRole('button', { name: 'Sign in' })).toBeVisible();
 });
+
+test('signing in in one tab is picked up by the other tabs without a redirect', async ({ page, context, baseURL }) => {
+  const { entra } = ports(baseURL);
+  const waiting = await context.newPage();
+  const seen = watch(waiting, entra);
+  await waiting.goto('/');
+  await expect(waiting.getByRole('button', { name: 'Sign in' })).toBeVisible();
+
+  await signInAs(page, 'ana@contoso.example');
+  await expect(waiting.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  const later = await context.newPage();
+  const seenLater = watch(later, entra);
+  await later.goto('/');
+  await expect(later.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  expect(seen.idp).toEqual([]);
+  expect(seenLater.idp).toEqual([]);
+  await expectNoTokenLeaks(waiting, seen);
+});

@@ -69,30 +69,44 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     for (const listener of listeners) listener();
   };
   channel?.addEventListener('message', (event: MessageEvent) => {
-    const data = event.data as { type?: string; username?: string } | null;
+    const data = event.data as { type?: string; result?: AuthenticationResult } | null;
     if (data?.type === 'signed-out') {
       timeline.add({ kind: 'auth', status: 'info', title: 'Signed out in another tab' });
       void pca.clearCache().finally(notify);
-    } else if (data?.type === 'signed-in') {
-      timeline.add({ kind: 'auth', status: 'info', title: 'Signed in in another tab' });
-      void adoptOtherTabSession(data.username).finally(notify);
+    } else if ((data?.type === 'signed-in' || data?.type === 'session') && data.result) {
+      void adoptSession(data.result, data.type === 'signed-in' ? 'Signed in in another tab' : 'Picked up the sign-in of another tab').finally(notify);
+    } else if (data?.type === 'who-is-signed-in') {
+      void shareSession();
     }
   });
 
-  async function adoptOtherTabSession(username: string | undefined) {
-    const cached = pca.getAllAccounts();
-    if (cached.length > 0) {
-      if (!pca.getActiveAccount() && cached.length === 1) pca.setActiveAccount(cached[0]!);
-      return;
-    }
-    if (!username) return;
-    // A sessionStorage cache is per tab: ask the identity provider's session silently.
+  /**
+   * Another tab of this app signed in: take its ID and access tokens (never a refresh token) into
+   * this tab's cache, so this tab is signed in without a redirect. The channel is same-origin only,
+   * the same boundary as MSAL's own storage. When the access token runs out, this tab signs in
+   * again with a redirect that the identity provider's session answers at once.
+   */
+  async function adoptSession(result: AuthenticationResult, title: string) {
+    if (!result.account || pca.getActiveAccount()) return;
     try {
-      const result = await pca.ssoSilent({ scopes: [DATABRICKS_SCOPE], loginHint: username });
-      if (result.account) pca.setActiveAccount(result.account);
+      await pca.hydrateCache(result, { scopes: [DATABRICKS_SCOPE], account: result.account });
+      pca.setActiveAccount(result.account);
+      timeline.add({ kind: 'auth', status: 'ok', title, detail: result.account.username });
     } catch (error) {
-      const e = toSignInError(error, 'silent sign-in from another tab');
-      timeline.add({ kind: 'auth', status: 'fail', title: 'Could not pick up the other tab\'s sign-in', detail: e.msalErrorCode ?? e.code });
+      const e = toSignInError(error, 'cache hand-off from another tab');
+      timeline.add({ kind: 'auth', status: 'fail', title: "Could not pick up the other tab's sign-in", detail: e.msalErrorCode ?? e.code });
+    }
+  }
+
+  /** Answers a tab that asks whether anyone is signed in, with this tab's cached tokens. */
+  async function shareSession() {
+    const account = pca.getActiveAccount();
+    if (!account) return;
+    try {
+      const result = await pca.acquireTokenSilent({ scopes: [DATABRICKS_SCOPE], account, cacheLookupPolicy: CacheLookupPolicy.AccessToken });
+      channel?.postMessage({ type: 'session', result: result });
+    } catch {
+      // Nothing cached to share; the other tab stays signed out.
     }
   }
 
@@ -177,10 +191,12 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         });
         if (result.account) pca.setActiveAccount(result.account);
         returnView = takeReturnView(session);
-        channel?.postMessage({ type: 'signed-in', username: result.account?.username });
+        channel?.postMessage({ type: 'signed-in', result: result });
       }
       const accounts = pca.getAllAccounts();
       if (!pca.getActiveAccount() && accounts.length === 1) pca.setActiveAccount(accounts[0]!);
+      // Signed out here: a signed-in tab of this app may answer with its session.
+      if (accounts.length === 0) channel?.postMessage({ type: 'who-is-signed-in' });
       const active = pca.getActiveAccount();
       return { account: active ? summarize(active) : null, accounts: accounts.map(summarize), returnView };
     },
