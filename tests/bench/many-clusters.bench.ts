@@ -19,7 +19,7 @@
  */
 import type { Page } from '@playwright/test';
 import { type ServedApp, startServedApp } from './support/app-server.ts';
-import { collectPageErrors, launchChromium, newBenchContext, signInThroughSandbox } from './support/browser.ts';
+import { allPageErrors, collectPageErrors, launchChromium, newBenchContext, signInThroughSandbox } from './support/browser.ts';
 import { installMilestoneTimer, readMilestones, timeInteraction } from './support/page-timing.ts';
 import { median, Report } from './support/report.ts';
 
@@ -129,6 +129,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error('The many-clusters benchmark failed:', error);
+    if (allPageErrors.length) console.error(`Problems in the page(s): ${allPageErrors.join(' | ')}`);
     process.exit(2);
   },
 );

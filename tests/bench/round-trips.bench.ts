@@ -20,7 +20,7 @@
  */
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import { countByEndpoint, type RecordedRequest, SANDBOX_TENANT_ID, type ServedApp, startServedApp } from './support/app-server.ts';
-import { collectPageErrors, launchChromium, newBenchContext, signInThroughSandbox, waitForClusterRows } from './support/browser.ts';
+import { allPageErrors, collectPageErrors, launchChromium, newBenchContext, signInThroughSandbox, waitForClusterRows } from './support/browser.ts';
 import { Report } from './support/report.ts';
 
 const USER = { upn: 'ana@contoso.example', password: 'ana-sandbox' };
@@ -226,6 +226,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error('The round-trips benchmark failed:', error);
+    if (allPageErrors.length) console.error(`Problems in the page(s): ${allPageErrors.join(' | ')}`);
     process.exit(2);
   },
 );

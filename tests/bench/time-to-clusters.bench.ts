@@ -19,7 +19,7 @@
 import type { Page } from '@playwright/test';
 import { type RecordedRequest, type ServedApp, startServedApp } from './support/app-server.ts';
 import { type BarePage, startBarePage } from './support/bare-page.ts';
-import { collectPageErrors, launchChromium, newBenchContext, signInThroughSandbox, waitForClusterRows } from './support/browser.ts';
+import { allPageErrors, collectPageErrors, launchChromium, newBenchContext, signInThroughSandbox, waitForClusterRows } from './support/browser.ts';
 import { installMilestoneTimer, type PageTimes, readMilestones } from './support/page-timing.ts';
 import { median, Report } from './support/report.ts';
 
@@ -156,6 +156,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error('The time-to-clusters benchmark failed:', error);
+    if (allPageErrors.length) console.error(`Problems in the page(s): ${allPageErrors.join(' | ')}`);
     process.exit(2);
   },
 );

@@ -24,10 +24,27 @@ export async function newBenchContext(browser: Browser): Promise<BrowserContext>
   return browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
 }
 
-/** Fails the benchmark on errors the page throws (a broken page would give meaningless figures). */
+/** Every page's problems, for a benchmark's failure message when it stops early. */
+export const allPageErrors: string[] = [];
+
+/**
+ * Errors the page throws and requests that failed at the network level (not those aborted by a
+ * navigation): a broken page gives meaningless figures, so benchmarks fail on them. URLs are
+ * listed without their query, which may hold an authorization code.
+ */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  const add = (line: string) => {
+    errors.push(line);
+    allPageErrors.push(line);
+  };
+  page.on('pageerror', (error) => add(error.message));
+  page.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? 'unknown failure';
+    if (failure === 'net::ERR_ABORTED') return;
+    const url = new URL(request.url());
+    add(`${request.method()} ${url.origin}${url.pathname} failed: ${failure}`);
+  });
   return errors;
 }
 
