@@ -33,6 +33,7 @@ function layout(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} — Sandbox Entra ID</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/sandbox-assets/page.css">
 </head>
 <body>

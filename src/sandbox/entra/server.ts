@@ -113,9 +113,11 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const control = path.startsWith('/_sandbox/');
+    // The pages' stylesheet and script are not protocol requests; keep them out of the record.
+    const asset = path.startsWith('/sandbox-assets/') || path === '/favicon.ico';
     res.on('finish', () => {
       log(`entra ${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
-      if (!control) {
+      if (!control && !asset) {
         if (recorded.length >= MAX_RECORDED) recorded.shift();
         recorded.push({ method: req.method ?? 'GET', path, status: res.statusCode, at: new Date().toISOString() });
       }
@@ -204,6 +206,10 @@ async function route(ctx: EntraContext, req: IncomingMessage, res: ServerRespons
   }
   if (method === 'GET' && state.path === '/sandbox-assets/page.css') return sendAsset(res, PAGE_CSS, 'text/css; charset=utf-8');
   if (method === 'GET' && state.path === '/sandbox-assets/form-post.js') return sendAsset(res, FORM_POST_JS, 'text/javascript; charset=utf-8');
+  if (method === 'GET' && state.path === '/favicon.ico') {
+    res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();
+    return;
+  }
   if (method === 'GET' && state.path === '/error') {
     const code = new URLSearchParams(query).get('code') ?? '';
     const entry = (AADSTS as Record<string, { text: string } | undefined>)[code];

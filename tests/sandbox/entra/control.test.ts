@@ -27,6 +27,8 @@ describe('the control API under /_sandbox/', () => {
     const list = (await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()) as { method: string; path: string; status: number; at: string }[];
     expect(list).toEqual([{ method: 'GET', path: `/${TENANT}/v2.0/.well-known/openid-configuration`, status: 200, at: expect.any(String) }]);
     expect(JSON.stringify(list)).not.toContain('secret');
+    await harness.fetch(`${harness.entra.url}/sandbox-assets/page.css`);
+    expect(await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()).toHaveLength(1);
     expect((await harness.fetch(`${harness.entra.url}/_sandbox/requests`, { method: 'DELETE' })).status).toBe(204);
     expect(await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()).toEqual([]);
   });
