@@ -5,23 +5,15 @@ import './styles.css';
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element to mount the app in.');
 
-const hash = new URLSearchParams(location.hash.slice(1));
-const isAuthResponse = hash.has('code') || hash.has('error');
+// First paint: no MSAL or jose here (first-paint budget); the app loads in its own chunks.
+render(<BootScreen />, root);
 
-if (window !== window.top && isAuthResponse) {
-  // Loaded in MSAL's hidden iframe (silent sign-in picked up from another tab): hand the
-  // response to the main frame and render nothing.
-  void import('@azure/msal-browser/redirect-bridge').then((bridge) => bridge.broadcastResponseToMainFrame());
-} else {
-  // First paint: no MSAL or jose here (first-paint budget); the app loads in its own chunk.
-  render(<BootScreen />, root);
-  // After the first paint, fetch the configuration, MSAL and the app in parallel rather than one
-  // after the other: each is on the path to the first workspace call.
-  const config = import('./config/load-config.ts').then((m) => m.loadAppConfig());
-  config.catch(() => undefined); // handled by the app; this only silences the early-rejection warning
-  void import('./auth/msal-service.ts').catch(() => undefined);
-  import('./app.tsx').then(
-    ({ App }) => render(<App loadConfig={() => config} />, root),
-    () => render(<BootScreen message="The app could not load. Check your connection and reload the page." />, root),
-  );
-}
+// After the first paint, fetch the configuration, MSAL and the app in parallel rather than one
+// after the other: each is on the path to the first workspace call.
+const config = import('./config/load-config.ts').then((m) => m.loadAppConfig());
+config.catch(() => undefined); // handled by the app; this only silences the early-rejection warning
+void import('./auth/msal-service.ts').catch(() => undefined);
+import('./app.tsx').then(
+  ({ App }) => render(<App loadConfig={() => config} />, root),
+  () => render(<BootScreen message="The app could not load. Check your connection and reload the page." />, root),
+);
