@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxUser } from '../config.ts';
 import { type EntraContext, missingConsent } from './context.ts';
+import { MICROSOFT_GRAPH } from './directory.ts';
 import { buildErrorBody, EntraProtocolError, entraTimestamp } from './errors.ts';
 import { encodeParams, parseCookies, readBody, parseParams, redirect, sendHtml } from './http.ts';
 import { clientInfoFor, oidFromLoginHint } from './tokens.ts';
@@ -87,7 +88,8 @@ function validateClient(ctx: EntraContext, tenantSegment: string, params: Map<st
     platform,
     // An unsupported response_mode is reported in the query, the default for response_type=code.
     responseMode: responseMode === 'fragment' || responseMode === 'form_post' ? responseMode : 'query',
-    scopes: { oidc: new Set(), resource: { appId: '', displayName: '', scopes: [] }, isDefault: false, explicit: [], implicitGraph: true },
+    // Set by completeValidation, whose errors already go back to the redirect URI.
+    scopes: { oidc: new Set(), resource: MICROSOFT_GRAPH, isDefault: false, explicit: [], implicitGraph: true },
     state,
     nonce: undefined,
     codeChallenge: undefined,
@@ -205,7 +207,9 @@ function showSignIn(ctx: EntraContext, res: ServerResponse, interaction: Interac
 function formTargets(request: AuthorizeRequest): string[] {
   // Chromium applies form-action to the redirect that follows a form post, so the app's origin
   // must be allowed for the final 302 (and for the form_post page).
-  return [new URL(request.redirectUri).origin];
+  // Custom-scheme redirect URIs (native apps) have an opaque origin, which CSP cannot name.
+  const origin = new URL(request.redirectUri).origin;
+  return origin === 'null' ? [] : [origin];
 }
 
 /** After the user is known: tenant membership, MFA, consent, then the code. */
