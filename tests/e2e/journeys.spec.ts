@@ -252,3 +252,42 @@ test('signing in in one tab is picked up by the other tabs without a redirect', 
   expect(seenLater.idp).toEqual([]);
   await expectNoTokenLeaks(waiting, seen);
 });
+
+test.describe('tampered redirects', () => {
+  test('rejects an error return that no sign-in asked for, with an explanation', async ({ page }) => {
+    await page.goto('/#error=access_denied&error_description=AADSTS65004%3A+User+declined+to+consent&state=forged');
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'The sign-in response was not one this page started' })).toBeVisible();
+    expect(page.url()).not.toContain('error=');
+    await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+  });
+
+  test('rejects a response with a tampered state and lets the person sign in again', async ({ page, baseURL }) => {
+    const { entra } = ports(baseURL);
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(new RegExp(`localhost:${entra}/`));
+    await page.goto('/#code=forged-code&state=tampered-state&session_state=x');
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'The sign-in response was not one this page started' })).toBeVisible();
+    expect(page.url()).not.toContain('code=');
+    await alert.getByRole('button', { name: 'Sign in again' }).click();
+    await signInOnSandboxPage(page, 'ana@contoso.example');
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  });
+
+  test('rejects a replayed authorization response', async ({ page, baseURL }) => {
+    const { app } = ports(baseURL);
+    let response = '';
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame() && frame.url().startsWith(`https://localhost:${app}/#code=`)) response = frame.url();
+    });
+    await signInAs(page, 'ana@contoso.example');
+    expect(response).not.toBe('');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await page.goto(response);
+    await expect(page.getByRole('alert').getByRole('heading', { name: 'The sign-in response was not one this page started' })).toBeVisible();
+    expect(page.url()).not.toContain('code=');
+  });
+});
