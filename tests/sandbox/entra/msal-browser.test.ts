@@ -31,7 +31,12 @@ const results = (window.__results = {});
     });
     await pca.initialize();
     const result = await pca.handleRedirectPromise();
-    if (result) {
+    if (result && CFG.logout) {
+      await pca.logoutRedirect({ account: result.account, postLogoutRedirectUri: CFG.redirectUri });
+    } else if (CFG.logout && location.search.includes('state=')) {
+      results.loggedOut = { accounts: pca.getAllAccounts().length };
+      document.title = 'done';
+    } else if (result) {
       results.login = { username: result.account.username, scopes: result.scopes, nonce: typeof result.idTokenClaims.nonce, homeAccountId: result.account.homeAccountId };
       const cached = await pca.acquireTokenSilent({ scopes: [CFG.scope], account: result.account });
       results.cached = { same: cached.accessToken === result.accessToken };
@@ -83,13 +88,14 @@ beforeAll(async () => {
   // The web-platform app gets the page's origin on the web platform, to show AADSTS9002326.
   const config = structuredClone(DEFAULT_SANDBOX_CONFIG);
   config.apps.find((app) => app.clientId === WEB_CLIENT)!.redirectUris.web.push(`${origin}/web`);
-  harness = await startHarness(config, { extraSpaRedirectUris: [`${origin}/`, `${origin}/bridge`] });
+  harness = await startHarness(config, { extraSpaRedirectUris: [`${origin}/`, `${origin}/bridge`, `${origin}/logout`] });
   const common = { authority: harness.authority, host: harness.entra.authorityHost, scope: DATABRICKS_DEFAULT };
   scripts = {
     '/spa.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/` }),
     '/web.js': appScript({ ...common, clientId: WEB_CLIENT, redirectUri: `${origin}/web` }),
     '/sso.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/`, sso: 'ana@contoso.example', bridge: `${origin}/bridge` }),
     '/bridge.js': 'msalRedirectBridge.broadcastResponseToMainFrame();',
+    '/logout.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/logout`, logout: 'yes' }),
   };
   const spki = createHash('sha256').update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
   browser = await chromium.launch({
@@ -165,5 +171,17 @@ describe.skipIf(!existsSync(CHROMIUM))('@azure/msal-browser v5 in Chromium again
     await other.goto(`${origin}/sso`);
     expect((await results(other)).error).toMatchObject({ errorCode: 'login_required', interactionRequired: true });
     await fresh.close();
+  });
+
+  it('signs out with logoutRedirect: the session ends and MSAL lands back on the registered URI with the state', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/logout?login`);
+    await page.getByRole('button', { name: /Ana Analyst/ }).click();
+    expect((await results(page)).loggedOut).toEqual({ accounts: 0 });
+    expect(harness.entra.requests().some((request) => request.path.endsWith('/oauth2/v2.0/logout') && request.status === 302)).toBe(true);
+    await page.goto(`${origin}/sso`);
+    expect((await results(page)).error).toMatchObject({ errorCode: 'login_required' });
+    await context.close();
   });
 });
