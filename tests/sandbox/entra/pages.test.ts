@@ -81,4 +81,22 @@ describe('the sign-in pages', () => {
     const response = await harness.fetch(`${harness.entra.url}/error?code=9002326`);
     expect(await response.text()).toContain('Single-Page Application');
   });
+
+  it('refuses a user of another tenant (AADSTS50020) on the sign-in page', async () => {
+    harness = await startHarness(
+      configWith({
+        tenants: [
+          { id: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de', domain: 'contoso.example' },
+          { id: 'f0000000-0000-4000-8000-00000000000f', domain: 'fabrikam.example' },
+        ],
+        users: [
+          { upn: 'ana@contoso.example', name: 'Ana Analyst', oid: '0a11ce00-0000-4000-8000-000000000001', password: 'ana-sandbox' },
+          { upn: 'gus@fabrikam.example', name: 'Gus Guest', oid: '06050000-0000-4000-8000-000000000007', password: 'gus-sandbox' },
+        ],
+      }),
+    );
+    const result = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, { username: 'gus@fabrikam.example', password: 'gus-sandbox' });
+    expect(result.location).toBeUndefined();
+    expect(result.html).toContain('AADSTS50020');
+  });
 });
