@@ -291,3 +291,44 @@ test.describe('tampered redirects', () => {
     expect(page.url()).not.toContain('code=');
   });
 });
+
+test.describe('demo users', () => {
+  test('a user who declines consent gets an explanation and can sign in again', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnSandboxPage(page, 'dana@contoso.example');
+    await page.getByRole('button', { name: /cancel/i }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading')).toHaveText(/Consent is needed for Azure Databricks|Sign-in was cancelled or denied/);
+    await expect(alert.getByRole('button', { name: 'Sign in again' })).toBeVisible();
+  });
+
+  test('a user who needs MFA completes the verification step and sees the clusters', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnSandboxPage(page, 'eve@contoso.example');
+    await page.getByLabel(/verification code/i).fill('123456');
+    await page.getByRole('button', { name: /verify/i }).click();
+    await expect(page.getByRole('region', { name: 'Signed-in user' })).toContainText('Eve Secure');
+    await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
+  });
+
+  test('a Contributor on the workspace resource becomes admin through the resource-ID header', async ({ page }) => {
+    await page.goto('/');
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'explorer.settings.v1',
+        JSON.stringify({ subscriptionId: '5f1d7c2e-0000-4000-8000-00000000cafe', resourceGroup: 'explorer-sandbox', workspaceName: 'sandbox-workspace' }),
+      ),
+    );
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnSandboxPage(page, 'fay@contoso.example');
+    await expect(page.getByText('Workspace admin')).toBeVisible();
+    await page.getByRole('tab', { name: 'Show me how' }).click();
+    // The header is built as the Databricks article spells it (lower-case segments); Azure IDs are case-insensitive.
+    await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText(
+      /X-Databricks-Azure-Workspace-Resource-Id: \/subscriptions\/5f1d7c2e-0000-4000-8000-00000000cafe\/resourcegroups\/explorer-sandbox\/providers\/microsoft\.databricks\/workspaces\/sandbox-workspace/i,
+    );
+  });
+});
