@@ -1,11 +1,30 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end journeys in Debian's Chromium (never a downloaded browser) against `npm start`,
- * the production build served by `vite preview` with the proxy and the sandbox.
+ * End-to-end journeys in Debian's Chromium (never a downloaded browser) against the app as
+ * `npm start` serves it (the production build in `vite preview`), and the sign-in journey again
+ * against the Vite dev server, since the proxy and the sandbox live in both. Each server runs the
+ * sandbox on its PORT+1 (Entra ID) and PORT+2 (workspace).
  */
-const PORT = Number(process.env.E2E_PORT ?? 5273);
-export const BASE_URL = `https://localhost:${PORT}`;
+export const PREVIEW_PORT = Number(process.env.E2E_PORT ?? 5273);
+export const DEV_PORT = PREVIEW_PORT + 10;
+
+// Journeys always run against the sandbox, whatever a developer's .env configures.
+const FORCE_SANDBOX = { EXPLORER_TENANT_ID: '', EXPLORER_CLIENT_ID: '', EXPLORER_WORKSPACE_URL: '' };
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  // This machine has no route to Google's hosts; without these flags Chromium keeps trying.
+  args: [
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--disable-gpu',
+    '--no-sandbox',
+  ],
+};
 
 export default defineConfig({
   testDir: '.',
@@ -16,32 +35,33 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   timeout: 60_000,
+  expect: { timeout: 15_000 },
   reporter: process.env.E2E_REPORTER === 'json' ? [['list'], ['json', { outputFile: '../../test-results/e2e.json' }]] : 'list',
-  use: {
-    baseURL: BASE_URL,
-    ignoreHTTPSErrors: true,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      // This machine has no route to Google's hosts; without these flags Chromium keeps trying.
-      args: [
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-gpu',
-        '--no-sandbox',
-      ],
+  use: { ignoreHTTPSErrors: true, launchOptions: chromium, trace: 'retain-on-failure' },
+  projects: [
+    { name: 'preview', use: { baseURL: `https://localhost:${PREVIEW_PORT}` } },
+    { name: 'dev', use: { baseURL: `https://localhost:${DEV_PORT}` }, testMatch: ['shell.spec.ts', 'journeys.spec.ts'], grep: /@dev/ },
+  ],
+  webServer: [
+    {
+      command: 'npm start',
+      cwd: '../..',
+      url: `https://localhost:${PREVIEW_PORT}`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      env: { PORT: String(PREVIEW_PORT), ...FORCE_SANDBOX },
     },
-  },
-  webServer: {
-    command: 'npm start',
-    cwd: '../..',
-    url: BASE_URL,
-    ignoreHTTPSErrors: true,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    env: { PORT: String(PORT) },
-  },
+    {
+      command: 'npx vite',
+      cwd: '../..',
+      url: `https://localhost:${DEV_PORT}`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      env: { PORT: String(DEV_PORT), ...FORCE_SANDBOX },
+    },
+  ],
 });
