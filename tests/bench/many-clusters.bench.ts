@@ -25,7 +25,7 @@ import { median, Report } from './support/report.ts';
 
 const CLUSTERS = 10_000;
 const LOADS = 3;
-const INTERACTIONS = 8;
+const INTERACTIONS = 12;
 const USER = { upn: 'ben@contoso.example', password: 'ben-sandbox' };
 const FIRST_ROWS_SLACK_MS = 50;
 const INTERACTION_BUDGET_MS = 50;

@@ -25,6 +25,8 @@ export interface Figure {
   note?: string;
 }
 
+import { availableParallelism, loadavg } from 'node:os';
+
 /** Collects figures and prints them as a table next to their budgets. */
 export class Report {
   readonly title: string;
@@ -77,6 +79,9 @@ export class Report {
 
   /** Prints the table and the verdict; returns the exit code (1 when a budget is missed). */
   finish(): number {
+    // Timings on a busy machine are not comparable with a quiet one's; say which it was.
+    const [one, five] = loadavg();
+    this.note(`Machine: ${availableParallelism()} cores, load average ${one?.toFixed(1)} (1 min), ${five?.toFixed(1)} (5 min) at the end.`);
     console.log(this.render());
     const missed = this.missed;
     if (missed.length === 0) {
