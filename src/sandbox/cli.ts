@@ -1,12 +1,14 @@
 /**
- * `npm run sandbox -- [--host H] [--port N] [--public-url URL] [--cert F --key F] [--config F]`:
- * runs the sandbox Entra ID standalone and prints what a client needs to use it.
+ * `npm run sandbox -- [--host H] [--port N] [--workspace-port N] [--public-url URL] [--cert F --key F] [--config F]`:
+ * runs the sandbox Entra ID and the sandbox workspace standalone and prints what a client needs to use them.
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { loadSandboxConfig, type SandboxConfig, SandboxConfigError, sandboxConfigJsonSchema } from './config.ts';
-import { type RunningEntra, startEntra } from './entra/index.ts';
+import type { RunningWorkspace } from './databricks/index.ts';
+import type { RunningEntra } from './entra/index.ts';
+import { startSandbox } from './index.ts';
 import { ensureLocalTls, LOCAL_TLS_NAMES } from './tls.ts';
 
 /**
@@ -16,7 +18,9 @@ import { ensureLocalTls, LOCAL_TLS_NAMES } from './tls.ts';
 const FLAGS = {
   host: { type: 'string' },
   port: { type: 'string' },
+  'workspace-port': { type: 'string' },
   'public-url': { type: 'string' },
+  'workspace-public-url': { type: 'string' },
   cert: { type: 'string' },
   key: { type: 'string' },
   config: { type: 'string' },
@@ -28,12 +32,15 @@ const FLAGS = {
 
 const USAGE = `Usage: npm run sandbox -- [options]
 
-Runs the sandbox Entra ID (a local stand-in for the Microsoft Entra ID v2.0 endpoint) over HTTPS.
+Runs the sandbox Entra ID (a local stand-in for the Microsoft Entra ID v2.0 endpoint) and the
+sandbox Databricks workspace over HTTPS, each on its own port.
 
 Options:
   --host H            interface and host name to serve on (default localhost)
-  --port N            port (default PORT+1 when PORT is set, else 5174; 0 picks a free port)
-  --public-url URL    the origin clients use, if not https://H:N (e.g. behind a proxy or on 443)
+  --port N            Entra ID port (default PORT+1 when PORT is set, else 5174; 0 picks a free port)
+  --workspace-port N  workspace port (default PORT+2 when PORT is set, else 5175; 0 picks a free port)
+  --public-url URL    the origin clients use for Entra ID, if not https://H:N (e.g. on 443 behind DNS)
+  --workspace-public-url URL  the same for the workspace
   --cert F --key F    PEM certificate and key to serve with (default: the local CA's localhost certificate)
   --config F          sandbox configuration file (JSON with comments; default: the built-in demo)
   --redirect-uri URI  add a single-page-app redirect URI to the demo app (repeatable)
@@ -51,7 +58,9 @@ export class CliUsageError extends Error {
 export interface CliOptions {
   host: string;
   port: number;
+  workspacePort: number;
   publicUrl: string | undefined;
+  workspacePublicUrl: string | undefined;
   certPath: string | undefined;
   keyPath: string | undefined;
   configPath: string | undefined;
@@ -77,13 +86,18 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
 
 function toCliOptions(values: Partial<Record<keyof typeof FLAGS, string | boolean | string[]>>, env: NodeJS.ProcessEnv): CliOptions {
   const defaultPort = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) + 1 : 5174;
-  const port = values.port === undefined ? defaultPort : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new CliUsageError(`--port must be a whole number from 0 to 65535, got '${String(values.port)}'.`);
+  const port = readPort('--port', values.port, defaultPort);
+  const workspacePort = readPort('--workspace-port', values['workspace-port'], port === 0 ? 0 : defaultPort + 1);
+  if (port !== 0 && port === workspacePort) {
+    throw new CliUsageError(`--port and --workspace-port are both ${port}; the two servers need their own ports.`);
   }
   const publicUrl = values['public-url'] as string | undefined;
   if (publicUrl !== undefined && !/^https:\/\/[^/?#]+\/?$/.test(publicUrl)) {
     throw new CliUsageError(`--public-url must be an https origin such as https://login.sandbox.example, got '${publicUrl}'. MSAL accepts only https authorities.`);
+  }
+  const workspacePublicUrl = values['workspace-public-url'] as string | undefined;
+  if (workspacePublicUrl !== undefined && !/^https:\/\/[^/?#]+\/?$/.test(workspacePublicUrl)) {
+    throw new CliUsageError(`--workspace-public-url must be an https origin such as https://adb-5555555555555555.19.azuredatabricks.net, got '${workspacePublicUrl}'.`);
   }
   const certPath = values.cert as string | undefined;
   const keyPath = values.key as string | undefined;
@@ -99,7 +113,9 @@ function toCliOptions(values: Partial<Record<keyof typeof FLAGS, string | boolea
   return {
     host: (values.host as string | undefined) ?? 'localhost',
     port,
+    workspacePort,
     publicUrl,
+    workspacePublicUrl,
     certPath,
     keyPath,
     configPath: values.config as string | undefined,
@@ -110,9 +126,19 @@ function toCliOptions(values: Partial<Record<keyof typeof FLAGS, string | boolea
   };
 }
 
+function readPort(flag: string, value: unknown, fallback: number): number {
+  const port = value === undefined ? fallback : Number(value);
+  if (typeof value === 'string' && !/^\d+$/.test(value)) throw new CliUsageError(`${flag} must be a whole number from 0 to 65535, got '${value}'.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new CliUsageError(`${flag} must be a whole number from 0 to 65535, got '${String(value)}'.`);
+  }
+  return port;
+}
+
 /** What {@link startServices} started, to print and to stop. */
 export interface RunningServices {
   entra: RunningEntra;
+  workspace: RunningWorkspace;
   config: SandboxConfig;
   caPath: string | undefined;
   close(): Promise<void>;
@@ -130,16 +156,18 @@ export async function startServices(options: CliOptions, log: (line: string) => 
     tls = local;
     caPath = local.caPath;
   }
-  const entra = await startEntra({
+  const sandbox = await startSandbox({
     config,
     tls,
     host: options.host,
-    port: options.port,
-    publicUrl: options.publicUrl,
+    entraPort: options.port,
+    workspacePort: options.workspacePort,
+    ...(options.publicUrl ? { entraPublicUrl: options.publicUrl } : {}),
+    ...(options.workspacePublicUrl ? { workspacePublicUrl: options.workspacePublicUrl } : {}),
     extraSpaRedirectUris: options.redirectUris,
-    log: options.quiet ? undefined : log,
+    ...(options.quiet ? {} : { log }),
   });
-  return { entra, config, caPath, close: () => entra.close() };
+  return { entra: sandbox.entra, workspace: sandbox.workspace, config, caPath, close: () => sandbox.close() };
 }
 
 /** The start-up summary: base URL, tenants, apps, users with passwords. */
@@ -147,6 +175,7 @@ export function describeServices(services: RunningServices, options: CliOptions)
   const { entra, config } = services;
   const lines = [
     `Sandbox Entra ID (local sandbox — not Microsoft) listening on ${entra.url}`,
+    `Sandbox Databricks workspace listening on ${services.workspace.url} (tenant ${config.workspace.tenantId}; clusters: GET /api/2.0/clusters/list)`,
     '',
     'Tenants:',
     ...config.tenants.map((tenant) => `  ${tenant.id}  ${tenant.domain}  (${tenant.displayName})  authority ${entra.authority(tenant.id)}`),

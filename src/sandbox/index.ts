@@ -5,8 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
-import { createRemoteJWKSet, customFetch } from 'jose';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { Plugin } from 'vite';
 import { loadSandboxConfig, type SandboxConfig } from './config.ts';
 import { type RunningWorkspace, startWorkspace } from './databricks/index.ts';
@@ -59,8 +58,8 @@ export interface RunningSandbox {
 }
 
 /**
- * Starts the sandbox Entra ID, then the workspace that trusts its tokens (it reads the signing
- * keys from the identity provider's JWKS endpoint over HTTPS, as a real workspace does).
+ * Starts the sandbox Entra ID, then the workspace that trusts its tokens (the identity provider's
+ * published signing keys).
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const config = options.config ?? (await loadSandboxConfig(options.configPath));
@@ -82,11 +81,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ...(options.log ? { log: options.log } : {}),
   });
 
-  // The workspace fetches the identity provider's keys like a real one; trust the local CA for it.
-  const agent = new Agent({ connect: local.ca ? { ca: local.ca } : {} });
-  const tokenKeys = createRemoteJWKSet(new URL(entra.jwksUri(tenantId)), {
-    [customFetch]: (url, init) => undiciFetch(url, { ...(init as object), dispatcher: agent }) as unknown as Promise<Response>,
-  });
+  // In-process, the workspace takes the identity provider's published key set directly rather than
+  // over HTTPS: that works whatever --public-url names (which may not resolve from this process).
+  const tokenKeys = createLocalJWKSet((await entra.jwks(tenantId)) as JSONWebKeySet);
   let workspace: RunningWorkspace;
   try {
     workspace = await startWorkspace({
@@ -102,7 +99,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   } catch (error) {
     await entra.close();
-    await agent.close();
     throw error;
   }
 
@@ -114,7 +110,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     clientId: spa.clientId,
     async close() {
       await Promise.allSettled([workspace.close(), entra.close()]);
-      await agent.close();
     },
   };
 }

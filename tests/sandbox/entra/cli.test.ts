@@ -56,7 +56,7 @@ function runCli(args: string[]): { output: () => string; exited: Promise<number 
 
 describe('npm run sandbox', { timeout: 60_000 }, () => {
   it('serves the sandbox, prints the base URL, IDs and demo users, and stops cleanly on SIGTERM', async () => {
-    const run = runCli(['--host', '127.0.0.1', '--port', '0']);
+    const run = runCli(['--host', '127.0.0.1', '--port', '0', '--workspace-port', '0']);
     const [, url] = await run.waitFor(/listening on (https:\/\/127\.0\.0\.1:\d+)/);
     await run.waitFor(/Stop with Ctrl\+C/);
     expect(run.output()).toContain('a1bc2d34-5e67-8f89-01ab-c2345d6c78de');
@@ -66,6 +66,13 @@ describe('npm run sandbox', { timeout: 60_000 }, () => {
     const dispatcher = new Agent({ connect: { ca: tls.ca } });
     const response = await fetch(`${url}/contoso.example/v2.0/.well-known/openid-configuration`, { dispatcher });
     expect(response.status).toBe(200);
+    // The workspace runs beside it on its own port and, like a real one, wants a bearer token.
+    const [, workspaceUrl] = run.output().match(/workspace listening on (https:\/\/127\.0\.0\.1:\d+)/) ?? [];
+    expect(workspaceUrl).toBeDefined();
+    expect(workspaceUrl).not.toBe(url);
+    const clusters = await fetch(`${workspaceUrl}/api/2.0/clusters/list`, { dispatcher });
+    expect(clusters.status).toBe(401);
+    expect(await clusters.json()).toMatchObject({ error_code: 401 });
     await dispatcher.close();
     child!.kill('SIGTERM');
     expect(await run.exited).toBe(0);
