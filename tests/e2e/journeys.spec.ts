@@ -165,6 +165,22 @@ async function workspaceFaults(page: Page, workspacePort: number, faults: unknow
   expect(response.ok(), `workspace faults answered ${response.status()}`).toBe(true);
 }
 
+test('stops and explains when signing in again keeps failing, instead of looping', async ({ page, baseURL }) => {
+  const { entra } = ports(baseURL);
+  const seen = watch(page, entra);
+  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120 });
+  await signInAs(page, 'ana@contoso.example');
+  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120, tokenEndpoint: { status: 400, error: 'invalid_grant' } });
+  seen.idp.length = 0;
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('button', { name: 'Sign in again' })).toBeVisible();
+  // Give a loop the time to show itself: no second authorize navigation may follow.
+  await page.waitForTimeout(1500);
+  expect(seen.idp.filter((r) => r.includes('/authorize'))).toHaveLength(1);
+  expect(page.url()).not.toMatch(/[#&?]code=/);
+});
+
 test.describe('workspace faults', () => {
   test.afterEach(async ({ page, baseURL }) => {
     await workspaceFaults(page, ports(baseURL).workspace, null).catch(() => {});

@@ -49,7 +49,9 @@ export function AuthProvider({ service, children }: { service: AuthService; chil
         setReturnView(result.returnView);
         setState(stateFrom(service));
       },
-      (error: unknown) => setState(stateFrom(service, error)),
+      // A failed sign-in response ends on its explanation, even with an account still cached:
+      // carrying on with that account would start another redirect and hide why.
+      (error: unknown) => setState({ status: 'signed-out', error }),
     );
   }, [service]);
 

@@ -54,6 +54,16 @@ describe('auth context', () => {
     expect(await screen.findByText('error: state mismatch')).toBeTruthy();
   });
 
+  it('shows the start error rather than the cached account when a sign-in response failed', async () => {
+    const service = new FakeAuthService({ active: ANA, startError: new SignInError('AUTH_FAILED', 'redemption failed') });
+    render(
+      <AuthProvider service={service}>
+        <Probe />
+      </AuthProvider>,
+    );
+    expect(await screen.findByText('error: redemption failed')).toBeTruthy();
+  });
+
   it('asks to choose when several accounts are cached and none is active', async () => {
     render(
       <AuthProvider service={new FakeAuthService({ active: null, accounts: [ANA, BEN] })}>
