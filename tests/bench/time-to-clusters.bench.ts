@@ -43,10 +43,14 @@ async function timedLoad(page: Page, url: string): Promise<Run> {
   await page.goto('about:blank');
   await page.goto(url);
   const times = await readMilestones(page);
-  const entries = await page.evaluate(() =>
-    (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => [e.name, e.startTime, e.responseEnd] as const),
-  );
-  const resources = new Map<string, [number, number]>();
+  const [document, entries] = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    return [
+      nav ? ([nav.requestStart, nav.responseEnd] as [number, number]) : ([Number.NaN, Number.NaN] as [number, number]),
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => [e.name, e.startTime, e.responseEnd] as const),
+    ] as const;
+  });
+  const resources = new Map<string, [number, number]>([['(the HTML document)', document]]);
   for (const [name, start, end] of entries) {
     const url = new URL(name);
     // Hash-free asset names and the API path without its host, so runs line up.

@@ -28,6 +28,9 @@ let stateDir: string | undefined;
  */
 export function prepareBenchEnvironment(): { stateDir: string } {
   if (!stateDir) {
+    // Ctrl-C and kill still run the 'exit' handlers that remove the temporary folders.
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
     stateDir = mkdtempSync(join(tmpdir(), 'explorer-bench-state-'));
     const dir = stateDir;
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
