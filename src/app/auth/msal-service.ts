@@ -147,7 +147,7 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       await pca.initialize();
       const response = hasAuthResponse();
       if (response?.has('code')) {
-        timeline.add({ kind: 'auth', status: 'ok', title: 'Authorization code returned to the app', detail: 'state checked by MSAL; code redeemed with the PKCE verifier' });
+        timeline.add({ kind: 'auth', status: 'ok', title: 'Authorization code returned to the app', detail: 'state checked by MSAL; the code is redeemed next, with the PKCE verifier' });
       } else if (response?.has('error')) {
         const description = response.get('error_description') ?? '';
         timeline.add({ kind: 'auth', status: 'fail', title: `Identity provider returned error=${response.get('error')}`, detail: /AADSTS\d+/.exec(description)?.[0] ?? '' });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { isSignInError } from '../auth/errors.ts';
 import { getCluster } from '../databricks/clusters.ts';
 import type { ClusterDetails } from '../databricks/types.ts';
@@ -13,6 +13,12 @@ export function ClusterDetailsPanel({ clusterId, onClose }: { clusterId: string;
     status: 'loading',
   });
   const [attempt, setAttempt] = useState(0);
+  const panel = useRef<HTMLElement>(null);
+
+  // The panel opens below the table: bring it into view when another cluster is chosen.
+  useEffect(() => {
+    panel.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [clusterId]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -28,7 +34,7 @@ export function ClusterDetailsPanel({ clusterId, onClose }: { clusterId: string;
   }, [client, clusterId, attempt]);
 
   return (
-    <aside class="details" aria-label="Cluster details">
+    <aside class="details" aria-label="Cluster details" ref={panel}>
       <header>
         <h2>{state.status === 'ok' ? state.cluster.cluster_name || clusterId : clusterId}</h2>
         <button type="button" onClick={onClose}>
