@@ -80,14 +80,6 @@ export async function readMilestones(page: Page, timeout = 60_000): Promise<Page
   return result;
 }
 
-/** `responseEnd` of the first resource whose URL contains `part` (ms since navigation start). */
-export async function firstResponseEnd(page: Page, part: string): Promise<number> {
-  return page.evaluate((p) => {
-    const entry = performance.getEntriesByType('resource').find((e) => e.name.includes(p)) as PerformanceResourceTiming | undefined;
-    return entry ? entry.responseEnd : Number.NaN;
-  }, part);
-}
-
 /**
  * Times one interaction the way Interaction to Next Paint does: from the input event's own
  * timestamp to the end of the first frame rendered after the DOM under `watch` changed. `act`
