@@ -11,7 +11,7 @@ test('serves the app shell over HTTPS with its security headers', async ({ page 
 
   await expect(page).toHaveTitle('Databricks Entra Explorer');
   await expect(page.getByRole('heading', { level: 1, name: 'Databricks Entra Explorer' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
 });
 
 test('runs no inline script: the served HTML has none and the CSP reports no violation', async ({ page }) => {
