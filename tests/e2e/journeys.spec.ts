@@ -219,6 +219,11 @@ test.describe('workspace faults', () => {
     await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
     expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await expect(page.getByText('forced after the workspace rejected the token')).toBeVisible();
+    await expect(page.getByText('MSAL measured the silent renewal')).toBeVisible();
+    await page.getByRole('tab', { name: 'Clusters' }).click();
+    await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
 
     await workspaceFaults(page, workspace, { tokenExpired: { paths: ['/api/2.1/clusters/list'] } });
     seen.idp.length = 0;
