@@ -70,14 +70,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const spa = config.apps.find((app) => app.tenant === tenantId && app.redirectUris.spa.length > 0) ?? config.apps[0];
   if (!spa) throw new TypeError('The sandbox configuration has no app registration.');
 
+  // The demo origin follows PORT: register it wherever the defaults registered the default origin,
+  // so the web-platform app still meets AADSTS9002326 (not a redirect mismatch) on another port.
+  const extraUris = options.extraSpaRedirectUris ?? [];
+  const served = {
+    ...config,
+    apps: config.apps.map((app) =>
+      app.redirectUris.web.length === 0
+        ? app
+        : { ...app, redirectUris: { ...app.redirectUris, web: [...new Set([...app.redirectUris.web, ...extraUris])] } },
+    ),
+  };
   const entra = await startEntra({
-    config,
+    config: served,
     tls,
     host,
     port: options.entraPort ?? 0,
     ...(options.entraPublicUrl ? { publicUrl: options.entraPublicUrl } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-    extraSpaRedirectUris: options.extraSpaRedirectUris ?? [],
+    extraSpaRedirectUris: extraUris,
     ...(options.log ? { log: options.log } : {}),
   });
 
@@ -105,7 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   return {
     entra,
     workspace,
-    config,
+    config: served,
     tenantId,
     clientId: spa.clientId,
     async close() {
