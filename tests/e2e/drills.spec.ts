@@ -1,0 +1,213 @@
+import { expect, type Page, test } from '@playwright/test';
+import { CLUSTERS_LIST, control, ports, sandboxRequests, signInAs, signInOnSandboxPage, watch, workspaceFaults } from './support/sandbox.ts';
+
+/**
+ * Fault drills (issue 7) not already in journeys.spec.ts: an access token that expires
+ * mid-session, workspace 500/503 and an upstream slower than the client's timeout, the app
+ * registered on the web platform, and 10,000 clusters with one page failing. Every fault comes
+ * from the sandbox's control APIs; the app runs unchanged.
+ */
+
+test.afterEach(async ({ page, baseURL }) => {
+  const { entra, workspace } = ports(baseURL);
+  await control(page, entra, 'DELETE', '/_sandbox/faults').catch(() => {});
+  await control(page, workspace, 'POST', '/_sandbox/reset').catch(() => {});
+});
+
+/**
+ * The page still works around an error: the header, the settings dialog, and the error panel
+ * stays put. (Switching tabs remounts the clusters view, which loads again, so the Tokens tab is
+ * checked after the retry, by {@link expectTabsWork}.)
+ */
+async function expectRestOfPageWorks(page: Page) {
+  await expect(page.getByRole('region', { name: 'Signed-in user' })).toContainText('Ana Analyst');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await expect(dialog.getByLabel('Client ID')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('alert').getByRole('button', { name: 'Try again' })).toBeVisible();
+}
+
+async function expectTabsWork(page: Page) {
+  await page.getByRole('tab', { name: 'Tokens' }).click();
+  await expect(page.getByText('Azure Databricks').first()).toBeVisible();
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await expect(page.getByText(/GET \/api\/2\.1\/clusters\/list → 200/).first()).toBeVisible();
+}
+
+test('renews an access token that expired mid-session silently, with one refresh-token grant and no error', async ({ page, baseURL }) => {
+  const { entra } = ports(baseURL);
+  const seen = watch(page, entra);
+  // 240 s is inside MSAL's 5-minute renewal margin: the token counts as expired once issued.
+  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 240 });
+  await signInAs(page, 'ana@contoso.example');
+  await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
+  const url = page.url();
+  await control(page, entra, 'DELETE', '/_sandbox/requests');
+  seen.idp.length = 0;
+
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(page.url()).toBe(url);
+  // No code exists after sign-in, so every token request here is a refresh-token grant.
+  const log = await sandboxRequests(page, entra);
+  expect(log.map((r) => `${r.method} ${r.path.replace(/^\/[^/]+\//, '/{tenant}/')} ${r.status}`)).toEqual([
+    'POST /{tenant}/oauth2/v2.0/token 200',
+  ]);
+  expect(seen.idp.filter((r) => r.includes('/authorize'))).toEqual([]);
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await expect(page.getByText(/refresh/i).first()).toBeVisible();
+});
+
+test.describe('workspace failures', () => {
+  test('explains a workspace 500, keeps the rest of the page working, and retries once it clears', async ({ page, baseURL }) => {
+    const { workspace } = ports(baseURL);
+    await signInAs(page, 'ana@contoso.example');
+    await workspaceFaults(page, workspace, { unavailable: { status: 500, paths: [CLUSTERS_LIST] } });
+    await control(page, workspace, 'DELETE', '/_sandbox/requests');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible();
+    await expect(alert).toContainText('500');
+    // A 500 is not retried: one request reached the workspace.
+    expect((await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status)).toEqual([500]);
+    await expectRestOfPageWorks(page);
+
+    await workspaceFaults(page, workspace, null);
+    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expectTabsWork(page);
+  });
+
+  test('retries a transient 503 without an error, and explains a persistent one after bounded retries', async ({ page, baseURL }) => {
+    const { workspace } = ports(baseURL);
+    await signInAs(page, 'ana@contoso.example');
+
+    await workspaceFaults(page, workspace, { unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
+    await control(page, workspace, 'DELETE', '/_sandbox/requests');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    expect((await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status)).toEqual([503, 200]);
+
+    await workspaceFaults(page, workspace, { unavailable: { status: 503, paths: [CLUSTERS_LIST] } });
+    await control(page, workspace, 'DELETE', '/_sandbox/requests');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible({ timeout: 30_000 });
+    await expect(alert).toContainText('503');
+    // Four attempts in all (the retry policy's maximum), then the explanation: no loop.
+    expect((await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status)).toEqual([503, 503, 503, 503]);
+    await expectRestOfPageWorks(page);
+
+    await workspaceFaults(page, workspace, null);
+    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expectTabsWork(page);
+  });
+
+  test('gives up on a workspace slower than the 30-second client timeout with an explanation, and retry works', async ({ page, baseURL }) => {
+    test.setTimeout(120_000);
+    const { workspace } = ports(baseURL);
+    await signInAs(page, 'ana@contoso.example');
+    // The app's per-attempt timeout is 30 s and not configurable from outside; the proxy's header
+    // timeout (60 s) is longer, so the browser gives up first.
+    await workspaceFaults(page, workspace, { latency: { ms: 35_000, count: 1, paths: [CLUSTERS_LIST] } });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByText(/^Loading clusters…/)).toBeVisible();
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'No answer in time' })).toBeVisible({ timeout: 45_000 });
+    await expectRestOfPageWorks(page);
+
+    await workspaceFaults(page, workspace, null);
+    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expectTabsWork(page);
+  });
+});
+
+test('explains AADSTS9002326 with the single-page-app fix when the client ID is the web-platform app', async ({ page, baseURL }) => {
+  const { entra } = ports(baseURL);
+  const seen = watch(page, entra);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Client ID').fill('98f7e6d5-4c3b-2a19-8d7e-6f5a4b3c2d1e');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForLoadState('load');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnSandboxPage(page, 'ana@contoso.example');
+
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading', { name: 'The app is registered as a web app, not a single-page app' })).toBeVisible();
+  await expect(alert).toContainText('AADSTS9002326');
+  await expect(alert).toContainText('Single-page application');
+  await expect(alert).toContainText(`https://localhost:${ports(baseURL).app}/`);
+  // The code was tried once at the token endpoint; the explanation ends it, with no loop.
+  expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
+  expect(seen.idp.filter((r) => r.endsWith('/authorize'))).toHaveLength(1);
+  expect(page.url()).not.toMatch(/[#&?]code=/);
+  await page.evaluate(() => localStorage.removeItem('explorer.settings.v1'));
+});
+
+test.describe('10,000 clusters', () => {
+  test.setTimeout(120_000);
+
+  async function tenThousand(page: Page, workspace: number) {
+    await control(page, workspace, 'PUT', '/_sandbox/rate-limit', false);
+    expect(await control(page, workspace, 'PUT', '/_sandbox/clusters', { generate: { count: 10_000, seed: 1 } })).toEqual({ count: 10_000 });
+  }
+
+  test('ends complete and without duplicates when one page fails transiently (503) in the middle', async ({ page, baseURL }) => {
+    const { workspace } = ports(baseURL);
+    await signInAs(page, 'ben@contoso.example');
+    await tenThousand(page, workspace);
+    // Slow the pages a little so the failure can be placed in the middle of the list.
+    const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
+    await workspaceFaults(page, workspace, slow);
+    await control(page, workspace, 'DELETE', '/_sandbox/requests');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByText(/Loading clusters… \d+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
+    await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
+
+    await expect(page.getByText('10000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    const statuses = (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status);
+    // 100 pages of 100, each fetched once, plus the one failed attempt, retried.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 503)).toHaveLength(1);
+    expect(statuses.indexOf(503)).toBeGreaterThan(5);
+    expect(statuses).toHaveLength(101);
+    // The table is windowed, and the rows in it are distinct clusters.
+    const names = await page.getByRole('button', { name: /^Details of / }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(names.length).toBeGreaterThan(5);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test('ends complete and without duplicates after a page fails with a 500 and the person retries', async ({ page, baseURL }) => {
+    const { workspace } = ports(baseURL);
+    await signInAs(page, 'ben@contoso.example');
+    await tenThousand(page, workspace);
+    const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
+    await workspaceFaults(page, workspace, slow);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByText(/Loading clusters… \d+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
+    await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 500, count: 1, paths: [CLUSTERS_LIST] } });
+
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText(/^\d+ clusters loaded before the error$/)).toBeVisible();
+    await workspaceFaults(page, workspace, null);
+    await control(page, workspace, 'DELETE', '/_sandbox/requests');
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByText('10000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    const statuses = (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status);
+    expect(statuses).toEqual(Array(100).fill(200));
+  });
+});
