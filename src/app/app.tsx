@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { AuthProvider } from './auth/auth-context.tsx';
 import type { AuthService } from './auth/types.ts';
 import { loadAppConfig } from './config/load-config.ts';
@@ -45,7 +45,8 @@ export function App(props: AppProps) {
   const [service, setService] = useState<AuthService | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
 
-  useEffect(() => {
+  // A layout effect: it runs right after this render, not after the next paint (time to clusters).
+  useLayoutEffect(() => {
     let live = true;
     loadConfig().then(
       async (result) => {

@@ -1,5 +1,5 @@
 import { type ComponentChildren, createContext } from 'preact';
-import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isSignInError } from './errors.ts';
 import type { AccountSummary, AuthService, TokenSet } from './types.ts';
 
@@ -41,7 +41,8 @@ export function AuthProvider({ service, children }: { service: AuthService; chil
   const [returnView, setReturnView] = useState<string | null>(null);
   const started = useRef(false);
 
-  useEffect(() => {
+  // Right after the first render rather than after a paint: the first workspace calls wait on it.
+  useLayoutEffect(() => {
     if (started.current) return;
     started.current = true;
     service.start().then(

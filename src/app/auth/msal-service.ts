@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/types.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { SignInError, toSignInError } from './errors.ts';
 import { buildMsalOptions } from './msal-config.ts';
+import { createSharedLookup } from './shared-lookup.ts';
 import { createRedirectGuard, saveReturnView, takeReturnView } from './redirect-guard.ts';
 import { type AccountSummary, type AuthService, DATABRICKS_SCOPE, type StartResult, type TokenSet } from './types.ts';
 
@@ -155,66 +156,113 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     throw new SignInError('AUTH_REDIRECTING', 'Redirecting to the identity provider to sign in again.', { during: 'redirect' });
   }
 
-  return {
-    config,
+  // The page starts MSAL as soon as its chunk and the configuration are there, before the views
+  // render; the provider's later start() gets the same promise (once per page load).
+  let starting: Promise<StartResult> | undefined;
+  // Views ask for a token at the same moment (Me and the first clusters page): one silent lookup
+  // serves them all, so a renewal is never sent twice or raced by a second request. The view of
+  // the first caller is the one a sign-in redirect returns to.
+  let lookupView = 'clusters';
+  const tokenLookup = createSharedLookup(() => silentTokens(false, lookupView));
 
-    async start(): Promise<StartResult> {
-      await pca.initialize();
-      const response = hasAuthResponse();
-      if (response?.has('code')) {
-        timeline.add({ kind: 'auth', status: 'ok', title: 'Authorization code returned to the app', detail: 'state checked by MSAL; the code is redeemed next, with the PKCE verifier' });
-      } else if (response?.has('error')) {
-        const description = response.get('error_description') ?? '';
-        timeline.add({ kind: 'auth', status: 'fail', title: `Identity provider returned error=${response.get('error')}`, detail: /AADSTS\d+/.exec(description)?.[0] ?? '' });
+  async function start(): Promise<StartResult> {
+    await pca.initialize();
+    const response = hasAuthResponse();
+    if (response?.has('code')) {
+      timeline.add({ kind: 'auth', status: 'ok', title: 'Authorization code returned to the app', detail: 'state checked by MSAL; the code is redeemed next, with the PKCE verifier' });
+    } else if (response?.has('error')) {
+      const description = response.get('error_description') ?? '';
+      timeline.add({ kind: 'auth', status: 'fail', title: `Identity provider returned error=${response.get('error')}`, detail: /AADSTS\d+/.exec(description)?.[0] ?? '' });
+    }
+    const started = performance.now();
+    let result: AuthenticationResult | null;
+    try {
+      result = await pca.handleRedirectPromise({ navigateToLoginRequestUrl: false });
+    } catch (error) {
+      const e = toSignInError(error, 'redirect');
+      timeline.add({ kind: 'error', status: 'fail', title: 'Sign-in response rejected', detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ') });
+      takeReturnView(session);
+      throw e;
+    } finally {
+      // MSAL clears the response from the URL; make sure nothing code-shaped stays in history,
+      // and drop the `state` Entra appends when it returns from sign-out.
+      if (hasAuthResponse()) history.replaceState(history.state, '', location.pathname);
+      else if (new URLSearchParams(location.search).has('state')) history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
+    }
+    if (!result && response) {
+      // MSAL ignores a response it did not ask for (no sign-in pending in this tab): a replayed
+      // or forged redirect. Say so instead of silently showing the landing page.
+      timeline.add({ kind: 'error', status: 'fail', title: 'Unexpected sign-in response ignored', detail: 'no sign-in was pending in this tab' });
+      takeReturnView(session);
+      if (!pca.getActiveAccount() && pca.getAllAccounts().length === 0) {
+        throw new SignInError(
+          'AUTH_FAILED',
+          'The address held a sign-in response that this tab did not ask for (replayed or forged). It was ignored; sign in again.',
+          { msalErrorCode: 'unexpected_response', during: 'redirect' },
+        );
       }
-      const started = performance.now();
-      let result: AuthenticationResult | null;
-      try {
-        result = await pca.handleRedirectPromise({ navigateToLoginRequestUrl: false });
-      } catch (error) {
-        const e = toSignInError(error, 'redirect');
-        timeline.add({ kind: 'error', status: 'fail', title: 'Sign-in response rejected', detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ') });
-        takeReturnView(session);
-        throw e;
-      } finally {
-        // MSAL clears the response from the URL; make sure nothing code-shaped stays in history,
-        // and drop the `state` Entra appends when it returns from sign-out.
-        if (hasAuthResponse()) history.replaceState(history.state, '', location.pathname);
-        else if (new URLSearchParams(location.search).has('state')) history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
-      }
-      if (!result && response) {
-        // MSAL ignores a response it did not ask for (no sign-in pending in this tab): a replayed
-        // or forged redirect. Say so instead of silently showing the landing page.
-        timeline.add({ kind: 'error', status: 'fail', title: 'Unexpected sign-in response ignored', detail: 'no sign-in was pending in this tab' });
-        takeReturnView(session);
-        if (!pca.getActiveAccount() && pca.getAllAccounts().length === 0) {
-          throw new SignInError(
-            'AUTH_FAILED',
-            'The address held a sign-in response that this tab did not ask for (replayed or forged). It was ignored; sign in again.',
-            { msalErrorCode: 'unexpected_response', during: 'redirect' },
-          );
-        }
-      }
-      let returnView: string | null = null;
-      if (result) {
+    }
+    let returnView: string | null = null;
+    if (result) {
+      timeline.add({
+        kind: 'token',
+        status: 'ok',
+        title: 'Code redeemed at the token endpoint',
+        detail: `ID token and access token for ${result.scopes.join(' ')}`,
+        durationMs: performance.now() - started,
+      });
+      if (result.account) pca.setActiveAccount(result.account);
+      returnView = takeReturnView(session);
+      channel?.postMessage({ type: 'signed-in', result: result });
+    }
+    const accounts = pca.getAllAccounts();
+    if (!pca.getActiveAccount() && accounts.length === 1) pca.setActiveAccount(accounts[0]!);
+    // Signed out here: a signed-in tab of this app may answer with its session.
+    if (accounts.length === 0) channel?.postMessage({ type: 'who-is-signed-in' });
+    const active = pca.getActiveAccount();
+    return { account: active ? summarize(active) : null, accounts: accounts.map(summarize), returnView };
+  }
+
+  async function silentTokens(forceRefresh: boolean, view: string): Promise<TokenSet> {
+    const account = pca.getActiveAccount();
+    if (!account) {
+      throw new SignInError('AUTH_NO_ACCOUNT', 'No account is signed in in this tab. Sign in to continue.', { during: 'silent token' });
+    }
+    try {
+      const result = await pca.acquireTokenSilent({
+        scopes: [DATABRICKS_SCOPE],
+        account,
+        forceRefresh,
+        // Renew with the refresh token only: the hidden-iframe fallback would wait for a
+        // response this page cannot relay; a redirect is faster and explained.
+        cacheLookupPolicy: CacheLookupPolicy.AccessTokenAndRefreshToken,
+      });
+      if (result.fromCache) {
+        timeline.add({ kind: 'token', status: 'ok', title: 'Access token from cache' });
+      } else {
         timeline.add({
           kind: 'token',
           status: 'ok',
-          title: 'Code redeemed at the token endpoint',
-          detail: `ID token and access token for ${result.scopes.join(' ')}`,
-          durationMs: performance.now() - started,
+          title: 'Access token refreshed',
+          detail: forceRefresh ? 'forced after the workspace rejected the token' : 'refresh token grant',
         });
-        if (result.account) pca.setActiveAccount(result.account);
-        returnView = takeReturnView(session);
-        channel?.postMessage({ type: 'signed-in', result: result });
       }
-      const accounts = pca.getAllAccounts();
-      if (!pca.getActiveAccount() && accounts.length === 1) pca.setActiveAccount(accounts[0]!);
-      // Signed out here: a signed-in tab of this app may answer with its session.
-      if (accounts.length === 0) channel?.postMessage({ type: 'who-is-signed-in' });
-      const active = pca.getActiveAccount();
-      return { account: active ? summarize(active) : null, accounts: accounts.map(summarize), returnView };
-    },
+      return tokenSet(result);
+    } catch (error) {
+      const e = toSignInError(error, 'silent token');
+      if (e.code === 'AUTH_INTERACTION_REQUIRED' || e.msalErrorCode === 'invalid_grant') {
+        const reason = [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ');
+        return redirectToSignIn(view, account, reason);
+      }
+      timeline.add({ kind: 'error', status: 'fail', title: 'Could not get a token', detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ') });
+      throw e;
+    }
+  }
+
+  return {
+    config,
+
+    start: () => (starting ??= start()),
 
     accounts: () => pca.getAllAccounts().map(summarize),
     activeAccount() {
@@ -225,6 +273,7 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       const account = pca.getAllAccounts().find((a) => a.homeAccountId === homeAccountId);
       if (!account) throw new TypeError(`No cached account ${homeAccountId}`);
       pca.setActiveAccount(account);
+      tokenLookup.forget(); // a lookup for the previous account must not answer for this one
       timeline.add({ kind: 'auth', status: 'info', title: 'Switched account', detail: account.username });
     },
 
@@ -252,40 +301,10 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       }
     },
 
-    async getTokens({ forceRefresh = false, view = 'clusters' } = {}) {
-      const account = pca.getActiveAccount();
-      if (!account) {
-        throw new SignInError('AUTH_NO_ACCOUNT', 'No account is signed in in this tab. Sign in to continue.', { during: 'silent token' });
-      }
-      try {
-        const result = await pca.acquireTokenSilent({
-          scopes: [DATABRICKS_SCOPE],
-          account,
-          forceRefresh,
-          // Renew with the refresh token only: the hidden-iframe fallback would wait for a
-          // response this page cannot relay; a redirect is faster and explained.
-          cacheLookupPolicy: CacheLookupPolicy.AccessTokenAndRefreshToken,
-        });
-        if (result.fromCache) {
-          timeline.add({ kind: 'token', status: 'ok', title: 'Access token from cache' });
-        } else {
-          timeline.add({
-            kind: 'token',
-            status: 'ok',
-            title: 'Access token refreshed',
-            detail: forceRefresh ? 'forced after the workspace rejected the token' : 'refresh token grant',
-          });
-        }
-        return tokenSet(result);
-      } catch (error) {
-        const e = toSignInError(error, 'silent token');
-        if (e.code === 'AUTH_INTERACTION_REQUIRED' || e.msalErrorCode === 'invalid_grant') {
-          const reason = [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ');
-          return redirectToSignIn(view, account, reason);
-        }
-        timeline.add({ kind: 'error', status: 'fail', title: 'Could not get a token', detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ') });
-        throw e;
-      }
+    getTokens({ forceRefresh = false, view = 'clusters' } = {}) {
+      if (forceRefresh) return silentTokens(true, view);
+      lookupView = view;
+      return tokenLookup.get();
     },
 
     onAccountsChanged(listener) {

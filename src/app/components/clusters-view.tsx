@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { isSignInError } from '../auth/errors.ts';
 import { listClusters } from '../databricks/clusters.ts';
 import { ErrorPanel } from '../errors/error-panel.tsx';
@@ -47,7 +47,8 @@ export function ClustersView() {
   const [sort, setSort] = useState<{ column: SortColumn; direction: SortDirection }>({ column: 'name', direction: 'asc' });
   const [selected, setSelected] = useState<string | null>(null);
 
-  useEffect(() => {
+  // The first page is requested right after render, not after the next paint (time to clusters).
+  useLayoutEffect(() => {
     const controller = new AbortController();
     const byId = new Map<string, ClusterRow>();
     setRows([]);

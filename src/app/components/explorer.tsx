@@ -99,7 +99,8 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
   }, [config, getTokens, timeline, stores, homeAccountId]);
 
   const [who, setWho] = useState<{ who: WhoAmI | null; failed: boolean }>({ who: null, failed: false });
-  useEffect(() => {
+  // Sent right after render, in parallel with the first clusters page (no paint in between).
+  useLayoutEffect(() => {
     const controller = new AbortController();
     setWho({ who: null, failed: false });
     me(workspace.client, { signal: controller.signal }).then(

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.ts';
+import { RUNTIME_CONFIG_PATH, requestRuntimeConfig } from './runtime-config-path.ts';
 import type { AppConfigResult, FieldError, RuntimeConfigWire, SettingsOverrides } from './types.ts';
 import { validateConfig } from './validate.ts';
 
@@ -6,8 +7,7 @@ export { ConfigError, isConfigError } from './errors.ts';
 export type { AppConfigResult, FieldError, SettingsOverrides } from './types.ts';
 export { buildWorkspaceResourceId, errorsFor, parseWorkspaceResourceId, validateConfig } from './validate.ts';
 
-/** Where the server publishes the runtime configuration. */
-export const RUNTIME_CONFIG_PATH = '/explorer-config.json';
+export { RUNTIME_CONFIG_PATH } from './runtime-config-path.ts';
 /** The localStorage key holding this browser's {@link SettingsOverrides}. */
 export const SETTINGS_STORAGE_KEY = 'explorer.settings.v1';
 
@@ -67,11 +67,7 @@ async function fetchRuntimeConfig(options: LoadConfigOptions): Promise<RuntimeCo
   const where = `the runtime configuration at ${RUNTIME_CONFIG_PATH}`;
   let response: Response;
   try {
-    response = await doFetch(RUNTIME_CONFIG_PATH, {
-      headers: { Accept: 'application/json' },
-      cache: 'no-store',
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    response = await requestRuntimeConfig(doFetch, options.signal);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new ConfigError('runtimeConfig', `Could not load ${where} (${reason}). Check that the server is running (npm start), then reload the page.`, { cause });
