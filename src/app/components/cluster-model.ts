@@ -98,6 +98,53 @@ export function sortRows(rows: readonly ClusterRow[], column: SortColumn, direct
   return [...rows].sort((a, b) => sign * compareValues(a, b, column) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : 1));
 }
 
+/**
+ * Descending order from the ascending one in O(n): the ascending order reversed, except that rows
+ * which tie on the column keep their name-then-ID order, exactly as {@link sortRows} gives them.
+ */
+function reverseKeepingTies(ascending: readonly ClusterRow[], column: SortColumn): ClusterRow[] {
+  const out: ClusterRow[] = [];
+  let end = ascending.length;
+  while (end > 0) {
+    let start = end - 1;
+    while (start > 0 && compareValues(ascending[start - 1]!, ascending[end - 1]!, column) === 0) start--;
+    for (let i = start; i < end; i++) out.push(ascending[i]!);
+    end = start;
+  }
+  return out;
+}
+
+/** Sorted orders of one list of rows, remembered per column and direction. */
+export type SortCache = (rows: readonly ClusterRow[], column: SortColumn, direction: SortDirection) => readonly ClusterRow[];
+
+/**
+ * A {@link sortRows} that remembers: each column is sorted once per list of rows (a new list, as
+ * when a page of clusters arrives, starts afresh); the other direction is derived in O(n); asking
+ * again returns the same array, so a sort click on 10,000 rows costs no sorting at all.
+ */
+export function createSortCache(): SortCache {
+  let source: readonly ClusterRow[] | undefined;
+  const orders = new Map<string, ClusterRow[]>();
+  return (rows, column, direction) => {
+    if (rows !== source) {
+      source = rows;
+      orders.clear();
+    }
+    let ascending = orders.get(`${column} asc`);
+    if (!ascending) {
+      ascending = sortRows(rows, column, 'asc');
+      orders.set(`${column} asc`, ascending);
+    }
+    if (direction === 'asc') return ascending;
+    let descending = orders.get(`${column} desc`);
+    if (!descending) {
+      descending = reverseKeepingTies(ascending, column);
+      orders.set(`${column} desc`, descending);
+    }
+    return descending;
+  };
+}
+
 export interface RowFilter {
   search: string;
   /** Empty = all states. */
@@ -105,9 +152,9 @@ export interface RowFilter {
   sources: ReadonlySet<string>;
 }
 
-export function filterRows(rows: readonly ClusterRow[], filter: RowFilter): ClusterRow[] {
+export function filterRows(rows: readonly ClusterRow[], filter: RowFilter): readonly ClusterRow[] {
   const needle = filter.search.trim().toLowerCase();
-  if (!needle && filter.states.size === 0 && filter.sources.size === 0) return rows as ClusterRow[];
+  if (!needle && filter.states.size === 0 && filter.sources.size === 0) return rows;
   return rows.filter(
     (row) =>
       (filter.states.size === 0 || filter.states.has(row.state)) &&

@@ -3,7 +3,7 @@ import { isSignInError } from '../auth/errors.ts';
 import { listClusters } from '../databricks/clusters.ts';
 import { ErrorPanel } from '../errors/error-panel.tsx';
 import { ClusterDetailsPanel } from './cluster-details.tsx';
-import { type ClusterRow, distinctValues, filterRows, type SortColumn, type SortDirection, sortRows, toClusterRow } from './cluster-model.ts';
+import { type ClusterRow, createSortCache, distinctValues, filterRows, type SortColumn, type SortDirection, toClusterRow } from './cluster-model.ts';
 import { ClusterTable } from './cluster-table.tsx';
 import { useStore } from './store.ts';
 import { useWorkspace } from './workspace-context.tsx';
@@ -70,7 +70,9 @@ export function ClustersView() {
     return () => controller.abort(new DOMException('The clusters view closed.', 'AbortError'));
   }, [client, reloadKey]);
 
-  const sorted = useMemo(() => sortRows(rows, sort.column, sort.direction), [rows, sort]);
+  // Each column is sorted once per list of rows; clicking a header again costs no sorting.
+  const sortCache = useMemo(createSortCache, []);
+  const sorted = useMemo(() => sortCache(rows, sort.column, sort.direction), [sortCache, rows, sort]);
   const filter = useMemo(
     () => ({ search, states: stateFilter ? new Set([stateFilter]) : EMPTY, sources: sourceFilter ? new Set([sourceFilter]) : EMPTY }),
     [search, stateFilter, sourceFilter],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterRows, sortRows, toClusterRow, visibleRange } from '../../../src/app/components/cluster-model.ts';
+import { createSortCache, filterRows, sortRows, toClusterRow, visibleRange } from '../../../src/app/components/cluster-model.ts';
 import { makeCluster } from '../support/fakes.ts';
 
 describe('cluster rows', () => {
@@ -36,5 +36,47 @@ describe('cluster rows', () => {
     expect(visibleRange(10_000, 0, 360, 36, 8)).toEqual({ first: 0, last: 18 });
     expect(visibleRange(10_000, 36 * 5000, 360, 36, 8)).toEqual({ first: 4992, last: 5018 });
     expect(visibleRange(20, 36 * 15, 360, 36, 8)).toEqual({ first: 7, last: 20 });
+  });
+});
+
+describe('sort cache', () => {
+  // Few distinct values per column, so most rows tie and the name/ID tie-break matters.
+  const rows = Array.from({ length: 300 }, (_, i) =>
+    makeCluster((i * 7919) % 300, {
+      num_workers: i % 4,
+      state: ['RUNNING', 'TERMINATED', 'PENDING'][i % 3],
+      start_time: i % 5 === 0 ? 0 : 1_700_000_000_000 + (i % 6) * 1000,
+      creator_user_name: i % 2 ? 'ana@contoso.example' : 'ben@contoso.example',
+    }),
+  ).map(toClusterRow);
+  const columns = ['state', 'name', 'workers', 'creator', 'startTime', 'terminationReason'] as const;
+
+  it('gives the same order as a full sort for every column and direction, ties in name order', () => {
+    const sorted = createSortCache();
+    for (const column of columns) {
+      for (const direction of ['asc', 'desc'] as const) {
+        expect(sorted(rows, column, direction).map((r) => r.id), `${column} ${direction}`).toEqual(sortRows(rows, column, direction).map((r) => r.id));
+      }
+    }
+    // The descending order is derived from a cached ascending one, in either order of asking.
+    const fresh = createSortCache();
+    expect(fresh(rows, 'workers', 'desc').map((r) => r.id)).toEqual(sortRows(rows, 'workers', 'desc').map((r) => r.id));
+  });
+
+  it('returns the remembered order when a column is sorted again', () => {
+    const sorted = createSortCache();
+    const first = sorted(rows, 'state', 'desc');
+    sorted(rows, 'name', 'asc');
+    expect(sorted(rows, 'state', 'desc')).toBe(first);
+  });
+
+  it('sorts afresh when the list of rows changes, as when another page arrives', () => {
+    const sorted = createSortCache();
+    const before = sorted(rows, 'name', 'asc');
+    const more = [...rows, toClusterRow(makeCluster(999, { cluster_name: 'aaa-first' }))];
+    const after = sorted(more, 'name', 'asc');
+    expect(after).not.toBe(before);
+    expect(after[0]?.name).toBe('aaa-first');
+    expect(after).toHaveLength(rows.length + 1);
   });
 });
