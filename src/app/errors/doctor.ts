@@ -331,12 +331,18 @@ function apiEntry(error: DatabricksApiError, ctx: DoctorContext): Entry {
   };
 }
 
+/** The proxy's own words (e.g. "connect ECONNREFUSED 127.0.0.1:443"): it never puts a token in them. */
+function serverSaid(error: ProxyRefusedError): string {
+  const message = error.proxyMessage.trim();
+  return message ? `The server said: ${message.endsWith('.') ? message : `${message}.`}` : '';
+}
+
 function proxyEntry(error: ProxyRefusedError, ctx: DoctorContext): Entry {
   const host = ctx.workspaceUrl ?? 'the workspace';
   if (/TIMEOUT/.test(error.proxyCode)) {
     return {
       title: 'The workspace is too slow to answer',
-      whatHappened: `The app's server waited for ${host} and gave up (${error.proxyCode}).`,
+      whatHappened: `The app's server waited for ${host} and gave up (${error.proxyCode}). ${serverSaid(error)}`,
       likelyCause: 'The workspace is overloaded or starting up.',
       fix: 'Try again in a moment.',
       action: 'retry',
@@ -345,7 +351,7 @@ function proxyEntry(error: ProxyRefusedError, ctx: DoctorContext): Entry {
   if (error.proxyCode === 'PROXY_UPSTREAM_TLS') {
     return {
       title: 'The workspace\'s certificate was not trusted',
-      whatHappened: `The app's server could not verify the TLS certificate of ${host} (${error.proxyCode}).`,
+      whatHappened: `The app's server could not verify the TLS certificate of ${host} (${error.proxyCode}). ${serverSaid(error)}`,
       likelyCause: 'A proxy or firewall intercepts TLS on the server\'s network, or the host is not the workspace.',
       fix: 'Check the workspace URL; if your network intercepts TLS, give the server the corporate CA (NODE_EXTRA_CA_CERTS).',
       action: 'settings',
@@ -354,7 +360,7 @@ function proxyEntry(error: ProxyRefusedError, ctx: DoctorContext): Entry {
   if (/UNREACHABLE|UPSTREAM|CONNECT|DNS/.test(error.proxyCode)) {
     return {
       title: 'The workspace cannot be reached',
-      whatHappened: `The app's server could not connect to ${host} (${error.proxyCode}).`,
+      whatHappened: `The app's server could not connect to ${host} (${error.proxyCode}). ${serverSaid(error)}`,
       likelyCause: 'The workspace host is down, misspelled, or not reachable from the server\'s network (Private Link).',
       fix: 'Check the workspace URL in the settings, then try again.',
       action: 'retry',

@@ -105,6 +105,17 @@ describe('error doctor: workspace and network', () => {
     expect(d.facts).toEqual(['HTTP 403', 'PERMISSION_DENIED', 'GET /api/2.1/clusters/list', 'request ID r-1']);
   });
 
+  it("repeats the server's reason when the workspace cannot be reached, so the person sees the refused connection", () => {
+    const refused = new ProxyRefusedError(target, {
+      status: 502,
+      proxyCode: 'PROXY_UPSTREAM_UNREACHABLE',
+      proxyMessage: 'The workspace localhost:5705 could not be reached (connect ECONNREFUSED 127.0.0.1:5705). Check that it is running and the URL and port are right.',
+    });
+    const d = diagnose(refused, ctx);
+    expect(d.whatHappened).toContain('PROXY_UPSTREAM_UNREACHABLE');
+    expect(d.whatHappened).toContain('ECONNREFUSED 127.0.0.1:5705');
+  });
+
   it('explains configuration errors by sending the person to the settings', () => {
     const configError = Object.assign(new Error('The client ID must be a GUID.'), { code: 'CONFIG_INVALID', field: 'clientId' });
     expect(diagnose(configError, ctx)).toMatchObject({ id: 'CONFIG_INVALID', action: 'settings', whatHappened: 'The client ID must be a GUID.' });
