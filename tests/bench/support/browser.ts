@@ -2,6 +2,9 @@
  * Debian's Chromium for benchmarks (never a downloaded browser), launched headless with the same
  * flags as the end-to-end tests, and the sandbox sign-in as a person does it.
  */
+import { createHash, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 
 /** This machine has no route to Google's hosts; without these flags Chromium keeps trying. */
@@ -15,13 +18,31 @@ const CHROMIUM_ARGS = [
   '--no-sandbox',
 ];
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+/**
+ * The local localhost certificate's public-key pin. Chromium trusts exactly that key, as it would
+ * a trusted CA's certificate: unlike `ignoreHTTPSErrors`, this keeps the HTTP cache on, so a reload
+ * measures what a person who trusted the local CA gets (cached chunks), not a first visit.
+ */
+function localCertificatePin(): string | undefined {
+  const certPath = join(process.env.EXPLORER_STATE_DIR ?? '', 'tls', 'localhost.pem');
+  if (!process.env.EXPLORER_STATE_DIR || !existsSync(certPath)) return undefined;
+  const spki = new X509Certificate(readFileSync(certPath)).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
 }
 
-/** A fresh context that accepts the local CA's certificates (as a user who accepted the warning). */
+let pinned = false;
+
+/** Call after the app server started (its certificate must exist). */
+export async function launchChromium(): Promise<Browser> {
+  const pin = localCertificatePin();
+  pinned = pin !== undefined;
+  const args = pin ? [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${pin}`] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args });
+}
+
+/** A fresh context that trusts the local certificate (pinned at launch, or else by ignoring errors). */
 export async function newBenchContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+  return browser.newContext({ ignoreHTTPSErrors: !pinned, viewport: { width: 1280, height: 900 } });
 }
 
 /** Every page's problems, for a benchmark's failure message when it stops early. */
