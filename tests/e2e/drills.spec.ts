@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import net from 'node:net';
 import { CLUSTERS_LIST, control, ports, sandboxRequests, signInAs, signInOnSandboxPage, watch, workspaceFaults } from './support/sandbox.ts';
 
 /**
@@ -211,3 +212,67 @@ test.describe('10,000 clusters', () => {
     expect(statuses).toEqual(Array(100).fill(200));
   });
 });
+
+/**
+ * The host-down server (project "host-down") runs the sandbox workspace on PORT+3 while the app
+ * and its proxy use PORT+2. This test plays the workspace host: a TCP forwarder on PORT+2 that it
+ * starts and stops.
+ */
+test('explains a workspace host that is down, keeps the page working, and retries once it is back @host-down', async ({ page, baseURL }) => {
+  const { workspace } = ports(baseURL);
+  const host = await forwarder(workspace, workspace + 1);
+  try {
+    await signInAs(page, 'ana@contoso.example');
+    await host.stop();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert.getByRole('heading', { name: 'The workspace cannot be reached' })).toBeVisible();
+    await expect(alert).toContainText(`localhost:${workspace}`);
+    await expectRestOfPageWorks(page);
+
+    await host.start();
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expectTabsWork(page);
+  } finally {
+    await host.stop();
+  }
+});
+
+/**
+ * A TCP forwarder from localhost:`from` (both loopback addresses, as `localhost` may resolve to
+ * either) to localhost:`to`, that can be stopped (every connection cut) and started again.
+ */
+async function forwarder(from: number, to: number) {
+  const sockets = new Set<net.Socket>();
+  let servers: net.Server[] = [];
+  const connect = (client: net.Socket) => {
+    const upstream = net.connect(to, 'localhost');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  };
+  const listen = (address: string) =>
+    new Promise<net.Server | undefined>((resolve, reject) => {
+      const server = net.createServer(connect);
+      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRNOTAVAIL' ? resolve(undefined) : reject(error)));
+      server.listen(from, address, () => resolve(server));
+    });
+  const start = async () => {
+    servers = (await Promise.all(['127.0.0.1', '::1'].map(listen))).filter((server) => server !== undefined);
+  };
+  const stop = async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    servers = [];
+  };
+  await start();
+  return { start, stop };
+}

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 
 /**
@@ -8,6 +9,13 @@ import { defineConfig } from '@playwright/test';
  */
 export const PREVIEW_PORT = Number(process.env.E2E_PORT ?? 5273);
 export const DEV_PORT = PREVIEW_PORT + 10;
+/** The security checks' own server: a hostile sandbox directory, and its output kept in a file. */
+export const ISOLATED_PORT = PREVIEW_PORT + 20;
+/** The host-down drill's server: the sandbox workspace listens on PORT+3, not PORT+2. */
+export const HOST_DOWN_PORT = PREVIEW_PORT + 30;
+/** Where the isolated server's stdout and stderr go (the security checks read it). */
+export const ISOLATED_LOG = `test-results/e2e-server/isolated-${ISOLATED_PORT}.log`;
+process.env.E2E_ISOLATED_LOG = fileURLToPath(new URL(`../../${ISOLATED_LOG}`, import.meta.url));
 
 // Journeys always run against the sandbox, whatever a developer's .env configures.
 const FORCE_SANDBOX = { EXPLORER_TENANT_ID: '', EXPLORER_CLIENT_ID: '', EXPLORER_WORKSPACE_URL: '' };
@@ -39,8 +47,11 @@ export default defineConfig({
   reporter: process.env.E2E_REPORTER === 'json' ? [['list'], ['json', { outputFile: '../../test-results/e2e.json' }]] : 'list',
   use: { ignoreHTTPSErrors: true, launchOptions: chromium, trace: 'retain-on-failure' },
   projects: [
-    { name: 'preview', use: { baseURL: `https://localhost:${PREVIEW_PORT}` } },
+    { name: 'preview', use: { baseURL: `https://localhost:${PREVIEW_PORT}` }, testIgnore: ['security.spec.ts'], grepInvert: /@host-down/ },
     { name: 'dev', use: { baseURL: `https://localhost:${DEV_PORT}` }, testMatch: ['shell.spec.ts', 'journeys.spec.ts'], grep: /@dev/ },
+    // These two serve the build made by the first web server (`vite preview`, no second build).
+    { name: 'isolated', use: { baseURL: `https://localhost:${ISOLATED_PORT}` }, testMatch: ['security.spec.ts'] },
+    { name: 'host-down', use: { baseURL: `https://localhost:${HOST_DOWN_PORT}` }, testMatch: ['drills.spec.ts'], grep: /@host-down/ },
   ],
   webServer: [
     {
@@ -62,6 +73,26 @@ export default defineConfig({
       timeout: 120_000,
       stdout: 'pipe',
       env: { PORT: String(DEV_PORT), ...FORCE_SANDBOX },
+    },
+    {
+      // Web servers start one after another, so the build from `npm start` above is in dist/.
+      command: `mkdir -p test-results/e2e-server && exec npx vite preview > ${ISOLATED_LOG} 2>&1`,
+      cwd: '../..',
+      url: `https://localhost:${ISOLATED_PORT}`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { PORT: String(ISOLATED_PORT), ...FORCE_SANDBOX, EXPLORER_SANDBOX_CONFIG: 'tests/e2e/fixtures/hostile-sandbox.jsonc' },
+    },
+    {
+      command: 'npx vite preview --config tests/e2e/support/host-down.vite.config.ts',
+      cwd: '../..',
+      url: `https://localhost:${HOST_DOWN_PORT}`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      env: { PORT: String(HOST_DOWN_PORT), ...FORCE_SANDBOX },
     },
   ],
 });
