@@ -1,0 +1,52 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+
+/**
+ * The README's screenshots, taken from a real journey against the sandbox. Every run writes them
+ * to test-results/screenshots/; `UPDATE_SCREENSHOTS=1 npm test -- --only-e2e screenshots` also
+ * copies them to tests/e2e/screenshots/, where the README links them.
+ */
+const OUT = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+const README_DIR = join(import.meta.dirname, 'screenshots');
+
+async function shoot(page: Page, name: string) {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(file, join(README_DIR, `${name}.png`));
+}
+
+test.use({ viewport: { width: 1280, height: 800 } });
+
+test('takes the README screenshots along the sign-in journey', async ({ page, baseURL }) => {
+  const entraPort = Number(new URL(baseURL ?? 'https://localhost:5273').port) + 1;
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await shoot(page, '1-landing');
+
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(new RegExp(`localhost:${entraPort}/`));
+  await expect(page.getByLabel('Username')).toBeVisible();
+  await shoot(page, '2-sandbox-sign-in');
+  await page.getByLabel('Username').fill('ben@contoso.example');
+  await page.getByLabel('Password').fill('ben-sandbox');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+  await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Signed-in user' })).toContainText('Ben Admin');
+  await shoot(page, '3-clusters');
+
+  await page.getByRole('tab', { name: 'Tokens' }).click();
+  await expect(page.getByText('Azure Databricks').first()).toBeVisible();
+  await expect(page.getByText(/Signature verified/i).first()).toBeVisible();
+  await shoot(page, '4-tokens');
+
+  await page.getByRole('tab', { name: 'Show me how' }).click();
+  await expect(page.getByText(/curl/).first()).toBeVisible();
+  await shoot(page, '5-show-me-how');
+
+  await page.getByRole('tab', { name: 'Timeline' }).click();
+  await expect(page.getByText('Redirect to authorize')).toBeVisible();
+  await shoot(page, '6-timeline');
+});
