@@ -171,6 +171,8 @@ test.describe('10,000 clusters', () => {
     // Slow the pages a little so the failure can be placed in the middle of the list.
     const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
     await workspaceFaults(page, workspace, slow);
+    // Nothing from the sign-in may still be in flight when the log starts.
+    await page.waitForLoadState('networkidle');
     await control(page, workspace, 'DELETE', '/_sandbox/requests');
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect(page.getByText(/Loading clusters… \d+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
@@ -180,7 +182,7 @@ test.describe('10,000 clusters', () => {
     await expect(page.getByRole('alert')).toHaveCount(0);
     const statuses = (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status);
     // 100 pages of 100, each fetched once, plus the one failed attempt, retried.
-    expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 200), `statuses: ${statuses.join(' ')}`).toHaveLength(100);
     expect(statuses.filter((s) => s === 503)).toHaveLength(1);
     expect(statuses.indexOf(503)).toBeGreaterThan(5);
     expect(statuses).toHaveLength(101);
