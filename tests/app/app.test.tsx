@@ -163,6 +163,35 @@ describe('app shell', () => {
     expect(screen.getByRole('figure', { name: /curl: Last call/ }).textContent).toContain('$DATABRICKS_TOKEN');
   });
 
+  it('shows the loaded clusters again after another tab without listing them again, and Refresh lists them again', async () => {
+    const user = userEvent.setup();
+    renderApp(new FakeAuthService());
+    await screen.findByRole('button', { name: 'Details of shared-analytics' });
+    const lists = () => requests.filter((r) => new URL(r.url).pathname.endsWith('/api/2.1/clusters/list')).length;
+    expect(lists()).toBe(1);
+    await user.click(screen.getByRole('tab', { name: 'Tokens' }));
+    expect(screen.queryByRole('button', { name: 'Details of shared-analytics' })).toBeNull();
+    await user.click(screen.getByRole('tab', { name: 'Clusters' }));
+    expect(screen.getByRole('button', { name: 'Details of shared-analytics' })).toBeTruthy();
+    expect(screen.getByText('1 clusters')).toBeTruthy();
+    expect(lists()).toBe(1);
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(lists()).toBe(2));
+    expect(await screen.findByText('1 clusters')).toBeTruthy();
+  });
+
+  it('lists the clusters again for another account', async () => {
+    const user = userEvent.setup();
+    const service = new FakeAuthService({ active: ANA, accounts: [ANA, BEN] });
+    renderApp(service);
+    await screen.findByRole('button', { name: 'Details of shared-analytics' });
+    const lists = () => requests.filter((r) => new URL(r.url).pathname.endsWith('/api/2.1/clusters/list')).length;
+    expect(lists()).toBe(1);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Account' }), 'ben.home');
+    await waitFor(() => expect(lists()).toBe(2));
+    expect(await screen.findByRole('button', { name: 'Details of shared-analytics' })).toBeTruthy();
+  });
+
   it('returns to the view the person was on before a sign-in redirect', async () => {
     const service = new FakeAuthService();
     service.startResult = Promise.resolve({ account: ANA, accounts: [ANA], returnView: 'timeline' });

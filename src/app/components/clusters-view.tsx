@@ -1,10 +1,9 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import { isSignInError } from '../auth/errors.ts';
-import { listClusters } from '../databricks/clusters.ts';
 import { ErrorPanel } from '../errors/error-panel.tsx';
 import { ClusterDetailsPanel } from './cluster-details.tsx';
-import { type ClusterRow, createSortCache, distinctValues, filterRows, type SortColumn, type SortDirection, toClusterRow } from './cluster-model.ts';
+import { distinctValues, filterRows, type SortColumn } from './cluster-model.ts';
 import { ClusterTable } from './cluster-table.tsx';
+import type { ClusterListControls } from './clusters-store.ts';
 import { useStore } from './store.ts';
 import { useWorkspace } from './workspace-context.tsx';
 
@@ -36,43 +35,19 @@ export function RetryNoticeBanner() {
  * filters by state and source, a details panel, refresh, and empty and error states.
  */
 export function ClustersView() {
-  const { client } = useWorkspace();
-  const [rows, setRows] = useState<ClusterRow[]>([]);
-  const [progress, setProgress] = useState({ pages: 0, done: false });
-  const [error, setError] = useState<unknown>(undefined);
-  const [reloadKey, setReloadKey] = useState(0);
-  const [search, setSearch] = useState('');
-  const [stateFilter, setStateFilter] = useState('');
-  const [sourceFilter, setSourceFilter] = useState('');
-  const [sort, setSort] = useState<{ column: SortColumn; direction: SortDirection }>({ column: 'name', direction: 'asc' });
+  const { clusters } = useWorkspace();
+  const { rows, pages, done, error } = useStore(clusters.list);
+  const { search, stateFilter, sourceFilter, sort } = useStore(clusters.controls);
+  const setControls = (change: Partial<ClusterListControls>) => clusters.controls.set({ ...clusters.controls.get(), ...change });
   const [selected, setSelected] = useState<string | null>(null);
 
   // The first page is requested right after render, not after the next paint (time to clusters).
-  useLayoutEffect(() => {
-    const controller = new AbortController();
-    const byId = new Map<string, ClusterRow>();
-    setRows([]);
-    setError(undefined);
-    setProgress({ pages: 0, done: false });
-    (async () => {
-      try {
-        for await (const page of listClusters(client, { signal: controller.signal })) {
-          // Keyed by ID: a page re-served after a retry cannot duplicate rows.
-          for (const cluster of page.clusters) byId.set(cluster.cluster_id, toClusterRow(cluster));
-          setRows([...byId.values()]);
-          setProgress({ pages: page.pageNumber, done: !page.hasMore });
-        }
-      } catch (e) {
-        if (controller.signal.aborted || (isSignInError(e) && e.code === 'AUTH_REDIRECTING')) return;
-        setError(e);
-      }
-    })();
-    return () => controller.abort(new DOMException('The clusters view closed.', 'AbortError'));
-  }, [client, reloadKey]);
+  // The listing belongs to the workspace, not to this view: it keeps going, and its rows stay,
+  // while another tab is open.
+  useLayoutEffect(() => clusters.load(), [clusters]);
 
   // Each column is sorted once per list of rows; clicking a header again costs no sorting.
-  const sortCache = useMemo(createSortCache, []);
-  const sorted = useMemo(() => sortCache(rows, sort.column, sort.direction), [sortCache, rows, sort]);
+  const sorted = useMemo(() => clusters.sortCache(rows, sort.column, sort.direction), [clusters, rows, sort]);
   const filter = useMemo(
     () => ({ search, states: stateFilter ? new Set([stateFilter]) : EMPTY, sources: sourceFilter ? new Set([sourceFilter]) : EMPTY }),
     [search, stateFilter, sourceFilter],
@@ -80,10 +55,11 @@ export function ClustersView() {
   const visible = useMemo(() => filterRows(sorted, filter), [sorted, filter]);
   const states = useMemo(() => distinctValues(rows, 'state'), [rows]);
   const sources = useMemo(() => distinctValues(rows, 'source'), [rows]);
+  const progress = { pages, done };
 
   const loading = !progress.done && error === undefined;
   const onSort = (column: SortColumn) =>
-    setSort((current) => ({ column, direction: current.column === column && current.direction === 'asc' ? 'desc' : 'asc' }));
+    setControls({ sort: { column, direction: sort.column === column && sort.direction === 'asc' ? 'desc' : 'asc' } });
 
   return (
     <section class="clusters" aria-labelledby="clusters-heading">
@@ -91,11 +67,11 @@ export function ClustersView() {
         <h2 id="clusters-heading">Clusters</h2>
         <label>
           Search
-          <input type="search" value={search} onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)} placeholder="name, ID, creator…" />
+          <input type="search" value={search} onInput={(e) => setControls({ search: (e.currentTarget as HTMLInputElement).value })} placeholder="name, ID, creator…" />
         </label>
         <label>
           State
-          <select value={stateFilter} onChange={(e) => setStateFilter((e.currentTarget as HTMLSelectElement).value)}>
+          <select value={stateFilter} onChange={(e) => setControls({ stateFilter: (e.currentTarget as HTMLSelectElement).value })}>
             <option value="">All states</option>
             {states.map((s) => (
               <option key={s} value={s}>
@@ -106,7 +82,7 @@ export function ClustersView() {
         </label>
         <label>
           Source
-          <select value={sourceFilter} onChange={(e) => setSourceFilter((e.currentTarget as HTMLSelectElement).value)}>
+          <select value={sourceFilter} onChange={(e) => setControls({ sourceFilter: (e.currentTarget as HTMLSelectElement).value })}>
             <option value="">All sources</option>
             {sources.map((s) => (
               <option key={s} value={s}>
@@ -115,7 +91,7 @@ export function ClustersView() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => setReloadKey((n) => n + 1)} disabled={loading}>
+        <button type="button" onClick={() => clusters.reload()} disabled={loading}>
           Refresh
         </button>
       </div>
@@ -131,7 +107,7 @@ export function ClustersView() {
               : 'Could not load the clusters.'}
       </p>
       <RetryNoticeBanner />
-      {error !== undefined && <ErrorPanel error={error} onRetry={() => setReloadKey((n) => n + 1)} />}
+      {error !== undefined && <ErrorPanel error={error} onRetry={() => clusters.reload()} />}
       {progress.done && rows.length === 0 && <p class="empty">No clusters in this workspace yet.</p>}
       {rows.length > 0 && visible.length === 0 && <p class="empty">No clusters match the search and filters.</p>}
       {visible.length > 0 && <ClusterTable rows={visible} sort={sort} onSort={onSort} onOpen={(row) => setSelected(row.id)} selectedId={selected} />}

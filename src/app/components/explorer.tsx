@@ -10,6 +10,7 @@ import type { Timeline } from '../timeline/timeline.ts';
 import { TimelineView } from '../timeline/timeline-view.tsx';
 import { AccountPicker } from './account-picker.tsx';
 import { AppHeader } from './app-header.tsx';
+import { createClustersStore } from './clusters-store.ts';
 import { ClustersView } from './clusters-view.tsx';
 import { createStore, useStore } from './store.ts';
 import { TokensView } from './tokens-view.tsx';
@@ -94,9 +95,11 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
         });
       },
     });
-    return { client, timeline, ...stores };
+    return { client, timeline, ...stores, clusters: createClustersStore(client) };
     // A new account gets a new client, so nothing from the previous one is reused.
   }, [config, getTokens, timeline, stores, homeAccountId]);
+  // A replaced client (account or configuration changed) or signing out drops its clusters.
+  useEffect(() => () => workspace.clusters.dispose(), [workspace]);
 
   const [who, setWho] = useState<{ who: WhoAmI | null; failed: boolean }>({ who: null, failed: false });
   // Sent right after render, in parallel with the first clusters page (no paint in between).

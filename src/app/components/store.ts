@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** A value that changes over time, read by the few components that show it. */
 export interface Store<T> {
@@ -25,7 +25,15 @@ export function createStore<T>(initial: T): Store<T> {
 
 /** Re-renders the caller when the store changes. */
 export function useStore<T>(store: Store<T>): T {
+  const value = store.get();
+  const rendered = useRef(value);
+  rendered.current = value;
   const [, force] = useState(0);
-  useEffect(() => store.subscribe(() => force((n) => n + 1)), [store]);
-  return store.get();
+  useLayoutEffect(() => {
+    const unsubscribe = store.subscribe(() => force((n) => n + 1));
+    // A change between render and subscribing (e.g. a page that arrived meanwhile) is not lost.
+    if (store.get() !== rendered.current) force((n) => n + 1);
+    return unsubscribe;
+  }, [store]);
+  return value;
 }

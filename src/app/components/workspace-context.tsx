@@ -2,6 +2,7 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { CallRecord, RetryNotice, WorkspaceClient } from '../databricks/client.ts';
 import type { Timeline } from '../timeline/timeline.ts';
+import type { ClustersStore } from './clusters-store.ts';
 import type { Store } from './store.ts';
 
 export interface WorkspaceContextValue {
@@ -11,6 +12,8 @@ export interface WorkspaceContextValue {
   lastCall: Store<CallRecord | null>;
   /** Set while the client waits before a retry; cleared by the next answer. */
   retryNotice: Store<(RetryNotice & { at: number }) | null>;
+  /** The cluster list of this client, kept while the tabs change; a new client starts empty. */
+  clusters: ClustersStore;
 }
 
 export const WorkspaceContext = createContext<WorkspaceContextValue | null>(null);

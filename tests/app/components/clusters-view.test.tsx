@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/pre
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ClustersView } from '../../../src/app/components/clusters-view.tsx';
+import { createClustersStore } from '../../../src/app/components/clusters-store.ts';
 import { createStore } from '../../../src/app/components/store.ts';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../../src/app/components/workspace-context.tsx';
 import { createWorkspaceClient, type WorkspaceClient } from '../../../src/app/databricks/client.ts';
@@ -10,12 +11,13 @@ import { createTimeline } from '../../../src/app/timeline/timeline.ts';
 import { fakeClient, makeCluster, pagedClusters } from '../support/fakes.ts';
 
 function renderView(client: WorkspaceClient, retryNotice = createStore<WorkspaceContextValue['retryNotice'] extends import('../../../src/app/components/store.ts').Store<infer T> ? T : never>(null)) {
-  const value: WorkspaceContextValue = { client, timeline: createTimeline(), lastCall: createStore(null), retryNotice };
-  return render(
+  const value: WorkspaceContextValue = { client, timeline: createTimeline(), lastCall: createStore(null), retryNotice, clusters: createClustersStore(client) };
+  const utils = render(
     <WorkspaceContext.Provider value={value}>
       <ClustersView />
     </WorkspaceContext.Provider>,
   );
+  return { ...utils, value };
 }
 
 function deferred<T>() {
@@ -197,14 +199,52 @@ describe('clusters view', () => {
     expect(screen.queryByRole('complementary', { name: 'Cluster details' })).toBeNull();
   });
 
-  it('aborts the listing when the view goes away', async () => {
-    const { client, calls } = fakeClient({ '/api/2.1/clusters/list': () => new Promise(() => {}) });
-    const { unmount } = renderView(client);
-    await waitFor(() => expect(calls).toHaveLength(1));
-    const signal = calls[0]!.options.signal!;
-    expect(signal.aborted).toBe(false);
+  it('keeps listing while the view is away, shows the rows on return without asking again, and aborts when the workspace store is disposed', async () => {
+    let second = deferred<unknown>();
+    const { client, calls } = fakeClient({
+      '/api/2.1/clusters/list': (options) => (options.query?.page_token ? second.promise : { clusters: [makeCluster(0)], next_page_token: 'p2' }),
+    });
+    const { unmount, value } = renderView(client);
+    await screen.findByText('Loading clusters… 1 so far (page 1)');
     unmount();
-    await waitFor(() => expect(signal.aborted).toBe(true));
+    second.resolve({ clusters: [makeCluster(1)] });
+    await waitFor(() => expect(value.clusters.list.get().done).toBe(true));
+    render(
+      <WorkspaceContext.Provider value={value}>
+        <ClustersView />
+      </WorkspaceContext.Provider>,
+    );
+    expect(screen.getByText('2 clusters')).toBeTruthy();
+    expect(dataRows()).toHaveLength(2);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.options.signal!.aborted).toBe(false);
+
+    second = deferred<unknown>();
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(await screen.findByText('Loading clusters… 1 so far (page 1)')).toBeTruthy();
+    expect(calls).toHaveLength(4);
+    expect(calls[2]!.options.query?.page_token).toBeUndefined();
+    value.clusters.dispose();
+    await waitFor(() => expect(calls[3]!.options.signal!.aborted).toBe(true));
+  });
+
+  it('keeps the search, filters and sort when the view comes back', async () => {
+    const user = userEvent.setup();
+    const { client } = fakeClient({ '/api/2.1/clusters/list': pagedClusters(30) });
+    const { unmount, value } = renderView(client);
+    await screen.findByText('30 clusters');
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'cluster-0001');
+    await user.click(within(screen.getByRole('columnheader', { name: /Name/ })).getByRole('button'));
+    unmount();
+    render(
+      <WorkspaceContext.Provider value={value}>
+        <ClustersView />
+      </WorkspaceContext.Provider>,
+    );
+    expect((screen.getByRole('searchbox', { name: 'Search' }) as HTMLInputElement).value).toBe('cluster-0001');
+    expect(screen.getByText('30 clusters, 10 shown')).toBeTruthy();
+    expect(screen.getByRole('columnheader', { name: /Name/ }).getAttribute('aria-sort')).toBe('descending');
+    expect(within(dataRows()[0]!).getByRole('button').textContent).toBe('cluster-00019');
   });
 
   it('shows "retrying in N s" while the workspace rate limits, then the clusters', async () => {
