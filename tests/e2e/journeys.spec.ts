@@ -134,7 +134,10 @@ test('renews a revoked session with one sign-in redirect and returns to the same
 
   await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120, revokeRefreshTokensFor: 'ben@contoso.example' });
   seen.idp.length = 0;
+  // The Clusters tab keeps the list it loaded; Refresh asks the workspace again, which needs a token.
   await page.getByRole('tab', { name: 'Clusters' }).click();
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect.poll(() => seen.idp.filter((r) => r.includes('/authorize')).length).toBe(1);
 
   // The sandbox still has Ben's session, so the authorize step answers at once, or shows the form.
   const form = page.getByLabel(/password/i);
