@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
 
 /**
  * End-to-end journeys in Debian's Chromium (never a downloaded browser) against the app as
@@ -20,19 +21,7 @@ process.env.E2E_ISOLATED_LOG = fileURLToPath(new URL(`../../${ISOLATED_LOG}`, im
 // Journeys always run against the sandbox, whatever a developer's .env configures.
 const FORCE_SANDBOX = { EXPLORER_TENANT_ID: '', EXPLORER_CLIENT_ID: '', EXPLORER_WORKSPACE_URL: '' };
 
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  // This machine has no route to Google's hosts; without these flags Chromium keeps trying.
-  args: [
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    '--disable-gpu',
-    '--no-sandbox',
-  ],
-};
+const chromium = { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] };
 
 export default defineConfig({
   testDir: '.',

@@ -9,10 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHROMIUM_PATH } from './chromium.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RESULTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const args = process.argv.slice(2);
 const runE2e = !args.includes('--no-e2e');
@@ -29,17 +29,17 @@ function run(command: string, commandArgs: string[], env: Record<string, string>
 }
 
 function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
+  if (existsSync(CHROMIUM_PATH)) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const install = 'apt-get update && apt-get install -y chromium';
   if (!isRoot) {
-    console.error(`End-to-end tests need Debian's Chromium at ${CHROMIUM}, and it is missing.`);
+    console.error(`End-to-end tests need Debian's Chromium at ${CHROMIUM_PATH}, and it is missing.`);
     console.error(`Install it as root, then run npm test again:\n\n  sudo sh -c '${install}'\n`);
     process.exit(1);
   }
-  console.log(`Chromium is missing at ${CHROMIUM}; installing Debian's chromium package (${install}).`);
+  console.log(`Chromium is missing at ${CHROMIUM_PATH}; installing Debian's chromium package (${install}).`);
   const status = run('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${install}`]);
-  if (status !== 0 || !existsSync(CHROMIUM)) {
+  if (status !== 0 || !existsSync(CHROMIUM_PATH)) {
     console.error(`Installing Chromium failed (exit ${status}). Run '${install}' by hand and look at its errors.`);
     process.exit(1);
   }

@@ -6,17 +6,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium.ts';
 
-/** This machine has no route to Google's hosts; without these flags Chromium keeps trying. */
-const CHROMIUM_ARGS = [
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-gpu',
-  '--no-sandbox',
-];
 
 /**
  * The local localhost certificate's public-key pin. Chromium trusts exactly that key, as it would
@@ -37,7 +28,7 @@ export async function launchChromium(): Promise<Browser> {
   const pin = localCertificatePin();
   pinned = pin !== undefined;
   const args = pin ? [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${pin}`] : CHROMIUM_ARGS;
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...args] });
 }
 
 /** A fresh context that trusts the local certificate (pinned at launch, or else by ignoring errors). */
