@@ -8,7 +8,10 @@ import { ensureLocalTls, sandboxPlugin } from './src/sandbox/index.ts';
 // plugins. The proxy, runtime configuration and security headers live in src/proxy; the sandbox
 // (started only by `vite` and `vite preview`, never by `vite build`) in src/sandbox.
 export default defineConfig(async ({ mode }): Promise<UserConfig> => {
-  const settings = resolveServerSettings({ ...loadEnv(mode, import.meta.dirname, ['EXPLORER_', 'PORT']), ...process.env });
+  const settings = resolveServerSettings({
+    ...loadEnv(mode, import.meta.dirname, ['EXPLORER_', 'PORT']),
+    ...process.env,
+  });
   const tls = await ensureLocalTls();
   const https = { key: tls.key, cert: tls.cert };
   const appOrigin = `https://localhost:${settings.port}`;

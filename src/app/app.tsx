@@ -39,7 +39,10 @@ export function App(props: AppProps) {
   const loadConfig = props.loadConfig ?? loadAppConfig;
   const createAuth = props.createAuth ?? createDefaultAuth;
   const reload = props.reload ?? (() => location.reload());
-  const timeline = useMemo(() => props.timeline ?? createTimeline({ storage: sessionStorageOrUndefined() }), [props.timeline]);
+  const timeline = useMemo(
+    () => props.timeline ?? createTimeline({ storage: sessionStorageOrUndefined() }),
+    [props.timeline],
+  );
   const [configResult, setConfigResult] = useState<AppConfigResult | null>(null);
   const [loadError, setLoadError] = useState<unknown>(undefined);
   const [service, setService] = useState<AuthService | null>(null);
@@ -78,7 +81,12 @@ export function App(props: AppProps) {
 
   let body: ComponentChildren;
   if (loadError !== undefined) body = <ErrorPanel error={loadError} />;
-  else if (!configResult) body = <p class="boot" role="status">Signing you in…</p>;
+  else if (!configResult)
+    body = (
+      <p class="boot" role="status">
+        Signing you in…
+      </p>
+    );
   else if (!configResult.ok) {
     body = (
       <>
@@ -88,7 +96,12 @@ export function App(props: AppProps) {
         <ErrorPanel error={configResult.errors[0]} />
       </>
     );
-  } else if (!service) body = <p class="boot" role="status">Signing you in…</p>;
+  } else if (!service)
+    body = (
+      <p class="boot" role="status">
+        Signing you in…
+      </p>
+    );
   else {
     body = (
       <AuthProvider service={service}>

@@ -48,7 +48,8 @@ function createAuth(appConfig: AppConfig, appTimeline: Timeline): Promise<AuthSe
     service.start().then(
       (started) => {
         // Warm the token the views are about to ask for; they share this lookup.
-        if (started.account) service.getTokens({ view: location.hash.replace(/^#\/?/, '') || 'clusters' }).catch(() => undefined);
+        if (started.account)
+          service.getTokens({ view: location.hash.replace(/^#\/?/, '') || 'clusters' }).catch(() => undefined);
       },
       () => undefined, // the sign-in provider shows why
     );
@@ -56,9 +57,12 @@ function createAuth(appConfig: AppConfig, appTimeline: Timeline): Promise<AuthSe
   });
   return auth;
 }
-config.then((result) => {
-  if (result.ok) createAuth(result.config, timeline).catch(() => undefined);
-}, () => undefined);
+config.then(
+  (result) => {
+    if (result.ok) createAuth(result.config, timeline).catch(() => undefined);
+  },
+  () => undefined,
+);
 
 app.then(
   ({ App }) => render(<App loadConfig={() => config} createAuth={createAuth} timeline={timeline} />, root),

@@ -93,24 +93,37 @@ export function resolveProxyTarget(rawUrl: string, extraHosts: ReadonlySet<strin
 }
 
 function checkHost(hostPart: string, extraHosts: ReadonlySet<string>): string {
-  const usage = 'Use /databricks/{host[:port]}/api/…, e.g. /databricks/adb-1234567890123456.7.azuredatabricks.net/api/2.0/clusters/list.';
+  const usage =
+    'Use /databricks/{host[:port]}/api/…, e.g. /databricks/adb-1234567890123456.7.azuredatabricks.net/api/2.0/clusters/list.';
   if (hostPart === '') {
     throw new ProxyError('PROXY_BAD_HOST', `The proxy path names no workspace host. ${usage}`);
   }
   const shown = JSON.stringify(hostPart.slice(0, 100));
   const lower = hostPart.toLowerCase();
   if (lower.includes('@')) {
-    throw new ProxyError('PROXY_BAD_HOST', `The workspace host ${shown} contains user information ('@'), which the proxy never forwards. ${usage}`);
+    throw new ProxyError(
+      'PROXY_BAD_HOST',
+      `The workspace host ${shown} contains user information ('@'), which the proxy never forwards. ${usage}`,
+    );
   }
   if (lower.includes('%')) {
-    throw new ProxyError('PROXY_BAD_HOST', `The workspace host ${shown} is percent-encoded; write the host name plainly. ${usage}`);
+    throw new ProxyError(
+      'PROXY_BAD_HOST',
+      `The workspace host ${shown} is percent-encoded; write the host name plainly. ${usage}`,
+    );
   }
   if (lower.startsWith('[')) {
-    throw new ProxyError('PROXY_BAD_HOST', `The workspace host ${shown} is an IP address literal; the proxy forwards only to workspace host names. ${usage}`);
+    throw new ProxyError(
+      'PROXY_BAD_HOST',
+      `The workspace host ${shown} is an IP address literal; the proxy forwards only to workspace host names. ${usage}`,
+    );
   }
   const [name = '', port, extra] = lower.split(':');
   if (extra !== undefined || !HOST_CHARS.test(name) || (port !== undefined && !validPort(port))) {
-    throw new ProxyError('PROXY_BAD_HOST', `The workspace host ${shown} is not a host name with an optional port. ${usage}`);
+    throw new ProxyError(
+      'PROXY_BAD_HOST',
+      `The workspace host ${shown} is not a host name with an optional port. ${usage}`,
+    );
   }
   const key = `${name}:${port ?? '443'}`;
   const host = port === undefined ? name : `${name}:${port}`;
@@ -121,9 +134,13 @@ function checkHost(hostPart: string, extraHosts: ReadonlySet<string>): string {
   const why = isWorkspace
     ? `Azure Databricks workspaces are reached on port 443 only, not ${port}`
     : `it is not an Azure Databricks workspace host (${WORKSPACE_HOST_FORMS.join(', ')})${configured}`;
-  throw new ProxyError('PROXY_HOST_NOT_ALLOWED', `The proxy does not forward to ${shown}: ${why}. Check the workspace URL in the settings.`, {
-    host,
-  });
+  throw new ProxyError(
+    'PROXY_HOST_NOT_ALLOWED',
+    `The proxy does not forward to ${shown}: ${why}. Check the workspace URL in the settings.`,
+    {
+      host,
+    },
+  );
 }
 
 function checkPath(pathname: string, host: string): void {

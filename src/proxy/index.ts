@@ -4,7 +4,11 @@ import { createRuntimeConfigMiddleware } from './runtime-config.ts';
 import { createSecurityHeadersMiddleware, type SecurityHeaderOptions } from './security-headers.ts';
 import type { RuntimeConfig } from './settings.ts';
 
-export { buildContentSecurityPolicy, buildSecurityHeaders, createSecurityHeadersMiddleware } from './security-headers.ts';
+export {
+  buildContentSecurityPolicy,
+  buildSecurityHeaders,
+  createSecurityHeadersMiddleware,
+} from './security-headers.ts';
 export type { SecurityHeaderOptions } from './security-headers.ts';
 export {
   classifyUpstreamError,
@@ -15,7 +19,14 @@ export {
   type ProxyTimeouts,
   type ResolvedProxyConfig,
 } from './middleware.ts';
-export { MAX_URL_LENGTH, PROXY_PREFIX, resolveProxyTarget, WORKSPACE_HOST_FORMS, WORKSPACE_HOST_PATTERNS, type ProxyTarget } from './allowlist.ts';
+export {
+  MAX_URL_LENGTH,
+  PROXY_PREFIX,
+  resolveProxyTarget,
+  WORKSPACE_HOST_FORMS,
+  WORKSPACE_HOST_PATTERNS,
+  type ProxyTarget,
+} from './allowlist.ts';
 export { createRuntimeConfigMiddleware, RUNTIME_CONFIG_PATH } from './runtime-config.ts';
 export {
   AUTHORITY_ORIGINS,
@@ -56,14 +67,23 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
   const configMiddleware = createRuntimeConfigMiddleware(options.runtimeConfig ?? {});
 
   function install(
-    server: { middlewares: Connect.Server; httpServer: import('node:http').Server | import('node:http2').Http2SecureServer | null; config: { logger: Logger } },
+    server: {
+      middlewares: Connect.Server;
+      httpServer: import('node:http').Server | import('node:http2').Http2SecureServer | null;
+      config: { logger: Logger };
+    },
     dev: boolean,
   ): void {
     const logger = server.config.logger;
     const warn = options.log ?? ((line: string) => logger.warn(line, { timestamp: true }));
     const info = options.log ?? ((line: string) => logger.info(line));
     const proxy = createProxyMiddleware({ ...options.proxy, log: warn });
-    server.middlewares.use(createSecurityHeadersMiddleware({ identityOrigins: options.identityOrigins, dev } satisfies SecurityHeaderOptions));
+    server.middlewares.use(
+      createSecurityHeadersMiddleware({
+        identityOrigins: options.identityOrigins,
+        dev,
+      } satisfies SecurityHeaderOptions),
+    );
     server.middlewares.use(configMiddleware);
     server.middlewares.use(proxy as Connect.NextHandleFunction);
     const announce = () => {

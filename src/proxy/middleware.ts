@@ -128,7 +128,9 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
         timeout: config.timeouts.connect,
         // `ca` replaces Node's default trust, so the system roots go in alongside. One context
         // for all connections: given as `ca`, tls.connect would parse ~150 roots per connection.
-        ...(options.extraCa ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.extraCa] }) } : {}),
+        ...(options.extraCa
+          ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.extraCa] }) }
+          : {}),
       },
     });
   const allowHeader = [...config.methods].join(', ');
@@ -147,7 +149,15 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
     const url = req.url ?? '';
     if (!url.startsWith(PROXY_PREFIX)) {
       if (url === '/databricks' || url.startsWith('/databricks?')) {
-        refuse(req, res, new ProxyError('PROXY_BAD_HOST', 'The proxy path names no workspace host. Use /databricks/{host[:port]}/api/….'), '/databricks');
+        refuse(
+          req,
+          res,
+          new ProxyError(
+            'PROXY_BAD_HOST',
+            'The proxy path names no workspace host. Use /databricks/{host[:port]}/api/….',
+          ),
+          '/databricks',
+        );
         return;
       }
       next();
@@ -166,9 +176,13 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
       const target = resolveProxyTarget(url, config.extraHosts);
       const headers = pickRequestHeaders(req.headers, target.host);
       if (closed) {
-        throw new ProxyError('PROXY_UPSTREAM_UNREACHABLE', 'The proxy is shutting down; reload the page once the server is back.', {
-          host: target.host,
-        });
+        throw new ProxyError(
+          'PROXY_UPSTREAM_UNREACHABLE',
+          'The proxy is shutting down; reload the page once the server is back.',
+          {
+            host: target.host,
+          },
+        );
       }
       // Vite's TLS server is an HTTP/2 server that also accepts HTTP/1.1, and for those
       // connections Node leaves Nagle's algorithm on: a small response then waits ~40 ms for a
@@ -300,7 +314,9 @@ function forward(
       res.off('drain', onDrain);
       if (clientGone) return;
       const failure = classifyUpstreamError(error, target.host);
-      log(`${LOG_PREFIX} ${method} ${where} → ${res.headersSent ? 'aborted mid-response' : failure.status} ${failure.code}: ${failure.message}`);
+      log(
+        `${LOG_PREFIX} ${method} ${where} → ${res.headersSent ? 'aborted mid-response' : failure.status} ${failure.code}: ${failure.message}`,
+      );
       if (res.headersSent) {
         // Status and part of the body are already out; cutting the stream tells the browser it is incomplete.
         res.destroy(failure);

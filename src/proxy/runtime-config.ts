@@ -22,7 +22,11 @@ export function createRuntimeConfigMiddleware(config: RuntimeConfig) {
       res.statusCode = 405;
       res.setHeader('Allow', 'GET, HEAD');
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify({ error: { code: 'CONFIG_METHOD_NOT_ALLOWED', message: `${RUNTIME_CONFIG_PATH} is read-only; use GET.` } }));
+      res.end(
+        JSON.stringify({
+          error: { code: 'CONFIG_METHOD_NOT_ALLOWED', message: `${RUNTIME_CONFIG_PATH} is read-only; use GET.` },
+        }),
+      );
       return;
     }
     res.statusCode = 200;

@@ -48,11 +48,7 @@ export function buildSecurityHeaders(options: SecurityHeaderOptions): Record<str
 /** Connect-style middleware that adds the security headers and passes the request on. */
 export function createSecurityHeadersMiddleware(options: SecurityHeaderOptions) {
   const headers = Object.entries(buildSecurityHeaders(options));
-  return function securityHeadersMiddleware(
-    _req: IncomingMessage,
-    res: ServerResponse,
-    next: () => void,
-  ): void {
+  return function securityHeadersMiddleware(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
     for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };

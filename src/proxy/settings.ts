@@ -177,7 +177,11 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
   }
   const cloud = readCloud(read('EXPLORER_CLOUD'));
   const tenantId = readTenant(tenant as string);
-  const clientId = readGuid('EXPLORER_CLIENT_ID', client as string, 'the application (client) ID from the app registration');
+  const clientId = readGuid(
+    'EXPLORER_CLIENT_ID',
+    client as string,
+    'the application (client) ID from the app registration',
+  );
   const workspaceUrl = readWorkspaceUrl(workspace as string, cloud);
   return {
     mode: 'azure',
@@ -231,7 +235,7 @@ function readTenant(value: string): string {
     'EXPLORER_TENANT_ID',
     value,
     'the directory (tenant) ID as a GUID, a verified domain such as contoso.onmicrosoft.com, or "organizations"',
-    'Copy it from the app registration\'s Overview page in the Entra admin center.',
+    "Copy it from the app registration's Overview page in the Entra admin center.",
   );
 }
 
@@ -267,7 +271,12 @@ function readWorkspaceUrl(value: string, cloud: AzureCloud): string {
     const hint = otherCloud
       ? `That is a ${otherCloud} workspace; set EXPLORER_CLOUD=${otherCloud}.`
       : 'Legacy regional URLs (westeurope.azuredatabricks.net) and the accounts console are not workspace URLs.';
-    throw new ServerSettingsError('EXPLORER_WORKSPACE_URL', value, `a workspace URL of the ${cloud} cloud: ${expected}`, hint);
+    throw new ServerSettingsError(
+      'EXPLORER_WORKSPACE_URL',
+      value,
+      `a workspace URL of the ${cloud} cloud: ${expected}`,
+      hint,
+    );
   }
   return `https://${host}`;
 }
@@ -296,7 +305,11 @@ function readResourceId(
       `Set ${missing} too, or unset all three.`,
     );
   }
-  const subscriptionId = readGuid('EXPLORER_AZURE_SUBSCRIPTION_ID', subscription as string, "the Azure subscription that holds the workspace");
+  const subscriptionId = readGuid(
+    'EXPLORER_AZURE_SUBSCRIPTION_ID',
+    subscription as string,
+    'the Azure subscription that holds the workspace',
+  );
   if (!RESOURCE_GROUP.test(group as string)) {
     throw new ServerSettingsError(
       'EXPLORER_AZURE_RESOURCE_GROUP',

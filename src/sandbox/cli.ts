@@ -75,7 +75,9 @@ export interface CliOptions {
  * @throws {CliUsageError} for unknown flags, a bad port or URL, or --cert without --key.
  */
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
-  let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS; args: string[]; allowPositionals: false; strict: true }>>['values'];
+  let values: ReturnType<
+    typeof parseArgs<{ options: typeof FLAGS; args: string[]; allowPositionals: false; strict: true }>
+  >['values'];
   try {
     values = parseArgs({ args: argv, options: FLAGS, allowPositionals: false, strict: true }).values;
   } catch (error) {
@@ -84,7 +86,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   return toCliOptions(values, env);
 }
 
-function toCliOptions(values: Partial<Record<keyof typeof FLAGS, string | boolean | string[]>>, env: NodeJS.ProcessEnv): CliOptions {
+function toCliOptions(
+  values: Partial<Record<keyof typeof FLAGS, string | boolean | string[]>>,
+  env: NodeJS.ProcessEnv,
+): CliOptions {
   const defaultPort = env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) + 1 : 5174;
   const port = readPort('--port', values.port, defaultPort);
   const workspacePort = readPort('--workspace-port', values['workspace-port'], port === 0 ? 0 : defaultPort + 1);
@@ -93,11 +98,15 @@ function toCliOptions(values: Partial<Record<keyof typeof FLAGS, string | boolea
   }
   const publicUrl = values['public-url'] as string | undefined;
   if (publicUrl !== undefined && !/^https:\/\/[^/?#]+\/?$/.test(publicUrl)) {
-    throw new CliUsageError(`--public-url must be an https origin such as https://login.sandbox.example, got '${publicUrl}'. MSAL accepts only https authorities.`);
+    throw new CliUsageError(
+      `--public-url must be an https origin such as https://login.sandbox.example, got '${publicUrl}'. MSAL accepts only https authorities.`,
+    );
   }
   const workspacePublicUrl = values['workspace-public-url'] as string | undefined;
   if (workspacePublicUrl !== undefined && !/^https:\/\/[^/?#]+\/?$/.test(workspacePublicUrl)) {
-    throw new CliUsageError(`--workspace-public-url must be an https origin such as https://adb-5555555555555555.19.azuredatabricks.net, got '${workspacePublicUrl}'.`);
+    throw new CliUsageError(
+      `--workspace-public-url must be an https origin such as https://adb-5555555555555555.19.azuredatabricks.net, got '${workspacePublicUrl}'.`,
+    );
   }
   const certPath = values.cert as string | undefined;
   const keyPath = values.key as string | undefined;
@@ -128,7 +137,8 @@ function toCliOptions(values: Partial<Record<keyof typeof FLAGS, string | boolea
 
 function readPort(flag: string, value: unknown, fallback: number): number {
   const port = value === undefined ? fallback : Number(value);
-  if (typeof value === 'string' && !/^\d+$/.test(value)) throw new CliUsageError(`${flag} must be a whole number from 0 to 65535, got '${value}'.`);
+  if (typeof value === 'string' && !/^\d+$/.test(value))
+    throw new CliUsageError(`${flag} must be a whole number from 0 to 65535, got '${value}'.`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new CliUsageError(`${flag} must be a whole number from 0 to 65535, got '${String(value)}'.`);
   }
@@ -178,7 +188,9 @@ export function describeServices(services: RunningServices, options: CliOptions)
     `Sandbox Databricks workspace listening on ${services.workspace.url} (tenant ${config.workspace.tenantId}; clusters: GET /api/2.0/clusters/list)`,
     '',
     'Tenants:',
-    ...config.tenants.map((tenant) => `  ${tenant.id}  ${tenant.domain}  (${tenant.displayName})  authority ${entra.authority(tenant.id)}`),
+    ...config.tenants.map(
+      (tenant) => `  ${tenant.id}  ${tenant.domain}  (${tenant.displayName})  authority ${entra.authority(tenant.id)}`,
+    ),
     `MSAL: authority as above, knownAuthorities: ['${entra.authorityHost}']`,
     '',
     'Apps (client IDs):',
@@ -191,13 +203,24 @@ export function describeServices(services: RunningServices, options: CliOptions)
     }),
     '',
     'Users (UPN / password):',
-    ...config.users.map((user) => `  ${user.upn.padEnd(28)} ${user.password.padEnd(18)} ${user.name.padEnd(18)} ${userNotes(config, user).join('; ')}`),
+    ...config.users.map(
+      (user) =>
+        `  ${user.upn.padEnd(28)} ${user.password.padEnd(18)} ${user.name.padEnd(18)} ${userNotes(config, user).join('; ')}`,
+    ),
     '',
   ];
   if (services.caPath !== undefined) {
-    lines.push(`TLS: certificate for ${LOCAL_TLS_NAMES.join(', ')} from the local CA ${services.caPath} (NODE_EXTRA_CA_CERTS=${services.caPath} for Node clients).`);
-    if (!(LOCAL_TLS_NAMES as readonly string[]).includes(options.host) && options.host !== '0.0.0.0' && options.host !== '::') {
-      lines.push(`Warning: the local certificate does not cover '${options.host}'; pass --cert and --key for that name.`);
+    lines.push(
+      `TLS: certificate for ${LOCAL_TLS_NAMES.join(', ')} from the local CA ${services.caPath} (NODE_EXTRA_CA_CERTS=${services.caPath} for Node clients).`,
+    );
+    if (
+      !(LOCAL_TLS_NAMES as readonly string[]).includes(options.host) &&
+      options.host !== '0.0.0.0' &&
+      options.host !== '::'
+    ) {
+      lines.push(
+        `Warning: the local certificate does not cover '${options.host}'; pass --cert and --key for that name.`,
+      );
     }
   }
   lines.push('Stop with Ctrl+C.');
@@ -213,7 +236,9 @@ function userNotes(config: SandboxConfig, user: SandboxConfig['users'][number]):
   else if (member) notes.push('workspace user');
   else if (role) notes.push(`not a member; ${role.role} on the workspace resource`);
   else notes.push('not in the workspace');
-  const mustConsent = config.apps.filter((app) => app.permissions.length > 0 && !app.adminConsent && !app.consentedUsers.includes(user.upn));
+  const mustConsent = config.apps.filter(
+    (app) => app.permissions.length > 0 && !app.adminConsent && !app.consentedUsers.includes(user.upn),
+  );
   if (mustConsent.length > 0) notes.push(`must consent to ${mustConsent.map((app) => app.displayName).join(', ')}`);
   if (user.mfa) notes.push(`MFA (code ${config.signIn.mfaCode})`);
   return notes;

@@ -23,7 +23,10 @@ const guid = z
   .transform((value) => value.toLowerCase());
 const domain = z
   .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected a domain name such as contoso.example')
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+    'expected a domain name such as contoso.example',
+  )
   .transform((value) => value.toLowerCase());
 const upn = z
   .string()
@@ -110,7 +113,10 @@ export const tokensSchema = z.strictObject({
 
 export const signInSchema = z.strictObject({
   /** The code the MFA step accepts. */
-  mfaCode: z.string().regex(/^[0-9]{4,8}$/, 'expected 4 to 8 digits').default('123456'),
+  mfaCode: z
+    .string()
+    .regex(/^[0-9]{4,8}$/, 'expected 4 to 8 digits')
+    .default('123456'),
   /** List the configured users as one-click sign-in buttons. */
   listUsers: z.boolean().default(true),
 });
@@ -121,7 +127,10 @@ const endpointFaultSchema = z.strictObject({
   /** Affect the next `count` requests, then clear; default: every request until cleared. */
   count: z.number().int().positive().max(1_000_000).optional(),
   /** The OAuth `error` value (default `temporarily_unavailable` for 5xx, `invalid_request` otherwise). */
-  error: z.string().regex(/^[a-z_]{1,64}$/, 'expected an OAuth error value such as temporarily_unavailable').optional(),
+  error: z
+    .string()
+    .regex(/^[a-z_]{1,64}$/, 'expected an OAuth error value such as temporarily_unavailable')
+    .optional(),
   /** Adds `Retry-After` (seconds). */
   retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
 });
@@ -256,12 +265,17 @@ export class SandboxConfigError extends Error {
   readonly issues: SandboxConfigIssue[];
 
   constructor(code: SandboxConfigErrorCode, source: string, issues: SandboxConfigIssue[], options?: ErrorOptions) {
-    const lines = issues.map((issue) => `${basename(source)}:${issue.line}:${issue.column}: ${issue.path}: ${issue.message}`);
+    const lines = issues.map(
+      (issue) => `${basename(source)}:${issue.line}:${issue.column}: ${issue.path}: ${issue.message}`,
+    );
     const what =
       code === 'SANDBOX_CONFIG_UNREADABLE'
         ? `Cannot read the sandbox configuration ${source}.`
         : `The sandbox configuration ${source} is invalid:`;
-    super(`${what}\n${lines.join('\n')}\nFix the file, or leave out --config to use the built-in demo configuration.`, options);
+    super(
+      `${what}\n${lines.join('\n')}\nFix the file, or leave out --config to use the built-in demo configuration.`,
+      options,
+    );
     this.code = code;
     this.source = source;
     this.issues = issues;
@@ -282,13 +296,18 @@ export function parseSandboxConfig(text: string, source: string): SandboxConfig 
       ...lineColumn(text, error.offset),
       message: `${describeSyntaxError(printParseErrorCode(error.error))}`,
     }));
-    if (issues.length === 0) issues.push({ path: '(root)', line: 1, column: 1, message: 'the file is empty; expected a JSON object' });
+    if (issues.length === 0)
+      issues.push({ path: '(root)', line: 1, column: 1, message: 'the file is empty; expected a JSON object' });
     throw new SandboxConfigError('SANDBOX_CONFIG_INVALID', source, issues);
   }
   const value: unknown = JSON.parse(JSON.stringify(nodeValue(root)));
   const result = sandboxConfigObject.safeParse(value);
   if (!result.success) {
-    throw new SandboxConfigError('SANDBOX_CONFIG_INVALID', source, result.error.issues.map((issue) => locateIssue(issue, root, text)));
+    throw new SandboxConfigError(
+      'SANDBOX_CONFIG_INVALID',
+      source,
+      result.error.issues.map((issue) => locateIssue(issue, root, text)),
+    );
   }
   const users = result.data.users ?? z.array(userSchema).parse(DEFAULT_INPUT.users);
   const upns = new Set(users.map((user) => user.upn));
@@ -310,7 +329,9 @@ export function parseSandboxConfig(text: string, source: string): SandboxConfig 
     throw new SandboxConfigError(
       'SANDBOX_CONFIG_INVALID',
       source,
-      problems.map(({ path, message }) => locateIssue({ path, message, code: 'custom' } as z.core.$ZodIssue, root, text)),
+      problems.map(({ path, message }) =>
+        locateIssue({ path, message, code: 'custom' } as z.core.$ZodIssue, root, text),
+      ),
     );
   }
   return resolve(merged);
@@ -365,8 +386,10 @@ function crossCheck(config: Merged): CrossProblem[] {
   const tenantIds = new Set<string>();
   const domains = new Set<string>();
   config.tenants.forEach((tenant, index) => {
-    if (tenantIds.has(tenant.id)) problems.push({ path: ['tenants', index, 'id'], message: `duplicate tenant ID ${tenant.id}` });
-    if (domains.has(tenant.domain)) problems.push({ path: ['tenants', index, 'domain'], message: `duplicate domain ${tenant.domain}` });
+    if (tenantIds.has(tenant.id))
+      problems.push({ path: ['tenants', index, 'id'], message: `duplicate tenant ID ${tenant.id}` });
+    if (domains.has(tenant.domain))
+      problems.push({ path: ['tenants', index, 'domain'], message: `duplicate domain ${tenant.domain}` });
     tenantIds.add(tenant.id);
     domains.add(tenant.domain);
   });
@@ -374,20 +397,28 @@ function crossCheck(config: Merged): CrossProblem[] {
   const oids = new Set<string>();
   config.users.forEach((user, index) => {
     if (upns.has(user.upn)) problems.push({ path: ['users', index, 'upn'], message: `duplicate UPN ${user.upn}` });
-    if (oids.has(user.oid)) problems.push({ path: ['users', index, 'oid'], message: `duplicate object ID ${user.oid}` });
+    if (oids.has(user.oid))
+      problems.push({ path: ['users', index, 'oid'], message: `duplicate object ID ${user.oid}` });
     upns.add(user.upn);
     oids.add(user.oid);
     if (user.tenant !== undefined && !tenantIds.has(user.tenant)) {
-      problems.push({ path: ['users', index, 'tenant'], message: `no tenant with ID ${user.tenant}; add it to tenants or remove the key` });
+      problems.push({
+        path: ['users', index, 'tenant'],
+        message: `no tenant with ID ${user.tenant}; add it to tenants or remove the key`,
+      });
     }
   });
   const resources = new Map(config.resources.map((resource) => [resource.appId, resource]));
   const clientIds = new Set<string>();
   config.apps.forEach((app, index) => {
-    if (clientIds.has(app.clientId)) problems.push({ path: ['apps', index, 'clientId'], message: `duplicate client ID ${app.clientId}` });
+    if (clientIds.has(app.clientId))
+      problems.push({ path: ['apps', index, 'clientId'], message: `duplicate client ID ${app.clientId}` });
     clientIds.add(app.clientId);
     if (app.tenant !== undefined && !tenantIds.has(app.tenant)) {
-      problems.push({ path: ['apps', index, 'tenant'], message: `no tenant with ID ${app.tenant}; add it to tenants or remove the key` });
+      problems.push({
+        path: ['apps', index, 'tenant'],
+        message: `no tenant with ID ${app.tenant}; add it to tenants or remove the key`,
+      });
     }
     app.redirectUris.spa.forEach((uri, uriIndex) => {
       if (!isSecureOrLoopback(uri)) {
@@ -447,7 +478,10 @@ function resolve(config: Merged): SandboxConfig {
   const byDomain = new Map(config.tenants.map((tenant) => [tenant.domain, tenant.id]));
   return {
     ...config,
-    users: config.users.map((user) => ({ ...user, tenant: user.tenant ?? byDomain.get(user.upn.split('@')[1]!) ?? first })),
+    users: config.users.map((user) => ({
+      ...user,
+      tenant: user.tenant ?? byDomain.get(user.upn.split('@')[1]!) ?? first,
+    })),
     apps: config.apps.map((app) => ({ ...app, tenant: app.tenant ?? first })),
   };
 }
@@ -487,7 +521,8 @@ function locateIssue(issue: z.core.$ZodIssue, root: Node, text: string): Sandbox
       const node = findNodeAtLocation(root, path.slice(0, depth));
       if (node !== undefined) {
         offset = node.offset;
-        if (depth < path.length && issue.code === 'invalid_type') message = `required key is missing (expected ${issue.expected})`;
+        if (depth < path.length && issue.code === 'invalid_type')
+          message = `required key is missing (expected ${issue.expected})`;
         break;
       }
     }
@@ -498,7 +533,13 @@ function locateIssue(issue: z.core.$ZodIssue, root: Node, text: string): Sandbox
 function formatPath(path: (string | number)[]): string {
   if (path.length === 0) return '(root)';
   return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? `${index === 0 ? '' : '.'}${part}` : `[${JSON.stringify(part)}]`))
+    .map((part, index) =>
+      typeof part === 'number'
+        ? `[${part}]`
+        : /^[A-Za-z_$][\w$]*$/.test(part)
+          ? `${index === 0 ? '' : '.'}${part}`
+          : `[${JSON.stringify(part)}]`,
+    )
     .join('');
 }
 

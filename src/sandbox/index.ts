@@ -138,7 +138,10 @@ export interface SandboxPluginOptions extends Omit<SandboxOptions, 'extraSpaRedi
 export function sandboxPlugin(options: SandboxPluginOptions): Plugin {
   let running: Promise<RunningSandbox> | undefined;
 
-  function install(server: { httpServer: Server | Http2SecureServer | null; config: { logger: { info(m: string): void; error(m: string): void } } }) {
+  function install(server: {
+    httpServer: Server | Http2SecureServer | null;
+    config: { logger: { info(m: string): void; error(m: string): void } };
+  }) {
     const { logger } = server.config;
     running ??= startSandbox({ ...options, extraSpaRedirectUris: [`${options.appOrigin}/`] });
     running.then(

@@ -22,7 +22,10 @@ export class SigningKeyError extends Error {
   readonly code = 'SANDBOX_SIGNING_KEY_UNUSABLE';
   readonly path: string;
   constructor(path: string, options?: ErrorOptions) {
-    super(`The sandbox signing key in ${path} cannot be read. Delete that folder to generate a new key (tokens issued before become invalid).`, options);
+    super(
+      `The sandbox signing key in ${path} cannot be read. Delete that folder to generate a new key (tokens issued before become invalid).`,
+      options,
+    );
     this.path = path;
   }
 }

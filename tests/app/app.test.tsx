@@ -38,7 +38,9 @@ function ok(config: AppConfig = SANDBOX_CONFIG): () => Promise<AppConfigResult> 
 function renderApp(service: AuthService, loadConfig = ok(service.config)) {
   const timeline = createTimeline();
   const reload = vi.fn();
-  const utils = render(<App loadConfig={loadConfig} createAuth={async () => service} timeline={timeline} reload={reload} />);
+  const utils = render(
+    <App loadConfig={loadConfig} createAuth={async () => service} timeline={timeline} reload={reload} />,
+  );
   return { ...utils, timeline, reload };
 }
 
@@ -65,14 +67,19 @@ describe('app shell', () => {
     renderApp(service);
     const button = await screen.findByRole('button', { name: 'Sign in' });
     expect(screen.getByText('Sandbox')).toBeTruthy();
-    expect(within(screen.getByRole('complementary', { name: 'Sandbox demo users' })).getByText('ana@contoso.example')).toBeTruthy();
+    expect(
+      within(screen.getByRole('complementary', { name: 'Sandbox demo users' })).getByText('ana@contoso.example'),
+    ).toBeTruthy();
     await userEvent.click(button);
     expect(service.signIns).toEqual([{ view: 'clusters' }]);
     expect(await screen.findByText('Redirecting to sign in…')).toBeTruthy();
   });
 
   it('shows no sandbox badge or demo users for a real tenant', async () => {
-    const service = new FakeAuthService({ active: null, config: { ...SANDBOX_CONFIG, sandbox: false, cloud: 'public' } });
+    const service = new FakeAuthService({
+      active: null,
+      config: { ...SANDBOX_CONFIG, sandbox: false, cloud: 'public' },
+    });
     renderApp(service);
     await screen.findByRole('button', { name: 'Sign in' });
     expect(screen.queryByText('Sandbox')).toBeNull();
@@ -104,8 +111,10 @@ describe('app shell', () => {
 
   it('explains a user who is not in the workspace and keeps the app usable', async () => {
     stubWorkspace({
-      '/api/2.0/preview/scim/v2/Me': () => json(403, { error_code: 'PERMISSION_DENIED', message: 'User is not a member of this workspace.' }),
-      '/api/2.1/clusters/list': () => json(403, { error_code: 'PERMISSION_DENIED', message: 'User is not a member of this workspace.' }),
+      '/api/2.0/preview/scim/v2/Me': () =>
+        json(403, { error_code: 'PERMISSION_DENIED', message: 'User is not a member of this workspace.' }),
+      '/api/2.1/clusters/list': () =>
+        json(403, { error_code: 'PERMISSION_DENIED', message: 'User is not a member of this workspace.' }),
     });
     renderApp(new FakeAuthService());
     const alert = await screen.findByRole('alert');
@@ -117,11 +126,17 @@ describe('app shell', () => {
   });
 
   it('explains a sign-in failure from the redirect and offers to sign in again', async () => {
-    const error = new SignInError('AUTH_FAILED', 'failed', { msalErrorCode: 'invalid_request', aadsts: 9002326, during: 'redirect' });
+    const error = new SignInError('AUTH_FAILED', 'failed', {
+      msalErrorCode: 'invalid_request',
+      aadsts: 9002326,
+      during: 'redirect',
+    });
     const service = new FakeAuthService({ active: null, startError: error });
     renderApp(service);
     const alert = await screen.findByRole('alert');
-    expect(within(alert).getByRole('heading').textContent).toBe('The app is registered as a web app, not a single-page app');
+    expect(within(alert).getByRole('heading').textContent).toBe(
+      'The app is registered as a web app, not a single-page app',
+    );
     await userEvent.click(within(alert).getByRole('button', { name: 'Sign in again' }));
     expect(service.signIns).toEqual([{ view: 'clusters' }]);
   });
@@ -159,7 +174,9 @@ describe('app shell', () => {
     await userEvent.click(screen.getByRole('tab', { name: 'Show me how' }));
     expect(location.hash).toBe('#/how');
     expect(screen.getByRole('tab', { name: 'Show me how' }).getAttribute('aria-selected')).toBe('true');
-    expect(screen.getByRole('figure', { name: 'curl: List clusters (API 2.0)' }).textContent).toContain('https://localhost:5175/api/2.0/clusters/list');
+    expect(screen.getByRole('figure', { name: 'curl: List clusters (API 2.0)' }).textContent).toContain(
+      'https://localhost:5175/api/2.0/clusters/list',
+    );
     expect(screen.getByRole('figure', { name: /curl: Last call/ }).textContent).toContain('$DATABRICKS_TOKEN');
   });
 
@@ -223,7 +240,13 @@ describe('app shell', () => {
     const createAuth = vi.fn(async () => service);
     const loadConfig = async (): Promise<AppConfigResult> => ({
       ok: false,
-      errors: [{ code: 'CONFIG_INVALID', field: 'clientId', message: 'The client ID "abc" is not a GUID. Set EXPLORER_CLIENT_ID or fix it in the settings.' }],
+      errors: [
+        {
+          code: 'CONFIG_INVALID',
+          field: 'clientId',
+          message: 'The client ID "abc" is not a GUID. Set EXPLORER_CLIENT_ID or fix it in the settings.',
+        },
+      ],
       wire: {},
       server: {},
       overrides: {},

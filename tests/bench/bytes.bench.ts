@@ -82,7 +82,7 @@ function topPackages(chunk: Chunk, limit = 3): string {
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([name, length]) => `${name} ${Math.round((length / Math.max(1, total)) * 100)}%`)
-        .join(', ');
+    .join(', ');
 }
 
 async function main(): Promise<number> {
@@ -95,7 +95,8 @@ async function main(): Promise<number> {
   for (const item of bundle.output) if (item.type === 'chunk') chunks.set(item.fileName, item);
   const html = readFileSync(join(outDir, 'index.html'), 'utf8');
   const firstPaint = firstPaintFiles(html, chunks);
-  if (firstPaint.size === 0) throw new Error(`The built index.html (${outDir}) loads no module script; cannot tell what the first paint needs.`);
+  if (firstPaint.size === 0)
+    throw new Error(`The built index.html (${outDir}) loads no module script; cannot tell what the first paint needs.`);
 
   const sizes = [...chunks.values()].map((chunk) => ({
     chunk,
@@ -118,24 +119,39 @@ async function main(): Promise<number> {
   );
   const msalInFirstPaint = first.filter((s) => s.msal).map((s) => s.chunk.fileName);
 
-  const css = bundle.output.filter((item): item is Rolldown.OutputAsset => item.type === 'asset' && item.fileName.endsWith('.css'));
+  const css = bundle.output.filter(
+    (item): item is Rolldown.OutputAsset => item.type === 'asset' && item.fileName.endsWith('.css'),
+  );
 
-  const report = new Report(`Bytes of the production build (vite build, ${buildSeconds.toFixed(1)} s; gzip level 9; 1 KB = 1024 bytes)`);
+  const report = new Report(
+    `Bytes of the production build (vite build, ${buildSeconds.toFixed(1)} s; gzip level 9; 1 KB = 1024 bytes)`,
+  );
   report.add({
     name: 'JS before first paint, gzip',
     value: kb(sum(first, 'gzip')),
     unit: 'KB',
     budget: { max: FIRST_PAINT_BUDGET_KB },
-    ...(msalInFirstPaint.length ? { note: `MSAL is in the first-paint chunk(s) ${msalInFirstPaint.join(', ')}; it should load with import().` } : {}),
+    ...(msalInFirstPaint.length
+      ? { note: `MSAL is in the first-paint chunk(s) ${msalInFirstPaint.join(', ')}; it should load with import().` }
+      : {}),
   });
   report.add({ name: 'JS before first paint, raw', value: kb(sum(first, 'raw')), unit: 'KB' });
   report.add({ name: 'JS loaded lazily, gzip', value: kb(sum(lazy, 'gzip')), unit: 'KB' });
   report.add({ name: 'JS loaded lazily, raw', value: kb(sum(lazy, 'raw')), unit: 'KB' });
-  report.add({ name: 'JS of the whole app, gzip', value: kb(totalGzip), unit: 'KB', budget: { max: WHOLE_APP_BUDGET_KB } });
+  report.add({
+    name: 'JS of the whole app, gzip',
+    value: kb(totalGzip),
+    unit: 'KB',
+    budget: { max: WHOLE_APP_BUDGET_KB },
+  });
   report.add({ name: 'JS of the whole app, raw', value: kb(sum(sizes, 'raw')), unit: 'KB' });
-  report.add({ name: 'MSAL (its modules\' share of each chunk), gzip', value: kb(msalGzip), unit: 'KB' });
+  report.add({ name: "MSAL (its modules' share of each chunk), gzip", value: kb(msalGzip), unit: 'KB' });
   report.add({ name: 'chunks that contain MSAL, gzip', value: kb(msalChunksGzip), unit: 'KB' });
-  report.add({ name: 'MSAL share of the whole app (gzip)', value: Math.round((msalGzip / Math.max(1, totalGzip)) * 1000) / 10, unit: '%' });
+  report.add({
+    name: 'MSAL share of the whole app (gzip)',
+    value: Math.round((msalGzip / Math.max(1, totalGzip)) * 1000) / 10,
+    unit: '%',
+  });
   for (const asset of css) {
     const text = typeof asset.source === 'string' ? asset.source : Buffer.from(asset.source).toString();
     report.add({ name: `CSS ${asset.fileName}, gzip`, value: kb(gzipSize(text)), unit: 'KB' });

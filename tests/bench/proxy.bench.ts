@@ -107,7 +107,8 @@ async function runUpstream(): Promise<void> {
     });
     await listen(plain);
     workspaceHost = `127.0.0.1:${(plain.address() as AddressInfo).port}`;
-    description = 'a plain HTTPS server answering clusters/list with 12 clusters (the sandbox workspace is not available)';
+    description =
+      'a plain HTTPS server answering clusters/list with 12 clusters (the sandbox workspace is not available)';
   }
   answerCpuQueries();
   send({ kind: 'ready', workspaceHost, streamHost, token, ca: tls.ca, description } satisfies UpstreamReady);
@@ -186,14 +187,27 @@ async function runProxy(): Promise<void> {
       peak = { ...base };
       const sample = () => {
         const m = process.memoryUsage();
-        peak = { rss: Math.max(peak.rss, m.rss), heap: Math.max(peak.heap, m.heapUsed), buffers: Math.max(peak.buffers, m.arrayBuffers) };
+        peak = {
+          rss: Math.max(peak.rss, m.rss),
+          heap: Math.max(peak.heap, m.heapUsed),
+          buffers: Math.max(peak.buffers, m.arrayBuffers),
+        };
       };
       sampler = setInterval(sample, 5);
     } else if (message.kind === 'mem-stop') {
       clearInterval(sampler);
       const m = process.memoryUsage();
-      peak = { rss: Math.max(peak.rss, m.rss), heap: Math.max(peak.heap, m.heapUsed), buffers: Math.max(peak.buffers, m.arrayBuffers) };
-      send({ kind: 'mem', rss: peak.rss - base.rss, heap: peak.heap - base.heap, buffers: peak.buffers - base.buffers });
+      peak = {
+        rss: Math.max(peak.rss, m.rss),
+        heap: Math.max(peak.heap, m.heapUsed),
+        buffers: Math.max(peak.buffers, m.arrayBuffers),
+      };
+      send({
+        kind: 'mem',
+        rss: peak.rss - base.rss,
+        heap: peak.heap - base.heap,
+        buffers: peak.buffers - base.buffers,
+      });
     }
   });
   send({ kind: 'ready', origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}` });
@@ -220,7 +234,10 @@ async function runMain(): Promise<number> {
     const upstreamChild = spawnRole('upstream', env);
     children.push(upstreamChild);
     const upstream = await nextMessage<UpstreamReady>(upstreamChild, 'ready');
-    const proxyChild = spawnRole('proxy', { ...env, BENCH_HOSTS: JSON.stringify([upstream.workspaceHost, upstream.streamHost]) });
+    const proxyChild = spawnRole('proxy', {
+      ...env,
+      BENCH_HOSTS: JSON.stringify([upstream.workspaceHost, upstream.streamHost]),
+    });
     children.push(proxyChild);
     const { origin: proxyOrigin } = await nextMessage<{ origin: string }>(proxyChild, 'ready');
 
@@ -235,7 +252,9 @@ async function runMain(): Promise<number> {
     const agent = new Agent({ connect: { ca: upstream.ca }, connections: 1 });
     const [a, b] = await Promise.all([fetchOnce(agent, directUrl, headers), fetchOnce(agent, proxyUrl, headers)]);
     if (a.status !== 200 || b.status !== 200 || a.body !== b.body) {
-      throw new Error(`direct answered ${a.status}, proxy ${b.status}; bodies ${a.body === b.body ? 'equal' : 'differ'}: ${b.body.slice(0, 300)}`);
+      throw new Error(
+        `direct answered ${a.status}, proxy ${b.status}; bodies ${a.body === b.body ? 'equal' : 'differ'}: ${b.body.slice(0, 300)}`,
+      );
     }
     await agent.close();
 
@@ -246,7 +265,11 @@ async function runMain(): Promise<number> {
 
     for (const concurrency of CONCURRENCY) {
       const directAgent = new Agent({ connect: { ca: upstream.ca }, connections: concurrency });
-      const proxyAgent = new Agent({ connect: { ca: upstream.ca }, connections: concurrency, allowH2: process.argv.includes('--h2') });
+      const proxyAgent = new Agent({
+        connect: { ca: upstream.ca },
+        connections: concurrency,
+        allowH2: process.argv.includes('--h2'),
+      });
       await load(directAgent, directUrl, headers, concurrency, { requests: 300 });
       await load(proxyAgent, proxyUrl, headers, concurrency, { requests: 300 });
       // Alternate the two paths in slices so drift (CPU frequency, GC) hits both alike.
@@ -279,9 +302,21 @@ async function runMain(): Promise<number> {
       const d = summarize(direct);
       const p = summarize(viaProxy);
       const ratio = p.throughput / d.throughput;
-      rows.push([`c=${concurrency} p50 latency`, ms(d.p50), ms(p.p50), `+${ms(p.p50 - d.p50)}`, concurrency === 1 ? '< +1 ms' : '—']);
+      rows.push([
+        `c=${concurrency} p50 latency`,
+        ms(d.p50),
+        ms(p.p50),
+        `+${ms(p.p50 - d.p50)}`,
+        concurrency === 1 ? '< +1 ms' : '—',
+      ]);
       rows.push([`c=${concurrency} p99 latency`, ms(d.p99), ms(p.p99), `+${ms(p.p99 - d.p99)}`, '—']);
-      rows.push([`c=${concurrency} throughput`, `${d.throughput.toFixed(0)} req/s`, `${p.throughput.toFixed(0)} req/s`, `${(ratio * 100).toFixed(1)} %`, '≥ 90 %']);
+      rows.push([
+        `c=${concurrency} throughput`,
+        `${d.throughput.toFixed(0)} req/s`,
+        `${p.throughput.toFixed(0)} req/s`,
+        `${(ratio * 100).toFixed(1)} %`,
+        '≥ 90 %',
+      ]);
       const perRequest = (micros: number, m: Measurement) => `${(micros / m.requests).toFixed(0)} µs`;
       rows.push([
         `c=${concurrency} CPU per request`,
@@ -290,7 +325,11 @@ async function runMain(): Promise<number> {
         '',
         '(information)',
       ]);
-      cpu.push({ client: clientCpuDirect / direct.requests, workspace: upstreamCpu / direct.requests, proxy: proxyCpu / viaProxy.requests });
+      cpu.push({
+        client: clientCpuDirect / direct.requests,
+        workspace: upstreamCpu / direct.requests,
+        proxy: proxyCpu / viaProxy.requests,
+      });
       if (concurrency === 1) verdicts.push(p.p50 - d.p50 < 1);
       verdicts.push(ratio >= 0.9);
     }
@@ -300,7 +339,10 @@ async function runMain(): Promise<number> {
     for (const size of STREAM_SIZES_MB) {
       proxyChild.send({ kind: 'mem-start' });
       const started = performance.now();
-      const received = await drain(streamAgent, `${proxyOrigin}/databricks/${upstream.streamHost}/api/stream?mb=${size}`);
+      const received = await drain(
+        streamAgent,
+        `${proxyOrigin}/databricks/${upstream.streamHost}/api/stream?mb=${size}`,
+      );
       const seconds = (performance.now() - started) / 1000;
       proxyChild.send({ kind: 'mem-stop' });
       const mem = await nextMessage<{ rss: number; heap: number; buffers: number }>(proxyChild, 'mem');
@@ -317,7 +359,9 @@ async function runMain(): Promise<number> {
     await streamAgent.close();
     // Buffering would cost at least the response size; streaming stays under a constant (socket
     // and TLS buffers awaiting garbage collection), whatever the size.
-    verdicts.push(STREAM_SIZES_MB.every((size) => (memory[size]?.rss ?? Number.POSITIVE_INFINITY) <= MEMORY_BUDGET_MB * MB));
+    verdicts.push(
+      STREAM_SIZES_MB.every((size) => (memory[size]?.rss ?? Number.POSITIVE_INFINITY) <= MEMORY_BUDGET_MB * MB),
+    );
     printTable(['measure', 'direct', 'through proxy', 'overhead / ratio', 'budget'], rows);
     // Client, proxy and workspace share this machine's cores, so when the run is CPU-bound the
     // ratio cannot exceed (client + workspace) / (client + proxy + workspace) CPU per request.
@@ -407,19 +451,30 @@ function printTable(head: string[], rows: string[][]): void {
 
 function spawnRole(name: string, env: NodeJS.ProcessEnv): ChildProcess {
   return fork(import.meta.filename, [`--role=${name}`], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
 
-const inboxes = new WeakMap<ChildProcess, { queue: Array<{ kind: string }>; waiters: Array<() => void>; exit?: number | null }>();
+const inboxes = new WeakMap<
+  ChildProcess,
+  { queue: Array<{ kind: string }>; waiters: Array<() => void>; exit?: number | null }
+>();
 
 /** The next message of `kind` from `child` (messages of other kinds are skipped). */
 async function nextMessage<T>(child: ChildProcess, kind: string): Promise<T> {
   let inbox = inboxes.get(child);
   if (!inbox) {
-    const box: { queue: Array<{ kind: string }>; waiters: Array<() => void>; exit?: number | null } = { queue: [], waiters: [] };
+    const box: { queue: Array<{ kind: string }>; waiters: Array<() => void>; exit?: number | null } = {
+      queue: [],
+      waiters: [],
+    };
     child.on('message', (message: { kind: string }) => {
       box.queue.push(message);
       for (const wake of box.waiters.splice(0)) wake();
@@ -435,7 +490,8 @@ async function nextMessage<T>(child: ChildProcess, kind: string): Promise<T> {
     const index = inbox.queue.findIndex((m) => m.kind === kind);
     if (index !== -1) return inbox.queue.splice(index, 1)[0] as T;
     inbox.queue.length = 0;
-    if (inbox.exit !== undefined) throw new Error(`a benchmark process exited (code ${inbox.exit}) before sending '${kind}'`);
+    if (inbox.exit !== undefined)
+      throw new Error(`a benchmark process exited (code ${inbox.exit}) before sending '${kind}'`);
     await new Promise<void>((resolve) => inbox.waiters.push(resolve));
   }
 }
@@ -469,7 +525,10 @@ function send(message: object): void {
   process.send?.(message);
 }
 
-function listen(server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (e: string, cb: (err: Error) => void) => unknown }): Promise<void> {
+function listen(server: {
+  listen: (port: number, host: string, cb: () => void) => unknown;
+  once: (e: string, cb: (err: Error) => void) => unknown;
+}): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

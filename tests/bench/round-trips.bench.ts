@@ -20,8 +20,21 @@
  * repeated (repeats are found in the browser's requests, whose query strings tell pages apart).
  */
 import type { BrowserContext, Page, Request } from '@playwright/test';
-import { countByEndpoint, type RecordedRequest, SANDBOX_TENANT_ID, type ServedApp, startServedApp } from './support/app-server.ts';
-import { allPageErrors, collectPageErrors, launchChromium, newBenchContext, signInThroughSandbox, waitForClusterRows } from './support/browser.ts';
+import {
+  countByEndpoint,
+  type RecordedRequest,
+  SANDBOX_TENANT_ID,
+  type ServedApp,
+  startServedApp,
+} from './support/app-server.ts';
+import {
+  allPageErrors,
+  collectPageErrors,
+  launchChromium,
+  newBenchContext,
+  signInThroughSandbox,
+  waitForClusterRows,
+} from './support/browser.ts';
 import { Report } from './support/report.ts';
 
 const USER = { upn: 'ana@contoso.example', password: 'ana-sandbox' };
@@ -102,7 +115,9 @@ async function collect(app: ServedApp, browserRequests: BrowserRequest[], cluste
   const entraOrigin = new URL(app.entraUrl).origin;
   const proxyPrefix = `/databricks/${app.workspaceHost}`;
   const idp = browserRequests.filter((r) => r.url.origin === entraOrigin);
-  const workspaceRequests = browserRequests.filter((r) => r.url.origin === new URL(app.url).origin && r.url.pathname.startsWith(`${proxyPrefix}/`));
+  const workspaceRequests = browserRequests.filter(
+    (r) => r.url.origin === new URL(app.url).origin && r.url.pathname.startsWith(`${proxyPrefix}/`),
+  );
   const workspace = new Map<string, number>();
   for (const r of workspaceRequests) {
     const key = `${r.method} ${r.url.pathname.slice(proxyPrefix.length)}${r.url.search}`;
@@ -117,7 +132,11 @@ async function collect(app: ServedApp, browserRequests: BrowserRequest[], cluste
     authorize: idp.filter((r) => r.url.pathname === AUTHORIZE_PATH && r.navigation).length,
     token: idp.filter((r) => r.url.pathname === TOKEN_PATH && r.method === 'POST').length,
     otherIdp: idp
-      .filter((r) => !(r.url.pathname === AUTHORIZE_PATH && r.navigation) && !(r.url.pathname === TOKEN_PATH && r.method === 'POST'))
+      .filter(
+        (r) =>
+          !(r.url.pathname === AUTHORIZE_PATH && r.navigation) &&
+          !(r.url.pathname === TOKEN_PATH && r.method === 'POST'),
+      )
       .filter((r) => !SIGN_IN_PAGE.some((p) => r.url.pathname.startsWith(p)))
       .map((r) => `${r.method} ${r.url.pathname}`),
     workspace,
@@ -132,7 +151,12 @@ async function collect(app: ServedApp, browserRequests: BrowserRequest[], cluste
   };
 }
 
-function addScenario(report: Report, label: string, counts: Counts, expected: { authorize: number; token: number }): void {
+function addScenario(
+  report: Report,
+  label: string,
+  counts: Counts,
+  expected: { authorize: number; token: number },
+): void {
   const exact = (n: number) => ({ max: n, min: n });
   const pages = Math.max(1, Math.ceil(counts.clusters / counts.pageSize));
   const sandboxMe = counts.sandboxWorkspace.get('GET /api/2.0/preview/scim/v2/Me') ?? 0;
@@ -141,7 +165,12 @@ function addScenario(report: Report, label: string, counts: Counts, expected: { 
   // The budgets hold the sandbox's counts (what reached the services); the browser's own request
   // events tell the app's identity-provider requests apart from the workspace's key fetches and
   // show the query strings that make a repeated page visible.
-  report.add({ name: `${label}: authorize requests`, value: counts.sandboxAuthorize, unit: '', budget: exact(expected.authorize) });
+  report.add({
+    name: `${label}: authorize requests`,
+    value: counts.sandboxAuthorize,
+    unit: '',
+    budget: exact(expected.authorize),
+  });
   report.add({ name: `${label}: token requests`, value: counts.sandboxToken, unit: '', budget: exact(expected.token) });
   report.add({
     name: `${label}: other identity-provider requests from the page`,
@@ -162,7 +191,9 @@ function addScenario(report: Report, label: string, counts: Counts, expected: { 
     value: sandboxTotal,
     unit: '',
     budget: exact(pages + 1),
-    ...(sandboxTotal !== pages + 1 ? { note: [...counts.sandboxWorkspace].map(([k, n]) => `${k} ×${n}`).join(', ') } : {}),
+    ...(sandboxTotal !== pages + 1
+      ? { note: [...counts.sandboxWorkspace].map(([k, n]) => `${k} ×${n}`).join(', ') }
+      : {}),
   });
   report.add({
     name: `${label}: repeated workspace requests`,
@@ -172,7 +203,11 @@ function addScenario(report: Report, label: string, counts: Counts, expected: { 
     ...(counts.repeated.length ? { note: counts.repeated.join(', ') } : {}),
   });
   const browserTotal = [...counts.workspace.values()].reduce((n, v) => n + v, 0);
-  if (counts.sandboxAuthorize !== counts.authorize || counts.sandboxToken !== counts.token || sandboxTotal !== browserTotal) {
+  if (
+    counts.sandboxAuthorize !== counts.authorize ||
+    counts.sandboxToken !== counts.token ||
+    sandboxTotal !== browserTotal
+  ) {
     report.note(
       `${label}: the browser sent ${counts.authorize} authorize navigations, ${counts.token} token and ${browserTotal} workspace requests; the sandbox received ${counts.sandboxAuthorize}, ${counts.sandboxToken} and ${sandboxTotal}.`,
     );
@@ -210,7 +245,9 @@ async function main(): Promise<number> {
     const b = await settle(app, page, requests);
     const validFor = LIFETIME_S - MSAL_RENEWAL_OFFSET_S;
     if ((Date.now() - issuedAt) / 1000 > validFor - 2) {
-      throw new Error(`(b) finished ${(Date.now() - issuedAt) / 1000} s after sign-in, too close to the token's ${validFor} s of validity; raise LIFETIME_S.`);
+      throw new Error(
+        `(b) finished ${(Date.now() - issuedAt) / 1000} s after sign-in, too close to the token's ${validFor} s of validity; raise LIFETIME_S.`,
+      );
     }
 
     // (c) Reload once MSAL considers the access token expired.

@@ -17,7 +17,9 @@ const files = readdirSync(HERE)
   .sort();
 
 if (files.length === 0) {
-  console.error(filters.length ? `No benchmark in tests/bench/ matches ${filters.join(', ')}.` : 'No benchmark in tests/bench/.');
+  console.error(
+    filters.length ? `No benchmark in tests/bench/ matches ${filters.join(', ')}.` : 'No benchmark in tests/bench/.',
+  );
   process.exit(1);
 }
 
@@ -33,7 +35,8 @@ for (const file of files) {
 }
 
 console.log('\nBenchmarks:');
-for (const v of verdicts) console.log(`  ${v.ok ? 'within budget' : 'BUDGET MISSED'}  ${v.name} (${v.seconds.toFixed(1)} s)`);
+for (const v of verdicts)
+  console.log(`  ${v.ok ? 'within budget' : 'BUDGET MISSED'}  ${v.name} (${v.seconds.toFixed(1)} s)`);
 const missed = verdicts.filter((v) => !v.ok).length;
 console.log(`${verdicts.length - missed} within budget, ${missed} missed`);
 process.exit(missed === 0 ? 0 : 1);

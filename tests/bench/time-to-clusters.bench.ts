@@ -19,7 +19,14 @@
 import type { Page } from '@playwright/test';
 import { type RecordedRequest, type ServedApp, startServedApp } from './support/app-server.ts';
 import { type BarePage, startBarePage } from './support/bare-page.ts';
-import { allPageErrors, collectPageErrors, launchChromium, newBenchContext, signInThroughSandbox, waitForClusterRows } from './support/browser.ts';
+import {
+  allPageErrors,
+  collectPageErrors,
+  launchChromium,
+  newBenchContext,
+  signInThroughSandbox,
+  waitForClusterRows,
+} from './support/browser.ts';
 import { installMilestoneTimer, type PageTimes, readMilestones } from './support/page-timing.ts';
 import { median, Report } from './support/report.ts';
 
@@ -47,7 +54,9 @@ async function timedLoad(page: Page, url: string): Promise<Run> {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
     return [
       nav ? ([nav.requestStart, nav.responseEnd] as [number, number]) : ([Number.NaN, Number.NaN] as [number, number]),
-      (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => [e.name, e.startTime, e.responseEnd] as const),
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map(
+        (e) => [e.name, e.startTime, e.responseEnd] as const,
+      ),
     ] as const;
   });
   const resources = new Map<string, [number, number]>([['(the HTML document)', document]]);
@@ -86,20 +95,31 @@ async function main(): Promise<number> {
 
     // Sign in once; the app's token is the bare page's "known token".
     const appContext = await newBenchContext(browser);
-    await installMilestoneTimer(appContext, { first: 'table.cluster-table tbody tr.cluster-row', done: { selector: 'section.clusters p.progress', pattern: DONE_PATTERN } });
+    await installMilestoneTimer(appContext, {
+      first: 'table.cluster-table tbody tr.cluster-row',
+      done: { selector: 'section.clusters p.progress', pattern: DONE_PATTERN },
+    });
     const appPage = await appContext.newPage();
     const appErrors = collectPageErrors(appPage);
-    const tokenRequest = appPage.waitForRequest((r) => r.url().includes(`/databricks/${app.workspaceHost}/api/`), { timeout: 60_000 });
+    const tokenRequest = appPage.waitForRequest((r) => r.url().includes(`/databricks/${app.workspaceHost}/api/`), {
+      timeout: 60_000,
+    });
     await appPage.goto(`${app.url}/`);
     await signInThroughSandbox(appPage, app.url, USER.upn, USER.password);
     const authorization = await (await tokenRequest).headerValue('authorization');
     const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
-    if (!token) throw new Error('The app sent no Bearer token to the workspace after sign-in; cannot give the bare page a known token.');
+    if (!token)
+      throw new Error(
+        'The app sent no Bearer token to the workspace after sign-in; cannot give the bare page a known token.',
+      );
     await waitForClusterRows(appPage);
 
     bare = await startBarePage({ port: BARE_PORT, tls: app.tls, ca: app.ca, workspaceHost: app.workspaceHost, token });
     const bareContext = await newBenchContext(browser);
-    await installMilestoneTimer(bareContext, { first: '#clusters', done: { selector: '#status', pattern: DONE_PATTERN } });
+    await installMilestoneTimer(bareContext, {
+      first: '#clusters',
+      done: { selector: '#status', pattern: DONE_PATTERN },
+    });
     const barePage = await bareContext.newPage();
     const bareErrors = collectPageErrors(barePage);
 
@@ -128,22 +148,45 @@ async function main(): Promise<number> {
     const appAll = m(appRuns, 'done');
     const bareFirst = m(bareRuns, 'first');
     const appFirst = m(appRuns, 'first');
-    report.add({ name: 'bare page: first clusters/list request sent', value: m(bareRuns, 'firstListStarted'), unit: 'ms' });
+    report.add({
+      name: 'bare page: first clusters/list request sent',
+      value: m(bareRuns, 'firstListStarted'),
+      unit: 'ms',
+    });
     report.add({ name: 'app: first clusters/list request sent', value: m(appRuns, 'firstListStarted'), unit: 'ms' });
     report.add({ name: 'bare page: first rows painted', value: bareFirst, unit: 'ms' });
     report.add({ name: 'app: first rows painted', value: appFirst, unit: 'ms' });
     report.add({ name: 'bare page: every cluster painted', value: bareAll, unit: 'ms' });
     report.add({ name: 'app: every cluster painted', value: appAll, unit: 'ms' });
-    report.add({ name: 'app ÷ bare, first rows', value: Math.round((appFirst / bareFirst) * 100) / 100, unit: '×', budget: { max: RATIO_BUDGET } });
-    report.add({ name: 'app ÷ bare, every cluster', value: Math.round((appAll / bareAll) * 100) / 100, unit: '×', budget: { max: RATIO_BUDGET } });
+    report.add({
+      name: 'app ÷ bare, first rows',
+      value: Math.round((appFirst / bareFirst) * 100) / 100,
+      unit: '×',
+      budget: { max: RATIO_BUDGET },
+    });
+    report.add({
+      name: 'app ÷ bare, every cluster',
+      value: Math.round((appAll / bareAll) * 100) / 100,
+      unit: '×',
+      budget: { max: RATIO_BUDGET },
+    });
     report.note(`app's loads, median start→end (ms): ${waterfall(appRuns)}`);
     report.note(`bare page's loads, median start→end (ms): ${waterfall(bareRuns)}`);
-    report.note(`app runs (first/all ms): ${appRuns.map((r) => `${Math.round(r.first)}/${Math.round(r.done)}`).join(' ')}`);
-    report.note(`bare runs (first/all ms): ${bareRuns.map((r) => `${Math.round(r.first)}/${Math.round(r.done)}`).join(' ')}`);
+    report.note(
+      `app runs (first/all ms): ${appRuns.map((r) => `${Math.round(r.first)}/${Math.round(r.done)}`).join(' ')}`,
+    );
+    report.note(
+      `bare runs (first/all ms): ${bareRuns.map((r) => `${Math.round(r.first)}/${Math.round(r.done)}`).join(' ')}`,
+    );
     const listCalls = workspaceLog.filter((r) => r.path === '/api/2.1/clusters/list').length;
-    report.note(`Workspace calls during the measured loads: ${workspaceLog.length} (${listCalls / (2 * RUNS)} clusters/list pages per load).`);
+    report.note(
+      `Workspace calls during the measured loads: ${workspaceLog.length} (${listCalls / (2 * RUNS)} clusters/list pages per load).`,
+    );
     const idpCalls = entraLog.filter((r) => r.path.includes('/oauth2/'));
-    if (idpCalls.length > 0) report.note(`The identity provider was called ${idpCalls.length} times during the measured loads: the token was not always taken from the cache.`);
+    if (idpCalls.length > 0)
+      report.note(
+        `The identity provider was called ${idpCalls.length} times during the measured loads: the token was not always taken from the cache.`,
+      );
     const errors = [...appErrors, ...bareErrors];
     if (errors.length) report.note(`Errors thrown in the pages: ${errors.join(' | ')}`);
     await Promise.all([appContext.close(), bareContext.close()]);

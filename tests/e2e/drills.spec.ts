@@ -1,6 +1,15 @@
 import { expect, type Page, test } from '@playwright/test';
 import net from 'node:net';
-import { CLUSTERS_LIST, control, ports, sandboxRequests, signInAs, signInOnSandboxPage, watch, workspaceFaults } from './support/sandbox.ts';
+import {
+  CLUSTERS_LIST,
+  control,
+  ports,
+  sandboxRequests,
+  signInAs,
+  signInOnSandboxPage,
+  watch,
+  workspaceFaults,
+} from './support/sandbox.ts';
 
 /**
  * Fault drills (issue 7) not already in journeys.spec.ts: an access token that expires
@@ -37,7 +46,10 @@ async function expectTabsWork(page: Page) {
   await expect(page.getByText(/GET \/api\/2\.1\/clusters\/list → 200/).first()).toBeVisible();
 }
 
-test('renews an access token that expired mid-session silently, with one refresh-token grant and no error', async ({ page, baseURL }) => {
+test('renews an access token that expired mid-session silently, with one refresh-token grant and no error', async ({
+  page,
+  baseURL,
+}) => {
   const { entra } = ports(baseURL);
   const seen = watch(page, entra);
   // 240 s is inside MSAL's 5-minute renewal margin: the token counts as expired once issued.
@@ -64,7 +76,10 @@ test('renews an access token that expired mid-session silently, with one refresh
 });
 
 test.describe('workspace failures', () => {
-  test('explains a workspace 500, keeps the rest of the page working, and retries once it clears', async ({ page, baseURL }) => {
+  test('explains a workspace 500, keeps the rest of the page working, and retries once it clears', async ({
+    page,
+    baseURL,
+  }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
     await workspaceFaults(page, workspace, { unavailable: { status: 500, paths: [CLUSTERS_LIST] } });
@@ -74,7 +89,9 @@ test.describe('workspace failures', () => {
     await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible();
     await expect(alert).toContainText('500');
     // A 500 is not retried: one request reached the workspace.
-    expect((await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status)).toEqual([500]);
+    expect(
+      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
+    ).toEqual([500]);
     await expectRestOfPageWorks(page);
 
     await workspaceFaults(page, workspace, null);
@@ -84,7 +101,10 @@ test.describe('workspace failures', () => {
     await expectTabsWork(page);
   });
 
-  test('retries a transient 503 without an error, and explains a persistent one after bounded retries', async ({ page, baseURL }) => {
+  test('retries a transient 503 without an error, and explains a persistent one after bounded retries', async ({
+    page,
+    baseURL,
+  }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
 
@@ -93,7 +113,9 @@ test.describe('workspace failures', () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
-    expect((await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status)).toEqual([503, 200]);
+    expect(
+      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
+    ).toEqual([503, 200]);
 
     await workspaceFaults(page, workspace, { unavailable: { status: 503, paths: [CLUSTERS_LIST] } });
     await control(page, workspace, 'DELETE', '/_sandbox/requests');
@@ -102,7 +124,9 @@ test.describe('workspace failures', () => {
     await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible({ timeout: 30_000 });
     await expect(alert).toContainText('503');
     // Four attempts in all (the retry policy's maximum), then the explanation: no loop.
-    expect((await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status)).toEqual([503, 503, 503, 503]);
+    expect(
+      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
+    ).toEqual([503, 503, 503, 503]);
     await expectRestOfPageWorks(page);
 
     await workspaceFaults(page, workspace, null);
@@ -112,7 +136,10 @@ test.describe('workspace failures', () => {
     await expectTabsWork(page);
   });
 
-  test('gives up on a workspace slower than the 30-second client timeout with an explanation, and retry works', async ({ page, baseURL }) => {
+  test('gives up on a workspace slower than the 30-second client timeout with an explanation, and retry works', async ({
+    page,
+    baseURL,
+  }) => {
     test.setTimeout(120_000);
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
@@ -133,7 +160,10 @@ test.describe('workspace failures', () => {
   });
 });
 
-test('explains AADSTS9002326 with the single-page-app fix when the client ID is the web-platform app', async ({ page, baseURL }) => {
+test('explains AADSTS9002326 with the single-page-app fix when the client ID is the web-platform app', async ({
+  page,
+  baseURL,
+}) => {
   const { entra } = ports(baseURL);
   const seen = watch(page, entra);
   await page.goto('/');
@@ -145,7 +175,9 @@ test('explains AADSTS9002326 with the single-page-app fix when the client ID is 
   await signInOnSandboxPage(page, 'ana@contoso.example');
 
   const alert = page.getByRole('alert');
-  await expect(alert.getByRole('heading', { name: 'The app is registered as a web app, not a single-page app' })).toBeVisible();
+  await expect(
+    alert.getByRole('heading', { name: 'The app is registered as a web app, not a single-page app' }),
+  ).toBeVisible();
   await expect(alert).toContainText('AADSTS9002326');
   await expect(alert).toContainText('Single-page application');
   await expect(alert).toContainText(`https://localhost:${ports(baseURL).app}/`);
@@ -161,10 +193,15 @@ test.describe('10,000 clusters', () => {
 
   async function tenThousand(page: Page, workspace: number) {
     await control(page, workspace, 'PUT', '/_sandbox/rate-limit', false);
-    expect(await control(page, workspace, 'PUT', '/_sandbox/clusters', { generate: { count: 10_000, seed: 1 } })).toEqual({ count: 10_000 });
+    expect(
+      await control(page, workspace, 'PUT', '/_sandbox/clusters', { generate: { count: 10_000, seed: 1 } }),
+    ).toEqual({ count: 10_000 });
   }
 
-  test('ends complete and without duplicates when one page fails transiently (503) in the middle', async ({ page, baseURL }) => {
+  test('ends complete and without duplicates when one page fails transiently (503) in the middle', async ({
+    page,
+    baseURL,
+  }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ben@contoso.example');
     await tenThousand(page, workspace);
@@ -180,7 +217,9 @@ test.describe('10,000 clusters', () => {
 
     await expect(page.getByText('10000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
-    const statuses = (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status);
+    const statuses = (await sandboxRequests(page, workspace))
+      .filter((r) => r.path === CLUSTERS_LIST)
+      .map((r) => r.status);
     // 100 pages of 100 plus the one failed attempt, retried. About one run in five the workspace
     // logs one more 200 for the list (not yet explained; see the reliability notes), so the count
     // allows it; duplicates would show in the count of clusters above, which is exact.
@@ -190,12 +229,17 @@ test.describe('10,000 clusters', () => {
     expect(statuses.filter((s) => s === 503)).toHaveLength(1);
     expect(statuses.indexOf(503)).toBeGreaterThan(5);
     // The table is windowed, and the rows in it are distinct clusters.
-    const names = await page.getByRole('button', { name: /^Details of / }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const names = await page
+      .getByRole('button', { name: /^Details of / })
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     expect(names.length).toBeGreaterThan(5);
     expect(new Set(names).size).toBe(names.length);
   });
 
-  test('ends complete and without duplicates after a page fails with a 500 and the person retries', async ({ page, baseURL }) => {
+  test('ends complete and without duplicates after a page fails with a 500 and the person retries', async ({
+    page,
+    baseURL,
+  }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ben@contoso.example');
     await tenThousand(page, workspace);
@@ -213,7 +257,9 @@ test.describe('10,000 clusters', () => {
     await alert.getByRole('button', { name: 'Try again' }).click();
     await expect(page.getByText('10000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
-    const statuses = (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status);
+    const statuses = (await sandboxRequests(page, workspace))
+      .filter((r) => r.path === CLUSTERS_LIST)
+      .map((r) => r.status);
     expect(statuses).toEqual(Array(100).fill(200));
   });
 });
@@ -223,7 +269,10 @@ test.describe('10,000 clusters', () => {
  * and its proxy use PORT+2. This test plays the workspace host: a TCP forwarder on PORT+2 that it
  * starts and stops.
  */
-test('explains a workspace host that is down, keeps the page working, and retries once it is back @host-down', async ({ page, baseURL }) => {
+test('explains a workspace host that is down, keeps the page working, and retries once it is back @host-down', async ({
+  page,
+  baseURL,
+}) => {
   const { workspace } = ports(baseURL);
   const host = await forwarder(workspace, workspace + 1);
   try {
@@ -267,7 +316,9 @@ async function forwarder(from: number, to: number) {
   const listen = (address: string) =>
     new Promise<net.Server | undefined>((resolve, reject) => {
       const server = net.createServer(connect);
-      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRNOTAVAIL' ? resolve(undefined) : reject(error)));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EADDRNOTAVAIL' ? resolve(undefined) : reject(error),
+      );
       server.listen(from, address, () => resolve(server));
     });
   const start = async () => {

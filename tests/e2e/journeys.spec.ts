@@ -25,8 +25,10 @@ function watch(page: Page, entraPort: number): Watch {
   const seen: Watch = { idp: [], workspace: [], console: [] };
   page.on('request', (request: Request) => {
     const url = new URL(request.url());
-    if (url.port === String(entraPort) && !url.pathname.startsWith('/sandbox-assets')) seen.idp.push(`${request.method()} ${url.pathname}`);
-    if (url.pathname.startsWith('/databricks/')) seen.workspace.push(`${request.method()} ${url.pathname.replace(/^\/databricks\/[^/]+/, '')}${url.search}`);
+    if (url.port === String(entraPort) && !url.pathname.startsWith('/sandbox-assets'))
+      seen.idp.push(`${request.method()} ${url.pathname}`);
+    if (url.pathname.startsWith('/databricks/'))
+      seen.workspace.push(`${request.method()} ${url.pathname.replace(/^\/databricks\/[^/]+/, '')}${url.search}`);
   });
   page.on('console', (message) => seen.console.push(message.text()));
   page.on('pageerror', (error) => seen.console.push(`pageerror: ${error.message}`));
@@ -60,7 +62,10 @@ test.afterEach(async ({ page, baseURL }) => {
   await control(page, ports(baseURL).entra, 'DELETE', '/_sandbox/faults').catch(() => {});
 });
 
-test('signs in on the sandbox page, shows claims and clusters, reloads with no identity-provider request, and signs out @dev', async ({ page, baseURL }) => {
+test('signs in on the sandbox page, shows claims and clusters, reloads with no identity-provider request, and signs out @dev', async ({
+  page,
+  baseURL,
+}) => {
   const { entra } = ports(baseURL);
   const seen = watch(page, entra);
   await page.goto('/');
@@ -76,11 +81,16 @@ test('signs in on the sandbox page, shows claims and clusters, reloads with no i
     expect.stringMatching(/^GET \/[^/]+\/oauth2\/v2\.0\/authorize$/),
     expect.stringMatching(/^POST \/[^/]+\/oauth2\/v2\.0\/token$/),
   ]);
-  expect(seen.workspace.sort()).toEqual(['GET /api/2.0/preview/scim/v2/Me', 'GET /api/2.1/clusters/list?page_size=100']);
+  expect(seen.workspace.sort()).toEqual([
+    'GET /api/2.0/preview/scim/v2/Me',
+    'GET /api/2.1/clusters/list?page_size=100',
+  ]);
 
   await page.getByRole('tab', { name: 'Tokens' }).click();
   await expect(page.getByText('Azure Databricks').first()).toBeVisible();
-  expect(await page.content()).not.toContain((await page.evaluate(() => Object.keys(sessionStorage).find((k) => k.includes('accesstoken')))) ?? 'none');
+  expect(await page.content()).not.toContain(
+    (await page.evaluate(() => Object.keys(sessionStorage).find((k) => k.includes('accesstoken')))) ?? 'none',
+  );
 
   // The inspector fetched the issuer's keys to check signatures; the reload below must not
   // need the identity provider at all.
@@ -104,7 +114,9 @@ test('signs in on the sandbox page, shows claims and clusters, reloads with no i
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(page.url()).not.toContain('state=');
-  expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => /accesstoken|refreshtoken|idtoken/.test(k)))).toEqual([]);
+  expect(
+    await page.evaluate(() => Object.keys(sessionStorage).filter((k) => /accesstoken|refreshtoken|idtoken/.test(k))),
+  ).toEqual([]);
 });
 
 test('explains a user who is not in the workspace, and the page stays usable', async ({ page, baseURL }) => {
@@ -120,7 +132,10 @@ test('explains a user who is not in the workspace, and the page stays usable', a
   await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText('$DATABRICKS_TOKEN');
 });
 
-test('renews a revoked session with one sign-in redirect and returns to the same view with the data', async ({ page, baseURL }) => {
+test('renews a revoked session with one sign-in redirect and returns to the same view with the data', async ({
+  page,
+  baseURL,
+}) => {
   const { entra } = ports(baseURL);
   const seen = watch(page, entra);
   // Access tokens shorter than MSAL's 5-minute renewal margin: every call needs the refresh token.
@@ -132,7 +147,10 @@ test('renews a revoked session with one sign-in redirect and returns to the same
   await expect(page.getByRole('button', { name: /^Details of / }).first()).toBeVisible();
   await page.getByRole('tab', { name: 'Timeline' }).click();
 
-  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120, revokeRefreshTokensFor: 'ben@contoso.example' });
+  await control(page, entra, 'PUT', '/_sandbox/faults', {
+    accessTokenLifetimeSeconds: 120,
+    revokeRefreshTokensFor: 'ben@contoso.example',
+  });
   seen.idp.length = 0;
   // The Clusters tab keeps the list it loaded; Refresh asks the workspace again, which needs a token.
   await page.getByRole('tab', { name: 'Clusters' }).click();
@@ -173,7 +191,10 @@ test('stops and explains when signing in again keeps failing, instead of looping
   const seen = watch(page, entra);
   await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120 });
   await signInAs(page, 'ana@contoso.example');
-  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120, tokenEndpoint: { status: 400, error: 'invalid_grant' } });
+  await control(page, entra, 'PUT', '/_sandbox/faults', {
+    accessTokenLifetimeSeconds: 120,
+    tokenEndpoint: { status: 400, error: 'invalid_grant' },
+  });
   seen.idp.length = 0;
   await page.getByRole('button', { name: 'Refresh' }).click();
   const alert = page.getByRole('alert');
@@ -192,17 +213,24 @@ test.describe('workspace faults', () => {
   test('waits as Retry-After says, shows it, and then loads the clusters', async ({ page, baseURL }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
-    await workspaceFaults(page, workspace, { rateLimited: { retryAfterSeconds: 2, count: 1, paths: ['/api/2.1/clusters/list'] } });
+    await workspaceFaults(page, workspace, {
+      rateLimited: { retryAfterSeconds: 2, count: 1, paths: ['/api/2.1/clusters/list'] },
+    });
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect(page.getByText(/rate limiting \(HTTP 429\): retrying in \d s/)).toBeVisible();
     await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
   });
 
-  test('ends a persistent 429 in an explained error whose retry works once the fault clears', async ({ page, baseURL }) => {
+  test('ends a persistent 429 in an explained error whose retry works once the fault clears', async ({
+    page,
+    baseURL,
+  }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
-    await workspaceFaults(page, workspace, { rateLimited: { retryAfterSeconds: 1, paths: ['/api/2.1/clusters/list'] } });
+    await workspaceFaults(page, workspace, {
+      rateLimited: { retryAfterSeconds: 1, paths: ['/api/2.1/clusters/list'] },
+    });
     await page.getByRole('button', { name: 'Refresh' }).click();
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading', { name: 'The workspace is rate limiting requests' })).toBeVisible();
@@ -212,7 +240,10 @@ test.describe('workspace faults', () => {
     await expect(page.getByRole('alert')).toHaveCount(0);
   });
 
-  test('refreshes the token once when the workspace rejects it, and explains when it keeps doing so', async ({ page, baseURL }) => {
+  test('refreshes the token once when the workspace rejects it, and explains when it keeps doing so', async ({
+    page,
+    baseURL,
+  }) => {
     const { workspace, entra } = ports(baseURL);
     const seen = watch(page, entra);
     await signInAs(page, 'ana@contoso.example');
@@ -231,7 +262,9 @@ test.describe('workspace faults', () => {
     await workspaceFaults(page, workspace, { tokenExpired: { paths: ['/api/2.1/clusters/list'] } });
     seen.idp.length = 0;
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' })).toBeVisible();
+    await expect(
+      page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' }),
+    ).toBeVisible();
     expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
     await expect(page.getByRole('tab', { name: 'Tokens' })).toBeEnabled();
   });
@@ -253,7 +286,10 @@ test.describe('workspace faults', () => {
 test('signing out in one tab shows signed-out in the other', async ({ page }) => {
   await signInAs(page, 'ana@contoso.example');
   // A tab opened from the app inherits its sessionStorage, so it is signed in too.
-  const [other] = await Promise.all([page.waitForEvent('popup'), page.evaluate(() => window.open(location.href, '_blank'))]);
+  const [other] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.evaluate(() => window.open(location.href, '_blank')),
+  ]);
   await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(other.getByRole('button', { name: 'Sign in' })).toBeVisible();
@@ -281,7 +317,9 @@ test.describe('tampered redirects', () => {
   test('rejects an error return that no sign-in asked for, with an explanation', async ({ page }) => {
     await page.goto('/#error=access_denied&error_description=AADSTS65004%3A+User+declined+to+consent&state=forged');
     const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The sign-in response was not one this page started' })).toBeVisible();
+    await expect(
+      alert.getByRole('heading', { name: 'The sign-in response was not one this page started' }),
+    ).toBeVisible();
     expect(page.url()).not.toContain('error=');
     await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
   });
@@ -293,7 +331,9 @@ test.describe('tampered redirects', () => {
     await page.waitForURL(new RegExp(`localhost:${entra}/`));
     await page.goto('/#code=forged-code&state=tampered-state&session_state=x');
     const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The sign-in response was not one this page started' })).toBeVisible();
+    await expect(
+      alert.getByRole('heading', { name: 'The sign-in response was not one this page started' }),
+    ).toBeVisible();
     expect(page.url()).not.toContain('code=');
     await alert.getByRole('button', { name: 'Sign in again' }).click();
     await signInOnSandboxPage(page, 'ana@contoso.example');
@@ -304,14 +344,17 @@ test.describe('tampered redirects', () => {
     const { app } = ports(baseURL);
     let response = '';
     page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame() && frame.url().startsWith(`https://localhost:${app}/#code=`)) response = frame.url();
+      if (frame === page.mainFrame() && frame.url().startsWith(`https://localhost:${app}/#code=`))
+        response = frame.url();
     });
     await signInAs(page, 'ana@contoso.example');
     expect(response).not.toBe('');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await page.goto(response);
-    await expect(page.getByRole('alert').getByRole('heading', { name: 'The sign-in response was not one this page started' })).toBeVisible();
+    await expect(
+      page.getByRole('alert').getByRole('heading', { name: 'The sign-in response was not one this page started' }),
+    ).toBeVisible();
     expect(page.url()).not.toContain('code=');
   });
 });
@@ -323,7 +366,9 @@ test.describe('demo users', () => {
     await signInOnSandboxPage(page, 'dana@contoso.example');
     await page.getByRole('button', { name: /cancel/i }).click();
     const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading')).toHaveText(/Consent is needed for Azure Databricks|Sign-in was cancelled or denied/);
+    await expect(alert.getByRole('heading')).toHaveText(
+      /Consent is needed for Azure Databricks|Sign-in was cancelled or denied/,
+    );
     await expect(alert.getByRole('button', { name: 'Sign in again' })).toBeVisible();
   });
 
@@ -342,7 +387,11 @@ test.describe('demo users', () => {
     await page.evaluate(() =>
       localStorage.setItem(
         'explorer.settings.v1',
-        JSON.stringify({ subscriptionId: '5f1d7c2e-0000-4000-8000-00000000cafe', resourceGroup: 'explorer-sandbox', workspaceName: 'sandbox-workspace' }),
+        JSON.stringify({
+          subscriptionId: '5f1d7c2e-0000-4000-8000-00000000cafe',
+          resourceGroup: 'explorer-sandbox',
+          workspaceName: 'sandbox-workspace',
+        }),
       ),
     );
     await page.reload();

@@ -33,14 +33,30 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: process.env.E2E_REPORTER === 'json' ? [['list'], ['json', { outputFile: '../../test-results/e2e.json' }]] : 'list',
+  reporter:
+    process.env.E2E_REPORTER === 'json' ? [['list'], ['json', { outputFile: '../../test-results/e2e.json' }]] : 'list',
   use: { ignoreHTTPSErrors: true, launchOptions: chromium, trace: 'retain-on-failure' },
   projects: [
-    { name: 'preview', use: { baseURL: `https://localhost:${PREVIEW_PORT}` }, testIgnore: ['security.spec.ts'], grepInvert: /@host-down/ },
-    { name: 'dev', use: { baseURL: `https://localhost:${DEV_PORT}` }, testMatch: ['shell.spec.ts', 'journeys.spec.ts'], grep: /@dev/ },
+    {
+      name: 'preview',
+      use: { baseURL: `https://localhost:${PREVIEW_PORT}` },
+      testIgnore: ['security.spec.ts'],
+      grepInvert: /@host-down/,
+    },
+    {
+      name: 'dev',
+      use: { baseURL: `https://localhost:${DEV_PORT}` },
+      testMatch: ['shell.spec.ts', 'journeys.spec.ts'],
+      grep: /@dev/,
+    },
     // These two serve the build made by the first web server (`vite preview`, no second build).
     { name: 'isolated', use: { baseURL: `https://localhost:${ISOLATED_PORT}` }, testMatch: ['security.spec.ts'] },
-    { name: 'host-down', use: { baseURL: `https://localhost:${HOST_DOWN_PORT}` }, testMatch: ['drills.spec.ts'], grep: /@host-down/ },
+    {
+      name: 'host-down',
+      use: { baseURL: `https://localhost:${HOST_DOWN_PORT}` },
+      testMatch: ['drills.spec.ts'],
+      grep: /@host-down/,
+    },
   ],
   webServer: [
     {
@@ -71,7 +87,11 @@ export default defineConfig({
       ignoreHTTPSErrors: true,
       reuseExistingServer: false,
       timeout: 60_000,
-      env: { PORT: String(ISOLATED_PORT), ...FORCE_SANDBOX, EXPLORER_SANDBOX_CONFIG: 'tests/e2e/fixtures/hostile-sandbox.jsonc' },
+      env: {
+        PORT: String(ISOLATED_PORT),
+        ...FORCE_SANDBOX,
+        EXPLORER_SANDBOX_CONFIG: 'tests/e2e/fixtures/hostile-sandbox.jsonc',
+      },
     },
     {
       command: 'npx vite preview --config tests/e2e/support/host-down.vite.config.ts',

@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, type Page, test } from '@playwright/test';
-import { CLUSTERS_LIST, control, JWT_SHAPED, ports, sandboxRequests, signInAs, signInOnSandboxPage, watch, workspaceFaults } from './support/sandbox.ts';
+import {
+  CLUSTERS_LIST,
+  control,
+  JWT_SHAPED,
+  ports,
+  sandboxRequests,
+  signInAs,
+  signInOnSandboxPage,
+  watch,
+  workspaceFaults,
+} from './support/sandbox.ts';
 
 /**
  * Security checks (issue 7) on the "isolated" server: its output goes to a file that these tests
@@ -20,7 +30,13 @@ async function cachedSecrets(page: Page) {
   return page.evaluate(() => {
     const found: { kind: string; secret: string }[] = [];
     for (const key of Object.keys(sessionStorage)) {
-      const kind = /accesstoken/i.test(key) ? 'access' : /refreshtoken/i.test(key) ? 'refresh' : /idtoken/i.test(key) ? 'id' : undefined;
+      const kind = /accesstoken/i.test(key)
+        ? 'access'
+        : /refreshtoken/i.test(key)
+          ? 'refresh'
+          : /idtoken/i.test(key)
+            ? 'id'
+            : undefined;
       if (!kind) continue;
       try {
         const entry = JSON.parse(sessionStorage.getItem(key) ?? '') as { secret?: unknown };
@@ -38,13 +54,17 @@ function expectFree(where: string, text: string, secrets: string[]) {
   expect(text, `a JWT-shaped string appears in ${where}`).not.toMatch(JWT_SHAPED);
 }
 
-test('no token appears in URLs, console output, the server log, error messages, localStorage or the page until revealed', async ({ page, baseURL }) => {
+test('no token appears in URLs, console output, the server log, error messages, localStorage or the page until revealed', async ({
+  page,
+  baseURL,
+}) => {
   const { app, entra, workspace } = ports(baseURL);
   const seen = watch(page, entra);
   let code = '';
   page.on('framenavigated', (frame) => {
     const match = /[#&]code=([^&]+)/.exec(frame.url());
-    if (frame === page.mainFrame() && frame.url().startsWith(`https://localhost:${app}/`) && match?.[1]) code = decodeURIComponent(match[1]);
+    if (frame === page.mainFrame() && frame.url().startsWith(`https://localhost:${app}/`) && match?.[1])
+      code = decodeURIComponent(match[1]);
   });
   await signInAs(page, 'ana@contoso.example');
   expect(code).not.toBe('');
@@ -63,18 +83,24 @@ test('no token appears in URLs, console output, the server log, error messages, 
   await page.getByRole('tab', { name: 'Tokens' }).click();
   const reveal = page.getByRole('button', { name: 'Reveal access token' });
   await expect(reveal).toBeVisible();
-  for (const secret of hidden) expect((await page.content()).includes(secret), 'the access or refresh token is in the page before it is revealed').toBe(false);
+  for (const secret of hidden)
+    expect(
+      (await page.content()).includes(secret),
+      'the access or refresh token is in the page before it is revealed',
+    ).toBe(false);
 
   // An error on the way: the workspace rejects the token, the proxy fails upstream.
   await page.getByRole('tab', { name: 'Clusters' }).click();
   await workspaceFaults(page, workspace, { tokenExpired: { paths: [CLUSTERS_LIST] } });
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await expect(page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' })).toBeVisible();
-  expectFree('an error message', ((await page.getByRole('alert').textContent()) ?? ''), all);
+  await expect(
+    page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' }),
+  ).toBeVisible();
+  expectFree('an error message', (await page.getByRole('alert').textContent()) ?? '', all);
   await workspaceFaults(page, workspace, { dropConnection: { paths: [CLUSTERS_LIST] } });
   await page.getByRole('alert').getByRole('button').first().click();
   await expect(page.getByRole('alert')).toBeVisible();
-  expectFree('an error message', ((await page.getByRole('alert').textContent()) ?? ''), all);
+  expectFree('an error message', (await page.getByRole('alert').textContent()) ?? '', all);
   await workspaceFaults(page, workspace, null);
 
   const latest = (await cachedSecrets(page)).map((t) => t.secret);
@@ -82,7 +108,12 @@ test('no token appears in URLs, console output, the server log, error messages, 
   expectFree('the address bar', page.url(), everything);
   expect(page.url()).not.toMatch(/[#&?](code|state|client_info)=/);
   // Request URLs: only the authorization response (on its way into the page) may carry the code.
-  for (const url of seen.urls) expectFree(`a request URL (${new URL(url).pathname})`, url, everything.filter((s) => s !== code));
+  for (const url of seen.urls)
+    expectFree(
+      `a request URL (${new URL(url).pathname})`,
+      url,
+      everything.filter((s) => s !== code),
+    );
   expectFree('console output', seen.console.join('\n'), everything);
   expectFree('localStorage', await page.evaluate(() => JSON.stringify(Object.entries(localStorage))), everything);
   const log = readFileSync(SERVER_LOG, 'utf8');
@@ -119,9 +150,12 @@ test('hostile user and cluster names render as text, run no script, and keep the
   const header = page.getByRole('region', { name: 'Signed-in user' });
   await expect(consent.or(header)).toBeVisible();
   if (await consent.isVisible()) await consent.click();
-  await expect(header).toContainText('<img src=x onerror="window.__pwned=1">\u202EMallory<script>window.__pwned=2</script><b>Hostile</b>');
+  await expect(header).toContainText(
+    '<img src=x onerror="window.__pwned=1">\u202EMallory<script>window.__pwned=2</script><b>Hostile</b>',
+  );
   await expect(page.getByText('10000 clusters').or(page.getByText(/^\d+ clusters$/))).toBeVisible();
-  for (const name of hostileNames) await expect(page.getByRole('button', { name: `Details of ${name}` })).toHaveCount(1);
+  for (const name of hostileNames)
+    await expect(page.getByRole('button', { name: `Details of ${name}` })).toHaveCount(1);
 
   expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
   expect(await page.locator('header b, main b, table img, header img, table script, header script').count()).toBe(0);
@@ -132,7 +166,9 @@ test('hostile user and cluster names render as text, run no script, and keep the
   const viewport = page.viewportSize() ?? { width: 1280, height: 720 };
   expect(headerBox?.height ?? Number.POSITIVE_INFINITY).toBeLessThan(200);
   expect(headerBox?.width ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(viewport.width + 1);
-  const rowHeights = await page.getByRole('row').evaluateAll((rows) => rows.slice(1).map((row) => row.getBoundingClientRect().height));
+  const rowHeights = await page
+    .getByRole('row')
+    .evaluateAll((rows) => rows.slice(1).map((row) => row.getBoundingClientRect().height));
   expect(rowHeights.length).toBeGreaterThan(3);
   for (const height of rowHeights) expect(height).toBeLessThanOrEqual(40);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width + 1);
@@ -168,9 +204,14 @@ test('every page the app serves carries the CSP and no inline script', async ({ 
   expect(violations).toEqual([]);
 });
 
-test('a page on another origin cannot use the proxy: the fetch fails and the proxy refuses it', async ({ page, baseURL }) => {
+test('a page on another origin cannot use the proxy: the fetch fails and the proxy refuses it', async ({
+  page,
+  baseURL,
+}) => {
   const { app, workspace } = ports(baseURL);
-  const other = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>other origin</title>'));
+  const other = http.createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>other origin</title>'),
+  );
   await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
   try {
     const origin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
@@ -215,7 +256,11 @@ test.describe('bad settings are refused in the settings panel before any request
   const cases = [
     { name: 'a non-Databricks workspace host', field: 'Workspace URL', value: 'https://example.com' },
     { name: 'a non-GUID client ID', field: 'Client ID', value: 'my-explorer-app' },
-    { name: 'an http:// workspace URL', field: 'Workspace URL', value: 'http://adb-1234567890123456.7.azuredatabricks.net' },
+    {
+      name: 'an http:// workspace URL',
+      field: 'Workspace URL',
+      value: 'http://adb-1234567890123456.7.azuredatabricks.net',
+    },
   ];
   for (const { name, field, value } of cases) {
     test(`refuses ${name}`, async ({ page, baseURL }) => {
@@ -237,7 +282,9 @@ test.describe('bad settings are refused in the settings panel before any request
       expect(await page.evaluate(() => localStorage.getItem('explorer.settings.v1'))).toBeNull();
       await dialog.getByRole('button', { name: 'Close' }).click();
       // Nothing left for an identity provider or the proxy; the page is still this one.
-      expect(requests.filter((url) => !url.startsWith(`https://localhost:${app}/`) || url.includes('/databricks/'))).toEqual([]);
+      expect(
+        requests.filter((url) => !url.startsWith(`https://localhost:${app}/`) || url.includes('/databricks/')),
+      ).toEqual([]);
     });
   }
 });

@@ -3,9 +3,19 @@ import { createCA, createCert } from 'mkcert';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { classifyUpstreamError } from '../../src/proxy/middleware.ts';
-import { createClient, removeTestTls, testTls, startProxy, startUpstream, type ProxyServer, type Upstream } from './helpers.ts';
+import {
+  createClient,
+  removeTestTls,
+  testTls,
+  startProxy,
+  startUpstream,
+  type ProxyServer,
+  type Upstream,
+} from './helpers.ts';
 
-const CLUSTERS = JSON.stringify({ clusters: [{ cluster_id: '0612-081530-k3v9x2ab', cluster_name: 'shared-analytics', state: 'RUNNING' }] });
+const CLUSTERS = JSON.stringify({
+  clusters: [{ cluster_id: '0612-081530-k3v9x2ab', cluster_name: 'shared-analytics', state: 'RUNNING' }],
+});
 
 let upstream: Upstream | undefined;
 let proxy: ProxyServer | undefined;
@@ -48,7 +58,10 @@ describe('forwarding to the workspace', () => {
       {},
       { allowH2 },
     );
-    const response = await request(url('/api/2.0/clusters/list'), { dispatcher: client, headers: { authorization: 'Bearer token-1' } });
+    const response = await request(url('/api/2.0/clusters/list'), {
+      dispatcher: client,
+      headers: { authorization: 'Bearer token-1' },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.headers['x-databricks-org-id']).toBe('1234567890123456');
@@ -59,7 +72,11 @@ describe('forwarding to the workspace', () => {
   it("passes the workspace's own errors through, status, headers and body", async () => {
     const body = JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'Too many requests' });
     await setUp((_req, res) => {
-      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '7', 'X-Databricks-Reason-Phrase': 'throttled' });
+      res.writeHead(429, {
+        'Content-Type': 'application/json',
+        'Retry-After': '7',
+        'X-Databricks-Reason-Phrase': 'throttled',
+      });
       res.end(body);
     });
     const response = await request(url('/api/2.1/clusters/list'), { dispatcher: client });
@@ -72,7 +89,8 @@ describe('forwarding to the workspace', () => {
 
   it('passes the query string byte for byte, repeated keys and encodings included', async () => {
     await setUp((_req, res) => res.end('{}'));
-    const query = '?filter_by.cluster_states=RUNNING&filter_by.cluster_states=PENDING&page_token=a%2Fb%3D%3D&sort_by.field=CLUSTER_NAME';
+    const query =
+      '?filter_by.cluster_states=RUNNING&filter_by.cluster_states=PENDING&page_token=a%2Fb%3D%3D&sort_by.field=CLUSTER_NAME';
     const response = await request(url(`/api/2.1/clusters/list${query}`), { dispatcher: client });
     await response.body.dump();
     expect(upstream?.seen[0]?.url).toBe(`/api/2.1/clusters/list${query}`);
@@ -87,7 +105,8 @@ describe('forwarding to the workspace', () => {
         authorization: 'Bearer token-2',
         accept: 'application/json',
         'content-type': 'application/json',
-        'x-databricks-azure-workspace-resource-id': '/subscriptions/5f1d7c2e-0000-4000-8000-00000000cafe/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/ws',
+        'x-databricks-azure-workspace-resource-id':
+          '/subscriptions/5f1d7c2e-0000-4000-8000-00000000cafe/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/ws',
         cookie: 'session=browser-cookie',
         origin,
         referer: `${origin}/clusters`,
@@ -105,7 +124,12 @@ describe('forwarding to the workspace', () => {
     expect(seen['content-type']).toBe('application/json');
     expect(seen['x-databricks-azure-workspace-resource-id']).toContain('/workspaces/ws');
     const forwarded = Object.keys(seen).filter((name) => !['host', 'connection'].includes(name));
-    expect(forwarded.sort()).toEqual(['accept', 'authorization', 'content-type', 'x-databricks-azure-workspace-resource-id']);
+    expect(forwarded.sort()).toEqual([
+      'accept',
+      'authorization',
+      'content-type',
+      'x-databricks-azure-workspace-resource-id',
+    ]);
   });
 
   it("drops the workspace's cookies, CORS grants and origin-binding policies from the response", async () => {
@@ -125,7 +149,13 @@ describe('forwarding to the workspace', () => {
     await response.body.dump();
     expect(response.statusCode).toBe(403);
     expect(response.headers['x-request-id']).toBe('req-1');
-    for (const name of ['set-cookie', 'access-control-allow-origin', 'access-control-allow-headers', 'strict-transport-security', 'alt-svc']) {
+    for (const name of [
+      'set-cookie',
+      'access-control-allow-origin',
+      'access-control-allow-headers',
+      'strict-transport-security',
+      'alt-svc',
+    ]) {
       expect(response.headers[name], name).toBeUndefined();
     }
   });
@@ -233,15 +263,20 @@ describe('upstream failures', () => {
     expect(body.error.code).toBe('PROXY_UPSTREAM_TIMEOUT');
     expect(body.error.message).toContain(upstream?.host);
     expect(proxy?.logs).toHaveLength(1);
-    expect(proxy?.logs[0]).toMatch(/^\[explorer proxy\] GET 127\.0\.0\.1:\d+\/api\/2\.0\/clusters\/list → 504 PROXY_UPSTREAM_TIMEOUT/);
+    expect(proxy?.logs[0]).toMatch(
+      /^\[explorer proxy\] GET 127\.0\.0\.1:\d+\/api\/2\.0\/clusters\/list → 504 PROXY_UPSTREAM_TIMEOUT/,
+    );
     expect(proxy?.logs[0]).not.toContain('secret-in-query');
   });
 
   it('cuts the response when the workspace goes silent in the middle of the body', async () => {
-    await setUp((_req, res) => {
-      res.writeHead(200, { 'Content-Length': '1000' });
-      res.write('partial');
-    }, { timeouts: { idle: 300 } });
+    await setUp(
+      (_req, res) => {
+        res.writeHead(200, { 'Content-Length': '1000' });
+        res.write('partial');
+      },
+      { timeouts: { idle: 300 } },
+    );
     const response = await request(url('/api/2.0/clusters/list'), { dispatcher: client });
     expect(response.statusCode).toBe(200);
     await expect(response.body.text()).rejects.toThrow();
@@ -249,10 +284,13 @@ describe('upstream failures', () => {
   });
 
   it("answers 504 with a clean JSON error when the workspace sends headers and then nothing, dropping the workspace's headers", async () => {
-    await setUp((_req, res) => {
-      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json', ETag: '"v1"' });
-      res.flushHeaders();
-    }, { timeouts: { idle: 300 } });
+    await setUp(
+      (_req, res) => {
+        res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json', ETag: '"v1"' });
+        res.flushHeaders();
+      },
+      { timeouts: { idle: 300 } },
+    );
     const response = await request(url('/api/2.0/clusters/list'), { dispatcher: client });
     expect(response.statusCode).toBe(504);
     expect(response.headers['content-encoding']).toBeUndefined();
@@ -276,7 +314,13 @@ describe('upstream failures', () => {
   });
 
   it('answers 502 with a TLS error when the workspace certificate is not trusted', async () => {
-    const otherCa = await createCA({ organization: 'Untrusted CA', countryCode: 'ZZ', state: 'X', locality: 'X', validity: 1 });
+    const otherCa = await createCA({
+      organization: 'Untrusted CA',
+      countryCode: 'ZZ',
+      state: 'X',
+      locality: 'X',
+      validity: 1,
+    });
     const cert = await createCert({ ca: otherCa, domains: ['127.0.0.1', 'localhost'], validity: 1 });
     upstream = await startUpstream((_req, res) => res.end('{}'), cert);
     proxy = await startProxy({ extraHosts: [upstream.host] });
@@ -285,7 +329,11 @@ describe('upstream failures', () => {
     expect(response.statusCode).toBe(502);
     const body = (await response.body.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('PROXY_UPSTREAM_TLS');
-    expect(body.error.message).toMatch(new RegExp(`^The TLS connection to ${upstream.host.replace(/\./g, '\\.')} failed \\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)`));
+    expect(body.error.message).toMatch(
+      new RegExp(
+        `^The TLS connection to ${upstream.host.replace(/\./g, '\\.')} failed \\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)`,
+      ),
+    );
     expect(upstream.seen).toHaveLength(0);
   });
 
@@ -297,7 +345,9 @@ describe('upstream failures', () => {
     proxy = await startProxy({ extraHosts: [`127.0.0.1:${port}`] });
     client = await createClient();
     try {
-      const response = await request(`${proxy.origin}/databricks/127.0.0.1:${port}/api/2.0/clusters/list`, { dispatcher: client });
+      const response = await request(`${proxy.origin}/databricks/127.0.0.1:${port}/api/2.0/clusters/list`, {
+        dispatcher: client,
+      });
       expect(response.statusCode).toBe(502);
       expect(((await response.body.json()) as { error: { code: string } }).error.code).toBe('PROXY_UPSTREAM_TLS');
     } finally {
@@ -316,7 +366,9 @@ describe('upstream failures', () => {
     proxy = await startProxy({ extraHosts: ['workspace.invalid'], dispatcher: failingDns });
     client = await createClient();
     try {
-      const response = await request(`${proxy.origin}/databricks/workspace.invalid/api/2.0/clusters/list`, { dispatcher: client });
+      const response = await request(`${proxy.origin}/databricks/workspace.invalid/api/2.0/clusters/list`, {
+        dispatcher: client,
+      });
       expect(response.statusCode).toBe(502);
       const body = (await response.body.json()) as { error: { code: string; message: string } };
       expect(body.error).toEqual({

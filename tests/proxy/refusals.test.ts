@@ -19,7 +19,13 @@ async function rawRequest(origin: string, head: string | Buffer): Promise<RawRes
   const { port } = new URL(origin);
   const tls = await testTls();
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: Number(port), ca: tls.ca, servername: 'localhost', ALPNProtocols: ['http/1.1'] });
+    const socket = connect({
+      host: '127.0.0.1',
+      port: Number(port),
+      ca: tls.ca,
+      servername: 'localhost',
+      ALPNProtocols: ['http/1.1'],
+    });
     const chunks: Buffer[] = [];
     socket.on('secureConnect', () => socket.write(head));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,57 +71,271 @@ describe('requests the proxy refuses before connecting anywhere', () => {
 
   const ok = () => upstream.host;
   const cases: Array<{ name: string; request: () => string | Buffer; status: number; code?: ProxyErrorCode }> = [
-    { name: 'another domain', request: () => get('/databricks/example.com/api/2.0/clusters/list'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'a look-alike with the workspace domain as a prefix', request: () => get(`/databricks/${WORKSPACE}.evil.example/api/2.0/clusters/list`), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'a look-alike glued to the domain', request: () => get('/databricks/evilazuredatabricks.net/api/2.0/clusters/list'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'a look-alike with an extra label before the domain', request: () => get('/databricks/adb-1.2.evil.azuredatabricks.net/api/2.0/clusters/list'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'the accounts console', request: () => get('/databricks/accounts.azuredatabricks.net/api/2.0/accounts'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'a legacy regional host', request: () => get('/databricks/westeurope.azuredatabricks.net/api/2.0/clusters/list'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'a workspace host with a trailing dot', request: () => get(`/databricks/${WORKSPACE}./api/2.0/clusters/list`), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'a workspace host on another port', request: () => get(`/databricks/${WORKSPACE}:8443/api/2.0/clusters/list`), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'userinfo before a workspace host', request: () => get(`/databricks/user@${WORKSPACE}/api/2.0/clusters/list`), status: 400, code: 'PROXY_BAD_HOST' },
-    { name: 'a workspace host as userinfo before another host', request: () => get(`/databricks/${WORKSPACE}@${ok()}/api/2.0/clusters/list`), status: 400, code: 'PROXY_BAD_HOST' },
-    { name: 'an IPv4 literal that is not configured', request: () => get('/databricks/127.0.0.2/api/2.0/clusters/list'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'an IPv4 literal as one number', request: () => get('/databricks/2130706433/api/2.0/clusters/list'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'an IPv4 literal in hex', request: () => get('/databricks/0x7f000001/api/2.0/clusters/list'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'an IPv6 literal', request: () => get(`/databricks/[::1]:${upstream.port}/api/2.0/clusters/list`), status: 400, code: 'PROXY_BAD_HOST' },
-    { name: 'localhost', request: () => get('/databricks/localhost/api/2.0/clusters/list'), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: "localhost on the configured upstream's port", request: () => get(`/databricks/localhost:${upstream.port}/api/2.0/clusters/list`), status: 403, code: 'PROXY_HOST_NOT_ALLOWED' },
-    { name: 'a port out of range', request: () => get(`/databricks/${WORKSPACE}:99999/api/2.0/clusters/list`), status: 400, code: 'PROXY_BAD_HOST' },
-    { name: 'an encoded slash in the host', request: () => get(`/databricks/${WORKSPACE}%2f@evil.example/api/2.0/clusters/list`), status: 400, code: 'PROXY_BAD_HOST' },
-    { name: 'an encoded slash in the path', request: () => get(`/databricks/${ok()}/api%2f..%2f..%2fadmin`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: 'encoded dots in the path', request: () => get(`/databricks/${ok()}/api/%2e%2e/admin`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: 'double-encoded dots in the path', request: () => get(`/databricks/${ok()}/api/%252e%252e/admin`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: 'a broken percent-encoding', request: () => get(`/databricks/${ok()}/api/2.0/clusters%zz`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: "'..' segments leaving /api/", request: () => get(`/databricks/${ok()}/api/../login`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: "'..' segments switching host", request: () => get(`/databricks/${ok()}/../evil.example/api/x`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: "'.' segments", request: () => get(`/databricks/${ok()}/api/./2.0/clusters/list`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: 'empty segments', request: () => get(`/databricks/${ok()}/api//2.0/clusters/list`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: 'backslashes in the path', request: () => get(`/databricks/${ok()}/api\\..\\login`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: 'an absolute URL in place of the host', request: () => get('/databricks/https://evil.example/api/2.0/clusters/list'), status: 400, code: 'PROXY_BAD_HOST' },
-    { name: 'a scheme-relative URL in place of the host', request: () => get('/databricks//evil.example/api/2.0/clusters/list'), status: 400, code: 'PROXY_BAD_HOST' },
+    {
+      name: 'another domain',
+      request: () => get('/databricks/example.com/api/2.0/clusters/list'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'a look-alike with the workspace domain as a prefix',
+      request: () => get(`/databricks/${WORKSPACE}.evil.example/api/2.0/clusters/list`),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'a look-alike glued to the domain',
+      request: () => get('/databricks/evilazuredatabricks.net/api/2.0/clusters/list'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'a look-alike with an extra label before the domain',
+      request: () => get('/databricks/adb-1.2.evil.azuredatabricks.net/api/2.0/clusters/list'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'the accounts console',
+      request: () => get('/databricks/accounts.azuredatabricks.net/api/2.0/accounts'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'a legacy regional host',
+      request: () => get('/databricks/westeurope.azuredatabricks.net/api/2.0/clusters/list'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'a workspace host with a trailing dot',
+      request: () => get(`/databricks/${WORKSPACE}./api/2.0/clusters/list`),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'a workspace host on another port',
+      request: () => get(`/databricks/${WORKSPACE}:8443/api/2.0/clusters/list`),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'userinfo before a workspace host',
+      request: () => get(`/databricks/user@${WORKSPACE}/api/2.0/clusters/list`),
+      status: 400,
+      code: 'PROXY_BAD_HOST',
+    },
+    {
+      name: 'a workspace host as userinfo before another host',
+      request: () => get(`/databricks/${WORKSPACE}@${ok()}/api/2.0/clusters/list`),
+      status: 400,
+      code: 'PROXY_BAD_HOST',
+    },
+    {
+      name: 'an IPv4 literal that is not configured',
+      request: () => get('/databricks/127.0.0.2/api/2.0/clusters/list'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'an IPv4 literal as one number',
+      request: () => get('/databricks/2130706433/api/2.0/clusters/list'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'an IPv4 literal in hex',
+      request: () => get('/databricks/0x7f000001/api/2.0/clusters/list'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'an IPv6 literal',
+      request: () => get(`/databricks/[::1]:${upstream.port}/api/2.0/clusters/list`),
+      status: 400,
+      code: 'PROXY_BAD_HOST',
+    },
+    {
+      name: 'localhost',
+      request: () => get('/databricks/localhost/api/2.0/clusters/list'),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: "localhost on the configured upstream's port",
+      request: () => get(`/databricks/localhost:${upstream.port}/api/2.0/clusters/list`),
+      status: 403,
+      code: 'PROXY_HOST_NOT_ALLOWED',
+    },
+    {
+      name: 'a port out of range',
+      request: () => get(`/databricks/${WORKSPACE}:99999/api/2.0/clusters/list`),
+      status: 400,
+      code: 'PROXY_BAD_HOST',
+    },
+    {
+      name: 'an encoded slash in the host',
+      request: () => get(`/databricks/${WORKSPACE}%2f@evil.example/api/2.0/clusters/list`),
+      status: 400,
+      code: 'PROXY_BAD_HOST',
+    },
+    {
+      name: 'an encoded slash in the path',
+      request: () => get(`/databricks/${ok()}/api%2f..%2f..%2fadmin`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: 'encoded dots in the path',
+      request: () => get(`/databricks/${ok()}/api/%2e%2e/admin`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: 'double-encoded dots in the path',
+      request: () => get(`/databricks/${ok()}/api/%252e%252e/admin`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: 'a broken percent-encoding',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters%zz`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: "'..' segments leaving /api/",
+      request: () => get(`/databricks/${ok()}/api/../login`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: "'..' segments switching host",
+      request: () => get(`/databricks/${ok()}/../evil.example/api/x`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: "'.' segments",
+      request: () => get(`/databricks/${ok()}/api/./2.0/clusters/list`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: 'empty segments',
+      request: () => get(`/databricks/${ok()}/api//2.0/clusters/list`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: 'backslashes in the path',
+      request: () => get(`/databricks/${ok()}/api\\..\\login`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: 'an absolute URL in place of the host',
+      request: () => get('/databricks/https://evil.example/api/2.0/clusters/list'),
+      status: 400,
+      code: 'PROXY_BAD_HOST',
+    },
+    {
+      name: 'a scheme-relative URL in place of the host',
+      request: () => get('/databricks//evil.example/api/2.0/clusters/list'),
+      status: 400,
+      code: 'PROXY_BAD_HOST',
+    },
     { name: 'no host at all', request: () => get('/databricks'), status: 400, code: 'PROXY_BAD_HOST' },
-    { name: 'a path outside /api/', request: () => get(`/databricks/${ok()}/login.html`), status: 403, code: 'PROXY_PATH_NOT_ALLOWED' },
-    { name: 'the bare /api path', request: () => get(`/databricks/${ok()}/api`), status: 403, code: 'PROXY_PATH_NOT_ALLOWED' },
-    { name: 'unencoded characters in the query', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list?x=<script>`), status: 400, code: 'PROXY_BAD_PATH' },
-    { name: 'an over-long URL', request: () => get(`/databricks/${ok()}/api/2.1/clusters/list?page_token=${'a'.repeat(5000)}`), status: 414, code: 'PROXY_URL_TOO_LONG' },
-    { name: 'DELETE', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`).replace('GET', 'DELETE'), status: 405, code: 'PROXY_METHOD_NOT_ALLOWED' },
-    { name: 'POST while POST is off', request: () => get(`/databricks/${ok()}/api/2.0/clusters/start`).replace('GET', 'POST'), status: 405, code: 'PROXY_METHOD_NOT_ALLOWED' },
-    { name: 'an OPTIONS preflight', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`).replace('GET', 'OPTIONS'), status: 405, code: 'PROXY_METHOD_NOT_ALLOWED' },
-    { name: 'a page on another origin', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Origin: https://evil.example']), status: 403, code: 'PROXY_ORIGIN_REFUSED' },
-    { name: 'a page with an opaque origin', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Origin: null']), status: 403, code: 'PROXY_ORIGIN_REFUSED' },
-    { name: 'a page on another port of this host', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Origin: https://127.0.0.1:1']), status: 403, code: 'PROXY_ORIGIN_REFUSED' },
-    { name: 'a cross-site fetch', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Sec-Fetch-Site: cross-site']), status: 403, code: 'PROXY_ORIGIN_REFUSED' },
-    { name: 'a same-site fetch from a sibling origin', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Sec-Fetch-Site: same-site']), status: 403, code: 'PROXY_ORIGIN_REFUSED' },
+    {
+      name: 'a path outside /api/',
+      request: () => get(`/databricks/${ok()}/login.html`),
+      status: 403,
+      code: 'PROXY_PATH_NOT_ALLOWED',
+    },
+    {
+      name: 'the bare /api path',
+      request: () => get(`/databricks/${ok()}/api`),
+      status: 403,
+      code: 'PROXY_PATH_NOT_ALLOWED',
+    },
+    {
+      name: 'unencoded characters in the query',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list?x=<script>`),
+      status: 400,
+      code: 'PROXY_BAD_PATH',
+    },
+    {
+      name: 'an over-long URL',
+      request: () => get(`/databricks/${ok()}/api/2.1/clusters/list?page_token=${'a'.repeat(5000)}`),
+      status: 414,
+      code: 'PROXY_URL_TOO_LONG',
+    },
+    {
+      name: 'DELETE',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`).replace('GET', 'DELETE'),
+      status: 405,
+      code: 'PROXY_METHOD_NOT_ALLOWED',
+    },
+    {
+      name: 'POST while POST is off',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/start`).replace('GET', 'POST'),
+      status: 405,
+      code: 'PROXY_METHOD_NOT_ALLOWED',
+    },
+    {
+      name: 'an OPTIONS preflight',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`).replace('GET', 'OPTIONS'),
+      status: 405,
+      code: 'PROXY_METHOD_NOT_ALLOWED',
+    },
+    {
+      name: 'a page on another origin',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Origin: https://evil.example']),
+      status: 403,
+      code: 'PROXY_ORIGIN_REFUSED',
+    },
+    {
+      name: 'a page with an opaque origin',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Origin: null']),
+      status: 403,
+      code: 'PROXY_ORIGIN_REFUSED',
+    },
+    {
+      name: 'a page on another port of this host',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Origin: https://127.0.0.1:1']),
+      status: 403,
+      code: 'PROXY_ORIGIN_REFUSED',
+    },
+    {
+      name: 'a cross-site fetch',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Sec-Fetch-Site: cross-site']),
+      status: 403,
+      code: 'PROXY_ORIGIN_REFUSED',
+    },
+    {
+      name: 'a same-site fetch from a sibling origin',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Sec-Fetch-Site: same-site']),
+      status: 403,
+      code: 'PROXY_ORIGIN_REFUSED',
+    },
     {
       name: 'a non-ASCII byte in a forwarded header',
-      request: () => Buffer.from(get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Authorization: Bearer caf\xe9']), 'latin1'),
+      request: () =>
+        Buffer.from(get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Authorization: Bearer caf\xe9']), 'latin1'),
       status: 400,
       code: 'PROXY_BAD_HEADER',
     },
     // A lone CR inside a header value never gets past Node's HTTP parser; the proxy is not even asked.
-    { name: 'a CR inside a header value', request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Authorization: Bearer x\rInjected: 1']), status: 400 },
-    { name: 'a raw space in the request target', request: () => get(`/databricks/${ok()}/api/2.0/clusters list`), status: 400 },
+    {
+      name: 'a CR inside a header value',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters/list`, ['Authorization: Bearer x\rInjected: 1']),
+      status: 400,
+    },
+    {
+      name: 'a raw space in the request target',
+      request: () => get(`/databricks/${ok()}/api/2.0/clusters list`),
+      status: 400,
+    },
   ];
 
   it.each(cases)('refuses $name with $status and no upstream connection', async ({ request, status, code }) => {
@@ -134,10 +354,11 @@ describe('requests the proxy refuses before connecting anywhere', () => {
   it('forwards the same request when nothing in it is hostile (the table above would otherwise prove nothing)', async () => {
     const response = await rawRequest(
       proxy.origin,
-      get(`/databricks/${ok()}/api/2.0/clusters/list`, [`Origin: ${proxy.origin}`, 'Sec-Fetch-Site: same-origin', 'Authorization: Bearer x']).replace(
-        'Host: 127.0.0.1',
-        `Host: ${new URL(proxy.origin).host}`,
-      ),
+      get(`/databricks/${ok()}/api/2.0/clusters/list`, [
+        `Origin: ${proxy.origin}`,
+        'Sec-Fetch-Site: same-origin',
+        'Authorization: Bearer x',
+      ]).replace('Host: 127.0.0.1', `Host: ${new URL(proxy.origin).host}`),
     );
     expect(response.status).toBe(200);
     expect(response.body).toBe('{"clusters":[]}');
@@ -146,7 +367,10 @@ describe('requests the proxy refuses before connecting anywhere', () => {
   });
 
   it('names the method to enable when POST is refused, and lists the allowed methods', async () => {
-    const response = await rawRequest(proxy.origin, get(`/databricks/${ok()}/api/2.0/clusters/start`).replace('GET', 'POST'));
+    const response = await rawRequest(
+      proxy.origin,
+      get(`/databricks/${ok()}/api/2.0/clusters/start`).replace('GET', 'POST'),
+    );
     expect(response.headers).toMatch(/\r\nallow: GET\r\n/i);
     expect(JSON.parse(response.body).error.message).toBe(
       'The proxy forwards GET only, not "POST". Start the server with EXPLORER_PROXY_ALLOW_POST=1 to forward POST.',
@@ -154,9 +378,14 @@ describe('requests the proxy refuses before connecting anywhere', () => {
   });
 
   it('logs one prefixed line per refusal, without the query string or any header', async () => {
-    await rawRequest(proxy.origin, get(`/databricks/evil.example/api/2.0/x?token=s3cr3t`, ['Authorization: Bearer s3cr3t-token']));
+    await rawRequest(
+      proxy.origin,
+      get(`/databricks/evil.example/api/2.0/x?token=s3cr3t`, ['Authorization: Bearer s3cr3t-token']),
+    );
     expect(proxy.logs).toHaveLength(1);
-    expect(proxy.logs[0]).toMatch(/^\[explorer proxy\] GET \/databricks\/evil\.example\/api\/2\.0\/x → 403 PROXY_HOST_NOT_ALLOWED: /);
+    expect(proxy.logs[0]).toMatch(
+      /^\[explorer proxy\] GET \/databricks\/evil\.example\/api\/2\.0\/x → 403 PROXY_HOST_NOT_ALLOWED: /,
+    );
     expect(proxy.logs[0]).not.toContain('s3cr3t');
   });
 
@@ -174,8 +403,16 @@ describe('the allowlist and path rules', () => {
     [`/databricks/${WORKSPACE}/api/2.0/clusters/list`, `https://${WORKSPACE}`, '/api/2.0/clusters/list'],
     [`/databricks/${WORKSPACE.toUpperCase()}/api/2.0/clusters/list`, `https://${WORKSPACE}`, '/api/2.0/clusters/list'],
     [`/databricks/${WORKSPACE}:443/api/2.0/clusters/list`, `https://${WORKSPACE}`, '/api/2.0/clusters/list'],
-    ['/databricks/adb-1.2.databricks.azure.us/api/2.1/clusters/list?page_size=2', 'https://adb-1.2.databricks.azure.us', '/api/2.1/clusters/list?page_size=2'],
-    ['/databricks/adb-9.99.databricks.azure.cn/api/2.0/preview/scim/v2/Me', 'https://adb-9.99.databricks.azure.cn', '/api/2.0/preview/scim/v2/Me'],
+    [
+      '/databricks/adb-1.2.databricks.azure.us/api/2.1/clusters/list?page_size=2',
+      'https://adb-1.2.databricks.azure.us',
+      '/api/2.1/clusters/list?page_size=2',
+    ],
+    [
+      '/databricks/adb-9.99.databricks.azure.cn/api/2.0/preview/scim/v2/Me',
+      'https://adb-9.99.databricks.azure.cn',
+      '/api/2.0/preview/scim/v2/Me',
+    ],
     [
       '/databricks/localhost:5175/api/2.1/clusters/list?filter_by.cluster_states=RUNNING&filter_by.cluster_states=PENDING&page_token=a%2Fb%3D',
       'https://localhost:5175',

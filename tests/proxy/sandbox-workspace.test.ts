@@ -32,7 +32,10 @@ afterAll(async () => {
 });
 
 async function throughProxy(path: string, headers: Record<string, string> = {}) {
-  const response = await request(`${proxy.origin}/databricks/${new URL(workspace.url).host}${path}`, { dispatcher: client, headers });
+  const response = await request(`${proxy.origin}/databricks/${new URL(workspace.url).host}${path}`, {
+    dispatcher: client,
+    headers,
+  });
   return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
 }
 
@@ -71,14 +74,18 @@ describe('the proxy in front of the sandbox workspace', () => {
     let pageToken: string | undefined;
     for (let page = 0; page < 50; page += 1) {
       const query = `page_size=3${pageToken ? `&page_token=${encodeURIComponent(pageToken)}` : ''}`;
-      const { status, body } = await throughProxy(`/api/2.1/clusters/list?${query}`, { authorization: `Bearer ${token}` });
+      const { status, body } = await throughProxy(`/api/2.1/clusters/list?${query}`, {
+        authorization: `Bearer ${token}`,
+      });
       expect(status).toBe(200);
       const parsed = JSON.parse(body) as { clusters?: { cluster_id: string }[]; next_page_token?: string };
       ids.push(...(parsed.clusters ?? []).map((c) => c.cluster_id));
       pageToken = parsed.next_page_token;
       if (!pageToken) break;
     }
-    const all = JSON.parse((await direct('/api/2.0/clusters/list', { authorization: `Bearer ${token}` })).body) as { clusters: { cluster_id: string }[] };
+    const all = JSON.parse((await direct('/api/2.0/clusters/list', { authorization: `Bearer ${token}` })).body) as {
+      clusters: { cluster_id: string }[];
+    };
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual(all.clusters.map((c) => c.cluster_id).sort());
   });

@@ -17,7 +17,9 @@ describe('security headers', () => {
   });
 
   it('allows inline styles only for the dev server', () => {
-    expect(buildContentSecurityPolicy({ identityOrigins: [], dev: true })).toContain("style-src 'self' 'unsafe-inline'");
+    expect(buildContentSecurityPolicy({ identityOrigins: [], dev: true })).toContain(
+      "style-src 'self' 'unsafe-inline'",
+    );
   });
 
   it('sends no referrer and forbids MIME sniffing', () => {

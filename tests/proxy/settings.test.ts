@@ -67,7 +67,10 @@ describe('server settings from the environment', () => {
   });
 
   it('uses the real tenant and workspace when all three are set, with the public cloud by default', () => {
-    const settings = resolveServerSettings({ ...AZURE, EXPLORER_WORKSPACE_URL: 'https://ADB-1234567890123456.7.azuredatabricks.net/' });
+    const settings = resolveServerSettings({
+      ...AZURE,
+      EXPLORER_WORKSPACE_URL: 'https://ADB-1234567890123456.7.azuredatabricks.net/',
+    });
     expect(settings).toEqual({
       mode: 'azure',
       cloud: 'public',
@@ -98,8 +101,12 @@ describe('server settings from the environment', () => {
   });
 
   it('accepts a verified domain or "organizations" as the tenant', () => {
-    expect(resolveServerSettings({ ...AZURE, EXPLORER_TENANT_ID: 'Contoso.onmicrosoft.com' }).runtimeConfig.tenantId).toBe('contoso.onmicrosoft.com');
-    expect(resolveServerSettings({ ...AZURE, EXPLORER_TENANT_ID: 'organizations' }).runtimeConfig.tenantId).toBe('organizations');
+    expect(
+      resolveServerSettings({ ...AZURE, EXPLORER_TENANT_ID: 'Contoso.onmicrosoft.com' }).runtimeConfig.tenantId,
+    ).toBe('contoso.onmicrosoft.com');
+    expect(resolveServerSettings({ ...AZURE, EXPLORER_TENANT_ID: 'organizations' }).runtimeConfig.tenantId).toBe(
+      'organizations',
+    );
   });
 
   it('listens on every interface with EXPLORER_LAN=1 and says so', () => {
@@ -112,7 +119,9 @@ describe('server settings from the environment', () => {
   });
 
   it('warns that the sandbox cannot be used from other machines in LAN mode', () => {
-    expect(resolveServerSettings({ EXPLORER_LAN: 'true' }).warnings[1]).toContain('other machines cannot sign in to the sandbox');
+    expect(resolveServerSettings({ EXPLORER_LAN: 'true' }).warnings[1]).toContain(
+      'other machines cannot sign in to the sandbox',
+    );
   });
 
   it('forwards POST only with EXPLORER_PROXY_ALLOW_POST=1', () => {
@@ -127,9 +136,24 @@ describe('server settings from the environment', () => {
       'PORT',
       'PORT is invalid: received "http"; expected a port number from 1 to 65533 (the sandbox also uses PORT+1 and PORT+2). Unset it for the default 5173.',
     ],
-    ['a port too high for the sandbox', { PORT: '65534' }, 'PORT', 'PORT is invalid: received "65534"; expected a port number from 1 to 65533 (the sandbox also uses PORT+1 and PORT+2). Unset it for the default 5173.'],
-    ['port zero', { ...AZURE, PORT: '0' }, 'PORT', 'PORT is invalid: received "0"; expected a port number from 1 to 65535. Unset it for the default 5173.'],
-    ['a flag that is neither on nor off', { EXPLORER_LAN: 'maybe' }, 'EXPLORER_LAN', 'EXPLORER_LAN is invalid: received "maybe"; expected 1 (on) or 0 (off). Unset it to keep it off.'],
+    [
+      'a port too high for the sandbox',
+      { PORT: '65534' },
+      'PORT',
+      'PORT is invalid: received "65534"; expected a port number from 1 to 65533 (the sandbox also uses PORT+1 and PORT+2). Unset it for the default 5173.',
+    ],
+    [
+      'port zero',
+      { ...AZURE, PORT: '0' },
+      'PORT',
+      'PORT is invalid: received "0"; expected a port number from 1 to 65535. Unset it for the default 5173.',
+    ],
+    [
+      'a flag that is neither on nor off',
+      { EXPLORER_LAN: 'maybe' },
+      'EXPLORER_LAN',
+      'EXPLORER_LAN is invalid: received "maybe"; expected 1 (on) or 0 (off). Unset it to keep it off.',
+    ],
     [
       'a tenant without client and workspace',
       { EXPLORER_TENANT_ID: AZURE.EXPLORER_TENANT_ID },
@@ -190,7 +214,12 @@ describe('server settings from the environment', () => {
       'EXPLORER_WORKSPACE_URL',
       'EXPLORER_WORKSPACE_URL is invalid: received "https://adb-1.2.azuredatabricks.net:8443"; expected a workspace URL of the public cloud: https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal). Legacy regional URLs (westeurope.azuredatabricks.net) and the accounts console are not workspace URLs.',
     ],
-    ['an unknown cloud', { ...AZURE, EXPLORER_CLOUD: 'germany' }, 'EXPLORER_CLOUD', 'EXPLORER_CLOUD is invalid: received "germany"; expected public, usgov or china. Unset it for the public cloud.'],
+    [
+      'an unknown cloud',
+      { ...AZURE, EXPLORER_CLOUD: 'germany' },
+      'EXPLORER_CLOUD',
+      'EXPLORER_CLOUD is invalid: received "germany"; expected public, usgov or china. Unset it for the public cloud.',
+    ],
     [
       'a cloud in sandbox mode',
       { EXPLORER_CLOUD: 'china' },
@@ -205,19 +234,34 @@ describe('server settings from the environment', () => {
     ],
     [
       'a subscription that is not a GUID',
-      { ...AZURE, EXPLORER_AZURE_SUBSCRIPTION_ID: 'pay-as-you-go', EXPLORER_AZURE_RESOURCE_GROUP: 'rg', EXPLORER_AZURE_WORKSPACE_NAME: 'ws1' },
+      {
+        ...AZURE,
+        EXPLORER_AZURE_SUBSCRIPTION_ID: 'pay-as-you-go',
+        EXPLORER_AZURE_RESOURCE_GROUP: 'rg',
+        EXPLORER_AZURE_WORKSPACE_NAME: 'ws1',
+      },
       'EXPLORER_AZURE_SUBSCRIPTION_ID',
       'EXPLORER_AZURE_SUBSCRIPTION_ID is invalid: received "pay-as-you-go"; expected a GUID such as 12a34b56-789c-0d12-e3fa-b456789c0123 (the Azure subscription that holds the workspace).',
     ],
     [
       'a resource group ending in a period',
-      { ...AZURE, EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-00000000cafe', EXPLORER_AZURE_RESOURCE_GROUP: 'rg.', EXPLORER_AZURE_WORKSPACE_NAME: 'ws1' },
+      {
+        ...AZURE,
+        EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-00000000cafe',
+        EXPLORER_AZURE_RESOURCE_GROUP: 'rg.',
+        EXPLORER_AZURE_WORKSPACE_NAME: 'ws1',
+      },
       'EXPLORER_AZURE_RESOURCE_GROUP',
       'EXPLORER_AZURE_RESOURCE_GROUP is invalid: received "rg."; expected a resource group name: 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period.',
     ],
     [
       'a workspace name with a slash',
-      { ...AZURE, EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-00000000cafe', EXPLORER_AZURE_RESOURCE_GROUP: 'rg', EXPLORER_AZURE_WORKSPACE_NAME: 'ws/../x' },
+      {
+        ...AZURE,
+        EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-00000000cafe',
+        EXPLORER_AZURE_RESOURCE_GROUP: 'rg',
+        EXPLORER_AZURE_WORKSPACE_NAME: 'ws/../x',
+      },
       'EXPLORER_AZURE_WORKSPACE_NAME',
       'EXPLORER_AZURE_WORKSPACE_NAME is invalid: received "ws/../x"; expected the Azure Databricks workspace resource name: 3–64 letters, digits, underscores or hyphens.',
     ],

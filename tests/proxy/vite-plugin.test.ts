@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explorerServerPlugin, type RuntimeConfig } from '../../src/proxy/index.ts';
 import { createClient, removeTestTls, startUpstream, testTls, type Upstream } from './helpers.ts';
 
-const RUNTIME_CONFIG: RuntimeConfig = { tenantId: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de', cloud: 'sandbox', sandbox: true };
+const RUNTIME_CONFIG: RuntimeConfig = {
+  tenantId: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de',
+  cloud: 'sandbox',
+  sandbox: true,
+};
 const INDEX = '<!doctype html><html><head><title>Explorer</title></head><body><div id="app"></div></body></html>';
 
 let root: string;
@@ -85,7 +89,10 @@ function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: st
   });
 
   it("leaves other paths to Vite: the SPA fallback still answers with the app's page", async () => {
-    const response = await request(`${server.origin}/clusters/0612-081530-k3v9x2ab`, { dispatcher: client, headers: { accept: 'text/html' } });
+    const response = await request(`${server.origin}/clusters/0612-081530-k3v9x2ab`, {
+      dispatcher: client,
+      headers: { accept: 'text/html' },
+    });
     expect(response.statusCode).toBe(200);
     expect(await response.body.text()).toContain('<div id="app"></div>');
     expect(response.headers['x-content-type-options']).toBe('nosniff');

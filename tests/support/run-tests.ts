@@ -90,7 +90,14 @@ if (runUnit) {
   console.log('\n▶ Unit and component tests (Vitest)');
   const report = join(RESULTS, 'vitest.json');
   rmSync(report, { force: true });
-  const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filters]);
+  const status = run('npx', [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...filters,
+  ]);
   add(vitestTally(report, status));
 }
 

@@ -56,7 +56,13 @@ export function AuthProvider({ service, children }: { service: AuthService; chil
     );
   }, [service]);
 
-  useEffect(() => service.onAccountsChanged(() => setState((current) => (current.status === 'starting' ? current : stateFrom(service)))), [service]);
+  useEffect(
+    () =>
+      service.onAccountsChanged(() =>
+        setState((current) => (current.status === 'starting' ? current : stateFrom(service))),
+      ),
+    [service],
+  );
 
   const signIn = useCallback(
     async (options: { view: string; switchAccount?: boolean }) => {

@@ -54,7 +54,16 @@ export function isSignInError(value: unknown): value is SignInError {
   return value instanceof SignInError;
 }
 
-const INTERACTION_CODES = new Set(['interaction_required', 'consent_required', 'login_required', 'bad_token', 'no_tokens_found', 'no_account_error', 'refresh_token_expired', 'native_account_unavailable']);
+const INTERACTION_CODES = new Set([
+  'interaction_required',
+  'consent_required',
+  'login_required',
+  'bad_token',
+  'no_tokens_found',
+  'no_account_error',
+  'refresh_token_expired',
+  'native_account_unavailable',
+]);
 
 /** Reads the facts MSAL errors carry (duck-typed, so this module does not load MSAL). */
 export function readMsalFacts(error: unknown): SignInErrorFacts & { interactionRequired: boolean } {
@@ -62,7 +71,8 @@ export function readMsalFacts(error: unknown): SignInErrorFacts & { interactionR
   const e = error as Record<string, unknown>;
   const msalErrorCode = typeof e.errorCode === 'string' && e.errorCode !== '' ? e.errorCode : undefined;
   const subError = typeof e.subError === 'string' && e.subError !== '' ? e.subError : undefined;
-  const rawMessage = typeof e.errorMessage === 'string' ? e.errorMessage : typeof e.message === 'string' ? e.message : '';
+  const rawMessage =
+    typeof e.errorMessage === 'string' ? e.errorMessage : typeof e.message === 'string' ? e.message : '';
   let aadsts: number | undefined;
   if (typeof e.errorNo === 'number') aadsts = e.errorNo;
   else if (typeof e.errorNo === 'string' && /^\d+$/.test(e.errorNo)) aadsts = Number(e.errorNo);
@@ -87,7 +97,14 @@ export function readMsalFacts(error: unknown): SignInErrorFacts & { interactionR
 export function toSignInError(error: unknown, during: string): SignInError {
   if (error instanceof SignInError) return error;
   const facts = readMsalFacts(error);
-  const what = [facts.msalErrorCode, facts.aadsts !== undefined ? `AADSTS${facts.aadsts}` : undefined].filter(Boolean).join(', ');
+  const what = [facts.msalErrorCode, facts.aadsts !== undefined ? `AADSTS${facts.aadsts}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   const message = `The ${during} step failed${what ? ` (${what})` : ''}${facts.description ? `: ${facts.description}` : ''}. See the explanation on the page for the fix, then sign in again.`;
-  return new SignInError(facts.interactionRequired ? 'AUTH_INTERACTION_REQUIRED' : 'AUTH_FAILED', message, { ...facts, during }, { cause: error });
+  return new SignInError(
+    facts.interactionRequired ? 'AUTH_INTERACTION_REQUIRED' : 'AUTH_FAILED',
+    message,
+    { ...facts, during },
+    { cause: error },
+  );
 }

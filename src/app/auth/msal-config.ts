@@ -6,7 +6,10 @@ import type { AppConfig } from '../config/types.ts';
  * one authorize navigation and one token request.
  * @see https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud
  */
-const CLOUD_ALIASES: Record<'public' | 'usgov' | 'china', { preferred_network: string; preferred_cache: string; aliases: string[] }> = {
+const CLOUD_ALIASES: Record<
+  'public' | 'usgov' | 'china',
+  { preferred_network: string; preferred_cache: string; aliases: string[] }
+> = {
   public: {
     preferred_network: 'login.microsoftonline.com',
     preferred_cache: 'login.windows.net',
@@ -43,7 +46,11 @@ export function buildCloudDiscoveryMetadata(config: Pick<AppConfig, 'authority' 
   const base = config.authority.endsWith('/') ? config.authority : `${config.authority}/`;
   const entry =
     config.cloud === 'sandbox'
-      ? { preferred_network: config.authorityHost, preferred_cache: config.authorityHost, aliases: [config.authorityHost] }
+      ? {
+          preferred_network: config.authorityHost,
+          preferred_cache: config.authorityHost,
+          aliases: [config.authorityHost],
+        }
       : CLOUD_ALIASES[config.cloud];
   return JSON.stringify({
     tenant_discovery_endpoint: `${base}v2.0/.well-known/openid-configuration`,

@@ -18,7 +18,12 @@ import { type AccountSummary, type AuthService, DATABRICKS_SCOPE, type StartResu
 const CHANNEL_NAME = 'explorer-auth';
 
 function summarize(account: AccountInfo): AccountSummary {
-  return { homeAccountId: account.homeAccountId, username: account.username, name: account.name ?? account.username, tenantId: account.tenantId };
+  return {
+    homeAccountId: account.homeAccountId,
+    username: account.username,
+    name: account.name ?? account.username,
+    tenantId: account.tenantId,
+  };
 }
 
 /** Describes an authorize or logout URL for the timeline: host, path and protocol facts, no values that matter. */
@@ -67,7 +72,10 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     },
   };
   // MSAL's default performance client is a stub; this one measures locally and sends nothing.
-  const pca = new PublicClientApplication({ ...configuration, telemetry: { client: new BrowserPerformanceClient(configuration) } });
+  const pca = new PublicClientApplication({
+    ...configuration,
+    telemetry: { client: new BrowserPerformanceClient(configuration) },
+  });
   const listeners = new Set<() => void>();
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : undefined;
   const notify = () => {
@@ -79,7 +87,10 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       timeline.add({ kind: 'auth', status: 'info', title: 'Signed out in another tab' });
       void pca.clearCache().finally(notify);
     } else if ((data?.type === 'signed-in' || data?.type === 'session') && data.result) {
-      void adoptSession(data.result, data.type === 'signed-in' ? 'Signed in in another tab' : 'Picked up the sign-in of another tab').finally(notify);
+      void adoptSession(
+        data.result,
+        data.type === 'signed-in' ? 'Signed in in another tab' : 'Picked up the sign-in of another tab',
+      ).finally(notify);
     } else if (data?.type === 'who-is-signed-in') {
       void shareSession();
     }
@@ -99,7 +110,12 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       timeline.add({ kind: 'auth', status: 'ok', title, detail: result.account.username });
     } catch (error) {
       const e = toSignInError(error, 'cache hand-off from another tab');
-      timeline.add({ kind: 'auth', status: 'fail', title: "Could not pick up the other tab's sign-in", detail: e.msalErrorCode ?? e.code });
+      timeline.add({
+        kind: 'auth',
+        status: 'fail',
+        title: "Could not pick up the other tab's sign-in",
+        detail: e.msalErrorCode ?? e.code,
+      });
     }
   }
 
@@ -108,7 +124,11 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     const account = pca.getActiveAccount();
     if (!account) return;
     try {
-      const result = await pca.acquireTokenSilent({ scopes: [DATABRICKS_SCOPE], account, cacheLookupPolicy: CacheLookupPolicy.AccessToken });
+      const result = await pca.acquireTokenSilent({
+        scopes: [DATABRICKS_SCOPE],
+        account,
+        cacheLookupPolicy: CacheLookupPolicy.AccessToken,
+      });
       channel?.postMessage({ type: 'session', result: result });
     } catch {
       // Nothing cached to share; the other tab stays signed out.
@@ -119,9 +139,21 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
   pca.addPerformanceCallback((events) => {
     for (const event of events) {
       if (event.name === 'acquireTokenSilent' && event.fromCache === false && event.durationMs !== undefined) {
-        timeline.add({ kind: 'token', status: 'info', title: 'MSAL measured the silent renewal', detail: 'refresh token grant, as timed by MSAL', durationMs: event.durationMs });
+        timeline.add({
+          kind: 'token',
+          status: 'info',
+          title: 'MSAL measured the silent renewal',
+          detail: 'refresh token grant, as timed by MSAL',
+          durationMs: event.durationMs,
+        });
       } else if (event.name === 'acquireTokenRedirect' && event.durationMs !== undefined) {
-        timeline.add({ kind: 'token', status: 'info', title: 'MSAL measured the sign-in response', detail: 'state check and code redemption, as timed by MSAL', durationMs: event.durationMs });
+        timeline.add({
+          kind: 'token',
+          status: 'info',
+          title: 'MSAL measured the sign-in response',
+          detail: 'state check and code redemption, as timed by MSAL',
+          durationMs: event.durationMs,
+        });
       }
     }
   });
@@ -133,7 +165,12 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
   });
 
   function tokenSet(result: AuthenticationResult): TokenSet {
-    return { accessToken: result.accessToken, idToken: result.idToken, expiresOn: result.expiresOn, fromCache: result.fromCache };
+    return {
+      accessToken: result.accessToken,
+      idToken: result.idToken,
+      expiresOn: result.expiresOn,
+      fromCache: result.fromCache,
+    };
   }
 
   async function redirectToSignIn(view: string, account: AccountInfo, reason: string): Promise<never> {
@@ -153,7 +190,9 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     } catch (error) {
       throw toSignInError(error, 'sign-in redirect');
     }
-    throw new SignInError('AUTH_REDIRECTING', 'Redirecting to the identity provider to sign in again.', { during: 'redirect' });
+    throw new SignInError('AUTH_REDIRECTING', 'Redirecting to the identity provider to sign in again.', {
+      during: 'redirect',
+    });
   }
 
   // The page starts MSAL as soon as its chunk and the configuration are there, before the views
@@ -169,10 +208,20 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     await pca.initialize();
     const response = hasAuthResponse();
     if (response?.has('code')) {
-      timeline.add({ kind: 'auth', status: 'ok', title: 'Authorization code returned to the app', detail: 'state checked by MSAL; the code is redeemed next, with the PKCE verifier' });
+      timeline.add({
+        kind: 'auth',
+        status: 'ok',
+        title: 'Authorization code returned to the app',
+        detail: 'state checked by MSAL; the code is redeemed next, with the PKCE verifier',
+      });
     } else if (response?.has('error')) {
       const description = response.get('error_description') ?? '';
-      timeline.add({ kind: 'auth', status: 'fail', title: `Identity provider returned error=${response.get('error')}`, detail: /AADSTS\d+/.exec(description)?.[0] ?? '' });
+      timeline.add({
+        kind: 'auth',
+        status: 'fail',
+        title: `Identity provider returned error=${response.get('error')}`,
+        detail: /AADSTS\d+/.exec(description)?.[0] ?? '',
+      });
     }
     const started = performance.now();
     let result: AuthenticationResult | null;
@@ -180,19 +229,30 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       result = await pca.handleRedirectPromise({ navigateToLoginRequestUrl: false });
     } catch (error) {
       const e = toSignInError(error, 'redirect');
-      timeline.add({ kind: 'error', status: 'fail', title: 'Sign-in response rejected', detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ') });
+      timeline.add({
+        kind: 'error',
+        status: 'fail',
+        title: 'Sign-in response rejected',
+        detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' '),
+      });
       takeReturnView(session);
       throw e;
     } finally {
       // MSAL clears the response from the URL; make sure nothing code-shaped stays in history,
       // and drop the `state` Entra appends when it returns from sign-out.
       if (hasAuthResponse()) history.replaceState(history.state, '', location.pathname);
-      else if (new URLSearchParams(location.search).has('state')) history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
+      else if (new URLSearchParams(location.search).has('state'))
+        history.replaceState(history.state, '', `${location.pathname}${location.hash}`);
     }
     if (!result && response) {
       // MSAL ignores a response it did not ask for (no sign-in pending in this tab): a replayed
       // or forged redirect. Say so instead of silently showing the landing page.
-      timeline.add({ kind: 'error', status: 'fail', title: 'Unexpected sign-in response ignored', detail: 'no sign-in was pending in this tab' });
+      timeline.add({
+        kind: 'error',
+        status: 'fail',
+        title: 'Unexpected sign-in response ignored',
+        detail: 'no sign-in was pending in this tab',
+      });
       takeReturnView(session);
       if (!pca.getActiveAccount() && pca.getAllAccounts().length === 0) {
         throw new SignInError(
@@ -226,7 +286,9 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
   async function silentTokens(forceRefresh: boolean, view: string): Promise<TokenSet> {
     const account = pca.getActiveAccount();
     if (!account) {
-      throw new SignInError('AUTH_NO_ACCOUNT', 'No account is signed in in this tab. Sign in to continue.', { during: 'silent token' });
+      throw new SignInError('AUTH_NO_ACCOUNT', 'No account is signed in in this tab. Sign in to continue.', {
+        during: 'silent token',
+      });
     }
     try {
       const result = await pca.acquireTokenSilent({
@@ -254,7 +316,12 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         const reason = [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ');
         return redirectToSignIn(view, account, reason);
       }
-      timeline.add({ kind: 'error', status: 'fail', title: 'Could not get a token', detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' ') });
+      timeline.add({
+        kind: 'error',
+        status: 'fail',
+        title: 'Could not get a token',
+        detail: [e.msalErrorCode, e.aadsts ? `AADSTS${e.aadsts}` : ''].filter(Boolean).join(' '),
+      });
       throw e;
     }
   }

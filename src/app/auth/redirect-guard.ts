@@ -21,7 +21,9 @@ export function createRedirectGuard(
   function recent(): number[] {
     try {
       const parsed: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
-      return Array.isArray(parsed) ? parsed.filter((t): t is number => typeof t === 'number' && now() - t < windowMs) : [];
+      return Array.isArray(parsed)
+        ? parsed.filter((t): t is number => typeof t === 'number' && now() - t < windowMs)
+        : [];
     } catch {
       return [];
     }

@@ -1,7 +1,15 @@
 import type { AccountSummary } from '../auth/types.ts';
 
 /** Several accounts are signed in in this browser: let the person choose, or add another. */
-export function AccountPicker({ accounts, onPick, onOther }: { accounts: readonly AccountSummary[]; onPick(id: string): void; onOther(): void }) {
+export function AccountPicker({
+  accounts,
+  onPick,
+  onOther,
+}: {
+  accounts: readonly AccountSummary[];
+  onPick(id: string): void;
+  onOther(): void;
+}) {
   return (
     <section class="picker" aria-labelledby="picker-heading">
       <h2 id="picker-heading">Choose an account</h2>

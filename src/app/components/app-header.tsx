@@ -36,7 +36,10 @@ export function AppHeader(props: {
         {account && props.accounts.length > 1 && (
           <label>
             Account
-            <select value={account.homeAccountId} onChange={(e) => props.onSwitchTo((e.currentTarget as HTMLSelectElement).value)}>
+            <select
+              value={account.homeAccountId}
+              onChange={(e) => props.onSwitchTo((e.currentTarget as HTMLSelectElement).value)}
+            >
               {props.accounts.map((a) => (
                 <option key={a.homeAccountId} value={a.homeAccountId}>
                   {a.username}

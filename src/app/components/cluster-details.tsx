@@ -9,7 +9,9 @@ import { useWorkspace } from './workspace-context.tsx';
 /** The `clusters/get` answer for one cluster: key facts and the full JSON. */
 export function ClusterDetailsPanel({ clusterId, onClose }: { clusterId: string; onClose(): void }) {
   const { client } = useWorkspace();
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'ok'; cluster: ClusterDetails } | { status: 'error'; error: unknown }>({
+  const [state, setState] = useState<
+    { status: 'loading' } | { status: 'ok'; cluster: ClusterDetails } | { status: 'error'; error: unknown }
+  >({
     status: 'loading',
   });
   const [attempt, setAttempt] = useState(0);

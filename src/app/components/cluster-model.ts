@@ -20,7 +20,17 @@ export interface ClusterRow {
   searchText: string;
 }
 
-export type SortColumn = 'state' | 'name' | 'source' | 'runtime' | 'nodeType' | 'workers' | 'creator' | 'startTime' | 'terminatedTime' | 'terminationReason';
+export type SortColumn =
+  | 'state'
+  | 'name'
+  | 'source'
+  | 'runtime'
+  | 'nodeType'
+  | 'workers'
+  | 'creator'
+  | 'startTime'
+  | 'terminatedTime'
+  | 'terminationReason';
 export type SortDirection = 'asc' | 'desc';
 
 export const COLUMNS: readonly { key: SortColumn; label: string }[] = [
@@ -49,7 +59,11 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
   let workers = '';
   let workersSort = -1;
   const auto = cluster.autoscale;
-  if (auto && typeof auto === 'object' && (typeof auto.min_workers === 'number' || typeof auto.max_workers === 'number')) {
+  if (
+    auto &&
+    typeof auto === 'object' &&
+    (typeof auto.min_workers === 'number' || typeof auto.max_workers === 'number')
+  ) {
     const min = auto.min_workers ?? 0;
     const max = auto.max_workers ?? min;
     workers = `${min}–${max} (autoscale)`;
@@ -59,7 +73,8 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
     workersSort = cluster.num_workers;
   }
   const reason = cluster.termination_reason;
-  const terminationReason = reason && typeof reason === 'object' ? [text(reason.code), text(reason.type)].filter(Boolean).join(' · ') : '';
+  const terminationReason =
+    reason && typeof reason === 'object' ? [text(reason.code), text(reason.type)].filter(Boolean).join(' · ') : '';
   const row = {
     id: cluster.cluster_id,
     name: text(cluster.cluster_name),
@@ -76,7 +91,9 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
   };
   return {
     ...row,
-    searchText: [row.name, row.id, row.state, row.source, row.runtime, row.nodeType, row.creator, row.terminationReason].join('\n').toLowerCase(),
+    searchText: [row.name, row.id, row.state, row.source, row.runtime, row.nodeType, row.creator, row.terminationReason]
+      .join('\n')
+      .toLowerCase(),
   };
 }
 
@@ -95,7 +112,10 @@ function compareValues(a: ClusterRow, b: ClusterRow, column: SortColumn): number
 /** A new array sorted by one column; ties keep name then ID order so the result is stable. */
 export function sortRows(rows: readonly ClusterRow[], column: SortColumn, direction: SortDirection): ClusterRow[] {
   const sign = direction === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => sign * compareValues(a, b, column) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : 1));
+  return [...rows].sort(
+    (a, b) =>
+      sign * compareValues(a, b, column) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : 1),
+  );
 }
 
 /**
@@ -115,7 +135,11 @@ function reverseKeepingTies(ascending: readonly ClusterRow[], column: SortColumn
 }
 
 /** Sorted orders of one list of rows, remembered per column and direction. */
-export type SortCache = (rows: readonly ClusterRow[], column: SortColumn, direction: SortDirection) => readonly ClusterRow[];
+export type SortCache = (
+  rows: readonly ClusterRow[],
+  column: SortColumn,
+  direction: SortDirection,
+) => readonly ClusterRow[];
 
 /**
  * A {@link sortRows} that remembers: each column is sorted once per list of rows (a new list, as
@@ -171,7 +195,13 @@ export function distinctValues(rows: readonly ClusterRow[], column: 'state' | 's
 }
 
 /** Which rows a window of `viewportHeight` pixels shows at `scrollTop`, with overscan. */
-export function visibleRange(total: number, scrollTop: number, viewportHeight: number, rowHeight: number, overscan = 8) {
+export function visibleRange(
+  total: number,
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  overscan = 8,
+) {
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(total, Math.ceil((scrollTop + viewportHeight) / rowHeight) + overscan);
   return { first, last };

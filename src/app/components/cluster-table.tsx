@@ -1,12 +1,28 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { type ClusterRow, COLUMNS, formatTime, type SortColumn, type SortDirection, visibleRange } from './cluster-model.ts';
+import {
+  type ClusterRow,
+  COLUMNS,
+  formatTime,
+  type SortColumn,
+  type SortDirection,
+  visibleRange,
+} from './cluster-model.ts';
 
 /** Fixed row height in pixels; must match `--row` in styles.css. */
 export const ROW_HEIGHT = 36;
 /** Used when the viewport has no layout (a DOM emulator), so a sensible window still renders. */
 const FALLBACK_VIEWPORT = 600;
 
-const KNOWN_STATES = new Set(['PENDING', 'RUNNING', 'RESTARTING', 'RESIZING', 'TERMINATING', 'TERMINATED', 'ERROR', 'UNKNOWN']);
+const KNOWN_STATES = new Set([
+  'PENDING',
+  'RUNNING',
+  'RESTARTING',
+  'RESIZING',
+  'TERMINATING',
+  'TERMINATED',
+  'ERROR',
+  'UNKNOWN',
+]);
 
 export function StateBadge({ state }: { state: string }) {
   const known = KNOWN_STATES.has(state) ? state.toLowerCase() : 'other';
@@ -58,14 +74,23 @@ export function ClusterTable(props: {
   }, [rows.length, first, last]);
 
   return (
-    <div class="table-viewport" ref={viewport} onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}>
+    <div
+      class="table-viewport"
+      ref={viewport}
+      onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
+    >
       <table class="cluster-table" aria-label="Clusters" aria-rowcount={rows.length + 1}>
         <thead>
           <tr class="cluster-row head" aria-rowindex={1}>
             {COLUMNS.map((column) => {
               const active = sort.column === column.key;
               return (
-                <th key={column.key} scope="col" class={`cell col-${column.key}`} aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                <th
+                  key={column.key}
+                  scope="col"
+                  class={`cell col-${column.key}`}
+                  aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
                   <button type="button" class="sort" onClick={() => props.onSort(column.key)}>
                     {column.label}
                     <span aria-hidden="true">{active ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}</span>
@@ -79,13 +104,22 @@ export function ClusterTable(props: {
           {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row, never focusable; hidden so it is not announced as a row */}
           <tr class="spacer" aria-hidden="true" ref={above} />
           {rows.slice(first, last).map((row, i) => (
-            <tr key={row.id} class={row.id === props.selectedId ? 'cluster-row selected' : 'cluster-row'} aria-rowindex={first + i + 2}>
+            <tr
+              key={row.id}
+              class={row.id === props.selectedId ? 'cluster-row selected' : 'cluster-row'}
+              aria-rowindex={first + i + 2}
+            >
               {COLUMNS.map((column) => (
                 <td key={column.key} class={`cell col-${column.key}`} title={cellText(row, column.key)}>
                   {column.key === 'state' ? (
                     <StateBadge state={row.state} />
                   ) : column.key === 'name' ? (
-                    <button type="button" class="link" onClick={() => props.onOpen(row)} aria-label={`Details of ${row.name || row.id}`}>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => props.onOpen(row)}
+                      aria-label={`Details of ${row.name || row.id}`}
+                    >
                       {row.name || row.id}
                     </button>
                   ) : (

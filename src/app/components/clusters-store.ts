@@ -1,7 +1,14 @@
 import { isSignInError } from '../auth/errors.ts';
 import { listClusters } from '../databricks/clusters.ts';
 import type { WorkspaceClient } from '../databricks/client.ts';
-import { type ClusterRow, createSortCache, type SortCache, type SortColumn, type SortDirection, toClusterRow } from './cluster-model.ts';
+import {
+  type ClusterRow,
+  createSortCache,
+  type SortCache,
+  type SortColumn,
+  type SortDirection,
+  toClusterRow,
+} from './cluster-model.ts';
 import { createStore, type Store } from './store.ts';
 
 export interface ClusterList {
@@ -43,7 +50,12 @@ const INITIAL: ClusterList = { rows: [], pages: 0, done: false, error: undefined
 
 export function createClustersStore(client: WorkspaceClient): ClustersStore {
   const list = createStore<ClusterList>(INITIAL);
-  const controls = createStore<ClusterListControls>({ search: '', stateFilter: '', sourceFilter: '', sort: { column: 'name', direction: 'asc' } });
+  const controls = createStore<ClusterListControls>({
+    search: '',
+    stateFilter: '',
+    sourceFilter: '',
+    sort: { column: 'name', direction: 'asc' },
+  });
   let controller: AbortController | undefined;
   let disposed = false;
 
@@ -80,7 +92,12 @@ export function createClustersStore(client: WorkspaceClient): ClustersStore {
     },
     dispose() {
       disposed = true;
-      controller?.abort(new DOMException('The workspace client was replaced (account or configuration changed, or signed out).', 'AbortError'));
+      controller?.abort(
+        new DOMException(
+          'The workspace client was replaced (account or configuration changed, or signed out).',
+          'AbortError',
+        ),
+      );
     },
   };
 }

@@ -22,7 +22,10 @@ export function RetryNoticeBanner() {
   }, [notice]);
   if (!notice) return null;
   const seconds = Math.max(0, Math.ceil((notice.at + notice.delayMs - now) / 1000));
-  const why = notice.status === 429 ? 'The workspace is rate limiting (HTTP 429)' : `The workspace is busy (HTTP ${notice.status})`;
+  const why =
+    notice.status === 429
+      ? 'The workspace is rate limiting (HTTP 429)'
+      : `The workspace is busy (HTTP ${notice.status})`;
   return (
     <p class="notice" role="status">
       {why}: retrying in {seconds} s (attempt {notice.attempt + 1}).
@@ -38,7 +41,8 @@ export function ClustersView() {
   const { clusters } = useWorkspace();
   const { rows, pages, done, error } = useStore(clusters.list);
   const { search, stateFilter, sourceFilter, sort } = useStore(clusters.controls);
-  const setControls = (change: Partial<ClusterListControls>) => clusters.controls.set({ ...clusters.controls.get(), ...change });
+  const setControls = (change: Partial<ClusterListControls>) =>
+    clusters.controls.set({ ...clusters.controls.get(), ...change });
   const [selected, setSelected] = useState<string | null>(null);
 
   // The first page is requested right after render, not after the next paint (time to clusters).
@@ -49,7 +53,11 @@ export function ClustersView() {
   // Each column is sorted once per list of rows; clicking a header again costs no sorting.
   const sorted = useMemo(() => clusters.sortCache(rows, sort.column, sort.direction), [clusters, rows, sort]);
   const filter = useMemo(
-    () => ({ search, states: stateFilter ? new Set([stateFilter]) : EMPTY, sources: sourceFilter ? new Set([sourceFilter]) : EMPTY }),
+    () => ({
+      search,
+      states: stateFilter ? new Set([stateFilter]) : EMPTY,
+      sources: sourceFilter ? new Set([sourceFilter]) : EMPTY,
+    }),
     [search, stateFilter, sourceFilter],
   );
   const visible = useMemo(() => filterRows(sorted, filter), [sorted, filter]);
@@ -67,11 +75,19 @@ export function ClustersView() {
         <h2 id="clusters-heading">Clusters</h2>
         <label>
           Search
-          <input type="search" value={search} onInput={(e) => setControls({ search: (e.currentTarget as HTMLInputElement).value })} placeholder="name, ID, creator…" />
+          <input
+            type="search"
+            value={search}
+            onInput={(e) => setControls({ search: (e.currentTarget as HTMLInputElement).value })}
+            placeholder="name, ID, creator…"
+          />
         </label>
         <label>
           State
-          <select value={stateFilter} onChange={(e) => setControls({ stateFilter: (e.currentTarget as HTMLSelectElement).value })}>
+          <select
+            value={stateFilter}
+            onChange={(e) => setControls({ stateFilter: (e.currentTarget as HTMLSelectElement).value })}
+          >
             <option value="">All states</option>
             {states.map((s) => (
               <option key={s} value={s}>
@@ -82,7 +98,10 @@ export function ClustersView() {
         </label>
         <label>
           Source
-          <select value={sourceFilter} onChange={(e) => setControls({ sourceFilter: (e.currentTarget as HTMLSelectElement).value })}>
+          <select
+            value={sourceFilter}
+            onChange={(e) => setControls({ sourceFilter: (e.currentTarget as HTMLSelectElement).value })}
+          >
             <option value="">All sources</option>
             {sources.map((s) => (
               <option key={s} value={s}>
@@ -110,7 +129,15 @@ export function ClustersView() {
       {error !== undefined && <ErrorPanel error={error} onRetry={() => clusters.reload()} />}
       {progress.done && rows.length === 0 && <p class="empty">No clusters in this workspace yet.</p>}
       {rows.length > 0 && visible.length === 0 && <p class="empty">No clusters match the search and filters.</p>}
-      {visible.length > 0 && <ClusterTable rows={visible} sort={sort} onSort={onSort} onOpen={(row) => setSelected(row.id)} selectedId={selected} />}
+      {visible.length > 0 && (
+        <ClusterTable
+          rows={visible}
+          sort={sort}
+          onSort={onSort}
+          onOpen={(row) => setSelected(row.id)}
+          selectedId={selected}
+        />
+      )}
       {selected && <ClusterDetailsPanel clusterId={selected} onClose={() => setSelected(null)} />}
     </section>
   );

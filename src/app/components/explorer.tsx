@@ -34,7 +34,8 @@ function viewFrom(text: string | null | undefined): ViewId | undefined {
 function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void] {
   const [view, setViewState] = useState<ViewId>(() => viewFrom(returnView) ?? viewFrom(location.hash) ?? 'clusters');
   useLayoutEffect(() => {
-    if (viewFrom(location.hash) !== view) history.replaceState(history.state, '', `${location.pathname}${location.search}#/${view}`);
+    if (viewFrom(location.hash) !== view)
+      history.replaceState(history.state, '', `${location.pathname}${location.search}#/${view}`);
   }, [view]);
   useEffect(() => {
     const onHash = () => {
@@ -46,7 +47,8 @@ function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void
   }, []);
   const setView = useCallback((next: ViewId) => {
     // A history entry per view, so the back button goes to the previous view.
-    if (viewFrom(location.hash) !== next) history.pushState(history.state, '', `${location.pathname}${location.search}#/${next}`);
+    if (viewFrom(location.hash) !== next)
+      history.pushState(history.state, '', `${location.pathname}${location.search}#/${next}`);
     setViewState(next);
   }, []);
   return [view, setView];
@@ -64,7 +66,10 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
   const { getTokens, config } = auth;
 
   const stores = useMemo(
-    () => ({ lastCall: createStore<CallRecord | null>(null), retryNotice: createStore<(RetryNotice & { at: number }) | null>(null) }),
+    () => ({
+      lastCall: createStore<CallRecord | null>(null),
+      retryNotice: createStore<(RetryNotice & { at: number }) | null>(null),
+    }),
     [],
   );
   const homeAccountId = account?.homeAccountId;
@@ -72,7 +77,8 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
     const client = createWorkspaceClient({
       workspaceHost: config.workspaceHost,
       workspaceResourceId: config.workspaceResourceId,
-      getAccessToken: async ({ forceRefresh }) => (await getTokens({ forceRefresh, view: viewRef.current })).accessToken,
+      getAccessToken: async ({ forceRefresh }) =>
+        (await getTokens({ forceRefresh, view: viewRef.current })).accessToken,
       onCall(record) {
         stores.lastCall.set(record);
         stores.retryNotice.set(null);
@@ -109,7 +115,8 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
     me(workspace.client, { signal: controller.signal }).then(
       (w) => setWho({ who: w, failed: false }),
       (e: unknown) => {
-        if (!controller.signal.aborted && !(isSignInError(e) && e.code === 'AUTH_REDIRECTING')) setWho({ who: null, failed: true });
+        if (!controller.signal.aborted && !(isSignInError(e) && e.code === 'AUTH_REDIRECTING'))
+          setWho({ who: null, failed: true });
       },
     );
     return () => controller.abort(new DOMException('The account changed.', 'AbortError'));
@@ -149,17 +156,17 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
         </div>
         <main class="view">
           <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
-          {view === 'clusters' && <ClustersView />}
-          {view === 'tokens' && <TokensView view={view} />}
-          {view === 'timeline' && <TimelineView timeline={timeline} />}
-          {view === 'how' && (
-            <ShowMeHow
-              workspaceUrl={config.workspaceUrl}
-              workspaceResourceId={config.workspaceResourceId}
-              lastCall={lastCall}
-              getToken={async () => (await getTokens({ view: 'how' })).accessToken}
-            />
-          )}
+            {view === 'clusters' && <ClustersView />}
+            {view === 'tokens' && <TokensView view={view} />}
+            {view === 'timeline' && <TimelineView timeline={timeline} />}
+            {view === 'how' && (
+              <ShowMeHow
+                workspaceUrl={config.workspaceUrl}
+                workspaceResourceId={config.workspaceResourceId}
+                lastCall={lastCall}
+                getToken={async () => (await getTokens({ view: 'how' })).accessToken}
+              />
+            )}
           </div>
         </main>
       </WorkspaceContext.Provider>
@@ -177,7 +184,12 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
   const currentView = () => viewFrom(location.hash) ?? 'clusters';
   const actions = useMemo(
     () => ({
-      context: { origin: location.origin, clientId: config.clientId, workspaceUrl: config.workspaceUrl, resourceIdConfigured: Boolean(config.workspaceResourceId) },
+      context: {
+        origin: location.origin,
+        clientId: config.clientId,
+        workspaceUrl: config.workspaceUrl,
+        resourceIdConfigured: Boolean(config.workspaceResourceId),
+      },
       signIn: () => void auth.signIn({ view: currentView() }),
       switchAccount: () => void auth.signIn({ view: currentView(), switchAccount: true }),
       openSettings: onSettings,
@@ -186,12 +198,35 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
   );
 
   let body: ComponentChildren;
-  if (state.status === 'starting') body = <p class="boot" role="status">Signing you in…</p>;
-  else if (state.status === 'redirecting') body = <p class="boot" role="status">Redirecting to sign in…</p>;
+  if (state.status === 'starting')
+    body = (
+      <p class="boot" role="status">
+        Signing you in…
+      </p>
+    );
+  else if (state.status === 'redirecting')
+    body = (
+      <p class="boot" role="status">
+        Redirecting to sign in…
+      </p>
+    );
   else if (state.status === 'choose-account')
-    body = <AccountPicker accounts={state.accounts} onPick={auth.selectAccount} onOther={() => auth.signIn({ view: currentView(), switchAccount: true })} />;
+    body = (
+      <AccountPicker
+        accounts={state.accounts}
+        onPick={auth.selectAccount}
+        onOther={() => auth.signIn({ view: currentView(), switchAccount: true })}
+      />
+    );
   else if (state.status === 'signed-out') {
-    body = <Landing sandbox={config.sandbox} error={state.error} busy={false} onSignIn={() => auth.signIn({ view: currentView() })} />;
+    body = (
+      <Landing
+        sandbox={config.sandbox}
+        error={state.error}
+        busy={false}
+        onSignIn={() => auth.signIn({ view: currentView() })}
+      />
+    );
   } else body = <SignedIn timeline={timeline} onSettings={onSettings} />;
 
   return (

@@ -1,13 +1,23 @@
 import { ErrorPanel } from '../errors/error-panel.tsx';
 
 /** The signed-out page: what the app does, the sign-in button, and the sandbox's demo users. */
-export function Landing({ sandbox, error, onSignIn, busy }: { sandbox: boolean; error?: unknown; onSignIn(): void; busy: boolean }) {
+export function Landing({
+  sandbox,
+  error,
+  onSignIn,
+  busy,
+}: {
+  sandbox: boolean;
+  error?: unknown;
+  onSignIn(): void;
+  busy: boolean;
+}) {
   return (
     <section class="landing" aria-labelledby="landing-heading">
       <h2 id="landing-heading">Sign in to explore your workspace</h2>
       <p>
-        Sign in with Microsoft Entra ID (authorization code flow with PKCE). The app gets an access token for Azure Databricks, shows
-        what is inside your tokens and lists your workspace's clusters. Tokens stay in this browser.
+        Sign in with Microsoft Entra ID (authorization code flow with PKCE). The app gets an access token for Azure
+        Databricks, shows what is inside your tokens and lists your workspace's clusters. Tokens stay in this browser.
       </p>
       {error !== undefined && <ErrorPanel error={error} />}
       <button type="button" class="primary" onClick={onSignIn} disabled={busy}>
@@ -16,8 +26,8 @@ export function Landing({ sandbox, error, onSignIn, busy }: { sandbox: boolean; 
       {sandbox && (
         <aside class="sandbox-hint" aria-label="Sandbox demo users">
           <p>
-            This is the local <strong>sandbox</strong>: a stand-in for Microsoft Entra ID and a Databricks workspace. Sign in as one of
-            the demo users; the password is the name before the @ followed by <code>-sandbox</code>.
+            This is the local <strong>sandbox</strong>: a stand-in for Microsoft Entra ID and a Databricks workspace.
+            Sign in as one of the demo users; the password is the name before the @ followed by <code>-sandbox</code>.
           </p>
           <ul>
             <li>
@@ -36,7 +46,8 @@ export function Landing({ sandbox, error, onSignIn, busy }: { sandbox: boolean; 
               <code>eve@contoso.example</code>: needs MFA (code <code>123456</code>)
             </li>
             <li>
-              <code>fay@contoso.example</code>: Contributor on the workspace resource (becomes admin via the resource-ID header)
+              <code>fay@contoso.example</code>: Contributor on the workspace resource (becomes admin via the resource-ID
+              header)
             </li>
           </ul>
         </aside>

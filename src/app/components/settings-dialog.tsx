@@ -7,7 +7,15 @@ import type { AppConfigResult } from '../config/types.ts';
  * The settings panel (built in `config/`) in a dialog, loaded on demand. After "apply" or
  * "reset" the page reloads, so MSAL starts over with the new tenant and client.
  */
-export function SettingsDialog({ result, onClose, onApplied }: { result: AppConfigResult; onClose(): void; onApplied(): void }) {
+export function SettingsDialog({
+  result,
+  onClose,
+  onApplied,
+}: {
+  result: AppConfigResult;
+  onClose(): void;
+  onApplied(): void;
+}) {
   const [panel, setPanel] = useState<ComponentType<SettingsPanelProps> | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {

@@ -13,10 +13,12 @@ interface InspectorModule {
 
 /** jose and the inspector load only when this tab is opened. */
 function loadInspector(): Promise<InspectorModule> {
-  return Promise.all([import('../tokens/token-inspector.tsx'), import('../tokens/decode-any-token.tsx')]).then(([a, b]) => ({
-    TokenInspector: a.TokenInspector,
-    DecodeAnyToken: b.DecodeAnyToken,
-  }));
+  return Promise.all([import('../tokens/token-inspector.tsx'), import('../tokens/decode-any-token.tsx')]).then(
+    ([a, b]) => ({
+      TokenInspector: a.TokenInspector,
+      DecodeAnyToken: b.DecodeAnyToken,
+    }),
+  );
 }
 
 /** The ID and access tokens of the signed-in account, and a box to decode any token. */
@@ -52,7 +54,12 @@ export function TokensView({ view, load = loadInspector }: { view: string; load?
       {error === undefined && (!tokens || !mod) && <p role="status">Loading your tokens…</p>}
       {tokens && mod && (
         <>
-          <mod.TokenInspector idToken={tokens.idToken} accessToken={tokens.accessToken} clientId={auth.config.clientId} config={auth.config} />
+          <mod.TokenInspector
+            idToken={tokens.idToken}
+            accessToken={tokens.accessToken}
+            clientId={auth.config.clientId}
+            config={auth.config}
+          />
           <mod.DecodeAnyToken config={auth.config} />
         </>
       )}

@@ -61,5 +61,7 @@ export const REAL_CLOUD_NAMES = ['public', 'usgov', 'china'] as const;
 /** The real cloud whose workspace domain `hostname` ends in, if any. */
 export function cloudOfWorkspaceHost(hostname: string): CloudProfile | undefined {
   const host = hostname.toLowerCase();
-  return Object.values(CLOUDS).find((cloud) => host === cloud.workspaceDomain || host.endsWith(`.${cloud.workspaceDomain}`));
+  return Object.values(CLOUDS).find(
+    (cloud) => host === cloud.workspaceDomain || host.endsWith(`.${cloud.workspaceDomain}`),
+  );
 }

@@ -70,7 +70,11 @@ async function fetchRuntimeConfig(options: LoadConfigOptions): Promise<RuntimeCo
     response = await requestRuntimeConfig(doFetch, options.signal);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new ConfigError('runtimeConfig', `Could not load ${where} (${reason}). Check that the server is running (npm start), then reload the page.`, { cause });
+    throw new ConfigError(
+      'runtimeConfig',
+      `Could not load ${where} (${reason}). Check that the server is running (npm start), then reload the page.`,
+      { cause },
+    );
   }
   if (!response.ok) {
     throw new ConfigError(
@@ -82,10 +86,17 @@ async function fetchRuntimeConfig(options: LoadConfigOptions): Promise<RuntimeCo
   try {
     body = await response.json();
   } catch (cause) {
-    throw new ConfigError('runtimeConfig', `The server's answer for ${where} is not JSON. Serve the app with npm start or npm run dev, then reload the page.`, { cause });
+    throw new ConfigError(
+      'runtimeConfig',
+      `The server's answer for ${where} is not JSON. Serve the app with npm start or npm run dev, then reload the page.`,
+      { cause },
+    );
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ConfigError('runtimeConfig', `The server's answer for ${where} is not a JSON object. Serve the app with npm start or npm run dev, then reload the page.`);
+    throw new ConfigError(
+      'runtimeConfig',
+      `The server's answer for ${where} is not a JSON object. Serve the app with npm start or npm run dev, then reload the page.`,
+    );
   }
   return body as RuntimeConfigWire;
 }
@@ -103,7 +114,9 @@ function storageOrUndefined(storage: Storage | undefined): Storage | undefined {
  * This browser's saved overrides; `ok: false` when the stored value is not what this app wrote
  * (the app keeps running on the server's values, and the settings panel offers a reset).
  */
-export function readOverrides(storage?: Storage): { ok: true; overrides: SettingsOverrides } | { ok: false; error: ConfigError } {
+export function readOverrides(
+  storage?: Storage,
+): { ok: true; overrides: SettingsOverrides } | { ok: false; error: ConfigError } {
   const store = storageOrUndefined(storage);
   const raw = store?.getItem(SETTINGS_STORAGE_KEY);
   if (raw === null || raw === undefined) return { ok: true, overrides: {} };
@@ -121,7 +134,8 @@ export function readOverrides(storage?: Storage): { ok: true; overrides: Setting
   } catch (cause) {
     return unreadable('are not valid JSON', cause);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return unreadable('are not a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return unreadable('are not a JSON object');
   const overrides: SettingsOverrides = {};
   for (const key of OVERRIDE_KEYS) {
     const value = (parsed as Record<string, unknown>)[key];

@@ -1,7 +1,14 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { CLOUDS, REAL_CLOUD_NAMES } from './clouds.ts';
 import { loadedServerConfig, readOverrides, resetOverrides, saveOverrides } from './load-config.ts';
-import type { AppConfig, CacheLocation, ConfigField, FieldError, RuntimeConfigWire, SettingsOverrides } from './types.ts';
+import type {
+  AppConfig,
+  CacheLocation,
+  ConfigField,
+  FieldError,
+  RuntimeConfigWire,
+  SettingsOverrides,
+} from './types.ts';
 import { errorsFor, parseWorkspaceResourceId, validateConfig } from './validate.ts';
 import './config.css';
 
@@ -27,9 +34,24 @@ export interface SettingsPanelProps {
   storage?: Storage;
 }
 
-type TextField = 'tenantId' | 'clientId' | 'cloud' | 'workspaceUrl' | 'subscriptionId' | 'resourceGroup' | 'workspaceName';
+type TextField =
+  | 'tenantId'
+  | 'clientId'
+  | 'cloud'
+  | 'workspaceUrl'
+  | 'subscriptionId'
+  | 'resourceGroup'
+  | 'workspaceName';
 type Values = Record<TextField, string> & { cacheLocation: CacheLocation };
-const TEXT_FIELDS: readonly TextField[] = ['tenantId', 'clientId', 'cloud', 'workspaceUrl', 'subscriptionId', 'resourceGroup', 'workspaceName'];
+const TEXT_FIELDS: readonly TextField[] = [
+  'tenantId',
+  'clientId',
+  'cloud',
+  'workspaceUrl',
+  'subscriptionId',
+  'resourceGroup',
+  'workspaceName',
+];
 const FIELD_ORDER: readonly ConfigField[] = [...TEXT_FIELDS, 'cacheLocation'];
 const OWN_FIELDS: ReadonlySet<ConfigField> = new Set(FIELD_ORDER);
 
@@ -126,7 +148,9 @@ export function SettingsPanel(props: SettingsPanelProps) {
     try {
       saveOverrides(overrides, storage);
     } catch (error) {
-      setNotice(`The settings could not be saved in this browser (${error instanceof Error ? error.message : String(error)}). Allow site data for this page, or set the values on the server.`);
+      setNotice(
+        `The settings could not be saved in this browser (${error instanceof Error ? error.message : String(error)}). Allow site data for this page, or set the values on the server.`,
+      );
       return;
     }
     setErrors([]);
@@ -181,8 +205,8 @@ export function SettingsPanel(props: SettingsPanelProps) {
     <form ref={formRef} class="settings-panel" aria-labelledby={`${id}-title`} onSubmit={apply} noValidate>
       <h2 id={`${id}-title`}>Settings</h2>
       <p class="field-help">
-        Point this copy of the app at your own tenant, app registration and workspace. Your values are kept in this browser
-        only (localStorage) and override the server's; reset to go back to them.
+        Point this copy of the app at your own tenant, app registration and workspace. Your values are kept in this
+        browser only (localStorage) and override the server's; reset to go back to them.
         {sandboxServer && ' This server runs the local sandbox; choose a real cloud to use a real tenant.'}
       </p>
       {general.length > 0 && (
@@ -195,8 +219,16 @@ export function SettingsPanel(props: SettingsPanelProps) {
 
       <fieldset>
         <legend>Sign-in</legend>
-        {field('tenantId', 'Tenant', 'Directory (tenant) ID, a verified domain, or "organizations" for any work or school account.')}
-        {field('clientId', 'Client ID', 'Application (client) ID of a registration with a single-page application redirect URI for this page.')}
+        {field(
+          'tenantId',
+          'Tenant',
+          'Directory (tenant) ID, a verified domain, or "organizations" for any work or school account.',
+        )}
+        {field(
+          'clientId',
+          'Client ID',
+          'Application (client) ID of a registration with a single-page application redirect URI for this page.',
+        )}
         <div class={`settings-field${cloudErrors.length ? ' invalid' : ''}`}>
           <label for={`${id}-cloud`}>Cloud</label>
           <select
@@ -213,7 +245,9 @@ export function SettingsPanel(props: SettingsPanelProps) {
               </option>
             ))}
             {(sandboxServer || values.cloud === 'sandbox') && <option value="sandbox">Local sandbox</option>}
-            {!['public', 'usgov', 'china', 'sandbox'].includes(values.cloud) && <option value={values.cloud}>{values.cloud}</option>}
+            {!['public', 'usgov', 'china', 'sandbox'].includes(values.cloud) && (
+              <option value={values.cloud}>{values.cloud}</option>
+            )}
           </select>
           <p id={`${id}-cloud-help`} class="field-help">
             Decides the sign-in host and the workspace domain
@@ -232,9 +266,14 @@ export function SettingsPanel(props: SettingsPanelProps) {
 
       <fieldset>
         <legend>Workspace</legend>
-        {field('workspaceUrl', 'Workspace URL', 'The per-workspace URL from the Azure portal, https://adb-<workspace-id>.<n>.azuredatabricks.net.', {
-          inputMode: 'url',
-        })}
+        {field(
+          'workspaceUrl',
+          'Workspace URL',
+          'The per-workspace URL from the Azure portal, https://adb-<workspace-id>.<n>.azuredatabricks.net.',
+          {
+            inputMode: 'url',
+          },
+        )}
       </fieldset>
 
       <fieldset>
@@ -265,8 +304,8 @@ export function SettingsPanel(props: SettingsPanelProps) {
           />
           <label for={`${id}-cache-session`}>Session storage (default)</label>
           <p id={`${id}-cache-session-help`} class="field-help">
-            Tokens stay in this tab only and are gone when it closes. Safer on a shared computer; a new tab signs in again,
-            usually without a prompt while your Entra ID session lasts.
+            Tokens stay in this tab only and are gone when it closes. Safer on a shared computer; a new tab signs in
+            again, usually without a prompt while your Entra ID session lasts.
           </p>
         </div>
         <div class="settings-choice">

@@ -65,9 +65,10 @@ export function buildWorkspaceResourceId(subscriptionId: string, resourceGroup: 
 export function parseWorkspaceResourceId(
   resourceId: string,
 ): { subscriptionId: string; resourceGroup: string; workspaceName: string } | undefined {
-  const match = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.databricks\/workspaces\/([^/]+)$/i.exec(
-    resourceId,
-  );
+  const match =
+    /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.databricks\/workspaces\/([^/]+)$/i.exec(
+      resourceId,
+    );
   if (!match) return undefined;
   return { subscriptionId: match[1] ?? '', resourceGroup: match[2] ?? '', workspaceName: match[3] ?? '' };
 }
@@ -138,7 +139,11 @@ function checkTenant({ value, source }: Read, fail: Fail): string | undefined {
 
 function checkClient({ value, source }: Read, fail: Fail): string | undefined {
   if (value === '') {
-    fail('clientId', source, 'No client ID is configured. Enter the application (client) ID from your app registration\'s Overview page.');
+    fail(
+      'clientId',
+      source,
+      "No client ID is configured. Enter the application (client) ID from your app registration's Overview page.",
+    );
     return undefined;
   }
   const { shown, received } = describeReceived(value);
@@ -222,7 +227,11 @@ function checkWorkspaceUrl(
 ): { url: string; host: string } | undefined {
   const example = `https://adb-1234567890123456.7.${cloud?.profile?.workspaceDomain ?? 'azuredatabricks.net'}`;
   if (value === '') {
-    fail('workspaceUrl', source, `No workspace URL is configured. Enter your workspace's URL from the Azure portal, such as ${example}.`);
+    fail(
+      'workspaceUrl',
+      source,
+      `No workspace URL is configured. Enter your workspace's URL from the Azure portal, such as ${example}.`,
+    );
     return undefined;
   }
   const { shown, received } = describeReceived(value);
@@ -234,11 +243,20 @@ function checkWorkspaceUrl(
   try {
     url = new URL(value);
   } catch {
-    fail('workspaceUrl', source, `Workspace URL is not a valid URL; received ${shown}. Enter it like ${example}.`, received);
+    fail(
+      'workspaceUrl',
+      source,
+      `Workspace URL is not a valid URL; received ${shown}. Enter it like ${example}.`,
+      received,
+    );
     return undefined;
   }
   if (url.username || url.password) {
-    fail('workspaceUrl', source, 'Workspace URL must not contain a user name or password; received a URL with credentials (not shown).');
+    fail(
+      'workspaceUrl',
+      source,
+      'Workspace URL must not contain a user name or password; received a URL with credentials (not shown).',
+    );
     return undefined;
   }
   if (!cloud) return undefined; // the cloud's own error says what to fix first
@@ -258,7 +276,12 @@ function checkWorkspaceUrl(
   }
   const profile = cloud.profile as CloudProfile;
   if (url.port !== '') {
-    fail('workspaceUrl', source, `Workspace URL must not name a port (Azure Databricks answers on 443); received ${shown}.`, received);
+    fail(
+      'workspaceUrl',
+      source,
+      `Workspace URL must not name a port (Azure Databricks answers on 443); received ${shown}.`,
+      received,
+    );
     return undefined;
   }
   const owner = cloudOfWorkspaceHost(url.hostname);
@@ -293,7 +316,11 @@ function checkResourceId(input: ConfigInput, fail: Fail): string | undefined {
     resourceGroup: read(input, 'resourceGroup'),
     workspaceName: read(input, 'workspaceName'),
   };
-  const labels = { subscriptionId: 'subscription ID', resourceGroup: 'resource group', workspaceName: 'workspace name' };
+  const labels = {
+    subscriptionId: 'subscription ID',
+    resourceGroup: 'resource group',
+    workspaceName: 'workspace name',
+  };
   const given = (Object.keys(parts) as (keyof typeof parts)[]).filter((key) => parts[key].value !== '');
   if (given.length === 0) return undefined;
   if (given.length < 3) {
@@ -311,7 +338,12 @@ function checkResourceId(input: ConfigInput, fail: Fail): string | undefined {
   const sub = parts.subscriptionId;
   if (!GUID.test(sub.value)) {
     const { shown, received } = describeReceived(sub.value);
-    fail('subscriptionId', sub.source, `Subscription ID must be a GUID like ${GUID_EXAMPLE}; received ${shown}.`, received);
+    fail(
+      'subscriptionId',
+      sub.source,
+      `Subscription ID must be a GUID like ${GUID_EXAMPLE}; received ${shown}.`,
+      received,
+    );
     ok = false;
   }
   const rg = parts.resourceGroup;

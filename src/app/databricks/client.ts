@@ -114,7 +114,8 @@ export function parseErrorBody(text: string): ParsedErrorBody {
         }
       }
       const result: ParsedErrorBody = {};
-      if (typeof body.error_code === 'string' || typeof body.error_code === 'number') result.errorCode = String(body.error_code);
+      if (typeof body.error_code === 'string' || typeof body.error_code === 'number')
+        result.errorCode = String(body.error_code);
       if (typeof body.message === 'string') result.message = body.message;
       if (result.errorCode === undefined && typeof body.detail === 'string') {
         result.message = body.detail;
@@ -207,7 +208,11 @@ export function createWorkspaceClient(options: WorkspaceClientOptions): Workspac
       }
       const body = parseErrorBody(await response.text().catch(() => ''));
       if (body.proxy) {
-        throw new ProxyRefusedError(target, { status: response.status, proxyCode: body.proxy.code, proxyMessage: body.proxy.message });
+        throw new ProxyRefusedError(target, {
+          status: response.status,
+          proxyCode: body.proxy.code,
+          proxyMessage: body.proxy.message,
+        });
       }
       const facts = {
         status: response.status,
@@ -226,7 +231,14 @@ export function createWorkspaceClient(options: WorkspaceClientOptions): Workspac
         throw new DatabricksApiError(target, facts, 'API_UNAUTHORIZED');
       }
       forceRefresh = false;
-      const decision = decideRetry(policy, attempt, response.status, response.headers.get('retry-after'), now(), random());
+      const decision = decideRetry(
+        policy,
+        attempt,
+        response.status,
+        response.headers.get('retry-after'),
+        now(),
+        random(),
+      );
       if (!decision.retry) {
         throw new DatabricksApiError(target, facts, response.status === 429 ? 'API_RATE_LIMITED' : 'API_HTTP_ERROR');
       }

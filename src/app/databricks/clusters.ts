@@ -54,6 +54,10 @@ export async function* listClusters(
  * One cluster's full details (`clusters/get`).
  * @see https://docs.databricks.com/api/azure/workspace/clusters/get
  */
-export async function getCluster(client: WorkspaceClient, clusterId: string, options: Pick<RequestOptions, 'signal'> = {}) {
+export async function getCluster(
+  client: WorkspaceClient,
+  clusterId: string,
+  options: Pick<RequestOptions, 'signal'> = {},
+) {
   return client.getJson<ClusterDetails>(GET_CLUSTER_PATH, { signal: options.signal, query: { cluster_id: clusterId } });
 }

@@ -51,7 +51,9 @@ export class DatabricksApiError extends WorkspaceError {
     facts: { status: number; errorCode?: string; apiMessage?: string; requestId?: string },
     code: 'API_HTTP_ERROR' | 'API_UNAUTHORIZED' | 'API_RATE_LIMITED' = 'API_HTTP_ERROR',
   ) {
-    const detail = facts.errorCode ? `${facts.errorCode}: ${facts.apiMessage ?? ''}` : (facts.apiMessage ?? 'no details');
+    const detail = facts.errorCode
+      ? `${facts.errorCode}: ${facts.apiMessage ?? ''}`
+      : (facts.apiMessage ?? 'no details');
     super(
       `${target.method} ${target.path} failed with HTTP ${facts.status} (${detail.trim()}). ${nextStep(facts.status)}`,
       target,
@@ -141,7 +143,8 @@ export function isWorkspaceError(value: unknown): value is WorkspaceError {
 
 /** True when the failure is worth a retry button (not a configuration or permission problem). */
 export function isTransient(error: WorkspaceError): boolean {
-  if (error.code === 'API_NETWORK_ERROR' || error.code === 'API_TIMEOUT' || error.code === 'API_RATE_LIMITED') return true;
+  if (error.code === 'API_NETWORK_ERROR' || error.code === 'API_TIMEOUT' || error.code === 'API_RATE_LIMITED')
+    return true;
   if (error instanceof DatabricksApiError) return error.status >= 500;
   if (error instanceof ProxyRefusedError) return error.status >= 500;
   return false;

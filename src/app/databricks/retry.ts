@@ -39,7 +39,9 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   return Math.max(0, date - nowMs);
 }
 
-export type RetryDecision = { retry: true; delayMs: number; source: 'retry-after' | 'backoff' } | { retry: false; reason: string };
+export type RetryDecision =
+  | { retry: true; delayMs: number; source: 'retry-after' | 'backoff' }
+  | { retry: false; reason: string };
 
 /**
  * Decides whether attempt number `attempt` (1-based) that ended with `status` is retried.

@@ -48,7 +48,8 @@ function byAadsts(code: number, ctx: DoctorContext): Entry | undefined {
     case 9002326:
       return {
         title: 'The app is registered as a web app, not a single-page app',
-        whatHappened: 'Microsoft Entra ID refused to redeem the sign-in code from the browser (AADSTS9002326: cross-origin token redemption is allowed only for single-page applications).',
+        whatHappened:
+          'Microsoft Entra ID refused to redeem the sign-in code from the browser (AADSTS9002326: cross-origin token redemption is allowed only for single-page applications).',
         likelyCause: `The redirect URI ${redirectUri(ctx)} is registered under the "Web" platform of ${app}.`,
         fix: `In the Entra admin center open App registrations → ${app} → Authentication. Remove ${redirectUri(ctx)} from "Web" and add it under "Single-page application". Then sign in again.`,
         action: 'sign-in',
@@ -68,7 +69,8 @@ function byAadsts(code: number, ctx: DoctorContext): Entry | undefined {
     case 65001:
       return {
         title: 'Consent is needed for Azure Databricks',
-        whatHappened: 'You, or your organisation, have not consented to let this app call Azure Databricks on your behalf (AADSTS65001).',
+        whatHappened:
+          'You, or your organisation, have not consented to let this app call Azure Databricks on your behalf (AADSTS65001).',
         likelyCause: 'The permission AzureDatabricks → user_impersonation has not been granted to the app.',
         fix: 'Sign in again and accept the consent prompt, or ask an administrator to grant admin consent under App registrations → API permissions → "Grant admin consent".',
         action: 'sign-in',
@@ -95,13 +97,14 @@ function byAadsts(code: number, ctx: DoctorContext): Entry | undefined {
         title: 'The app was not found in this tenant',
         whatHappened: `Microsoft Entra ID has no application with the client ID ${ctx.clientId ?? 'configured'} in the configured tenant (AADSTS700016).`,
         likelyCause: 'The client ID or tenant ID in the settings is wrong, or the app is registered in another tenant.',
-        fix: 'Open the settings and check the tenant ID and client ID against the app registration\'s Overview page.',
+        fix: "Open the settings and check the tenant ID and client ID against the app registration's Overview page.",
         action: 'settings',
       };
     case 700084:
       return {
         title: 'Your 24-hour sign-in session ended',
-        whatHappened: 'The refresh token a single-page app gets lasts 24 hours from sign-in, and it has run out (AADSTS700084).',
+        whatHappened:
+          'The refresh token a single-page app gets lasts 24 hours from sign-in, and it has run out (AADSTS700084).',
         likelyCause: 'More than a day has passed since you signed in.',
         fix: 'Sign in again.',
         action: 'sign-in',
@@ -142,7 +145,7 @@ function byAadsts(code: number, ctx: DoctorContext): Entry | undefined {
     case 53003:
       return {
         title: 'Blocked by a Conditional Access policy',
-        whatHappened: 'Your organisation\'s Conditional Access blocked this sign-in (AADSTS53003).',
+        whatHappened: "Your organisation's Conditional Access blocked this sign-in (AADSTS53003).",
         likelyCause: 'A policy restricts the device, location or app you are signing in from.',
         fix: 'Ask your identity administrator which policy applies, or sign in from a compliant device.',
         action: 'switch-account',
@@ -187,7 +190,8 @@ function byMsalCode(code: string, ctx: DoctorContext): Entry | undefined {
       return {
         title: 'The sign-in response was not one this page started',
         whatHappened: `The app rejected the response from the identity provider (${code}).`,
-        likelyCause: 'The response was tampered with or replayed, or sign-in was started in another tab, or browser storage was cleared meanwhile.',
+        likelyCause:
+          'The response was tampered with or replayed, or sign-in was started in another tab, or browser storage was cleared meanwhile.',
         fix: 'Sign in again from this tab.',
         action: 'sign-in',
       };
@@ -241,19 +245,35 @@ function signInEntry(error: SignInError, ctx: DoctorContext): Entry {
   if (error.code === 'AUTH_REDIRECT_LOOP') {
     return {
       title: 'Sign-in keeps failing',
-      whatHappened: 'After you signed in, Microsoft Entra ID immediately asked for sign-in again, more than once. The app stopped instead of looping.',
-      likelyCause: 'The session is revoked or blocked right after sign-in (for example a Conditional Access policy), or the token lifetime is set very short.',
+      whatHappened:
+        'After you signed in, Microsoft Entra ID immediately asked for sign-in again, more than once. The app stopped instead of looping.',
+      likelyCause:
+        'The session is revoked or blocked right after sign-in (for example a Conditional Access policy), or the token lifetime is set very short.',
       fix: 'Sign in again once. If it still fails, check the app registration and your Conditional Access policies.',
       action: 'sign-in',
     };
   }
   if (error.code === 'AUTH_NO_ACCOUNT') {
-    return { title: 'You are not signed in', whatHappened: 'No account is signed in in this tab.', likelyCause: 'You signed out, here or in another tab.', fix: 'Sign in.', action: 'sign-in' };
+    return {
+      title: 'You are not signed in',
+      whatHappened: 'No account is signed in in this tab.',
+      likelyCause: 'You signed out, here or in another tab.',
+      fix: 'Sign in.',
+      action: 'sign-in',
+    };
   }
   if (error.code === 'AUTH_REDIRECTING') {
-    return { title: 'Signing you in again…', whatHappened: 'The app is taking you to the sign-in page.', likelyCause: 'Your session needed renewing.', fix: 'Wait a moment.', action: 'reload' };
+    return {
+      title: 'Signing you in again…',
+      whatHappened: 'The app is taking you to the sign-in page.',
+      likelyCause: 'Your session needed renewing.',
+      fix: 'Wait a moment.',
+      action: 'reload',
+    };
   }
-  const known = (error.aadsts !== undefined ? byAadsts(error.aadsts, ctx) : undefined) ?? (error.msalErrorCode ? byMsalCode(error.msalErrorCode, ctx) : undefined);
+  const known =
+    (error.aadsts !== undefined ? byAadsts(error.aadsts, ctx) : undefined) ??
+    (error.msalErrorCode ? byMsalCode(error.msalErrorCode, ctx) : undefined);
   if (known) return known;
   return {
     title: 'Sign-in failed',
@@ -270,8 +290,9 @@ function apiEntry(error: DatabricksApiError, ctx: DoctorContext): Entry {
     return {
       title: 'The workspace does not accept your token',
       whatHappened: `${where} rejected the access token, and again after a fresh one (HTTP ${error.status}).`,
-      likelyCause: 'The workspace belongs to a different Entra tenant than you signed in to, or your user has never been added to the workspace.',
-      fix: 'Check that the tenant in the settings is the workspace\'s tenant, then sign in again.',
+      likelyCause:
+        'The workspace belongs to a different Entra tenant than you signed in to, or your user has never been added to the workspace.',
+      fix: "Check that the tenant in the settings is the workspace's tenant, then sign in again.",
       action: 'sign-in',
     };
   }
@@ -350,9 +371,9 @@ function proxyEntry(error: ProxyRefusedError, ctx: DoctorContext): Entry {
   }
   if (error.proxyCode === 'PROXY_UPSTREAM_TLS') {
     return {
-      title: 'The workspace\'s certificate was not trusted',
+      title: "The workspace's certificate was not trusted",
       whatHappened: `The app's server could not verify the TLS certificate of ${host} (${error.proxyCode}). ${serverSaid(error)}`,
-      likelyCause: 'A proxy or firewall intercepts TLS on the server\'s network, or the host is not the workspace.',
+      likelyCause: "A proxy or firewall intercepts TLS on the server's network, or the host is not the workspace.",
       fix: 'Check the workspace URL; if your network intercepts TLS, give the server the corporate CA (NODE_EXTRA_CA_CERTS).',
       action: 'settings',
     };
@@ -361,15 +382,16 @@ function proxyEntry(error: ProxyRefusedError, ctx: DoctorContext): Entry {
     return {
       title: 'The workspace cannot be reached',
       whatHappened: `The app's server could not connect to ${host} (${error.proxyCode}). ${serverSaid(error)}`,
-      likelyCause: 'The workspace host is down, misspelled, or not reachable from the server\'s network (Private Link).',
+      likelyCause: "The workspace host is down, misspelled, or not reachable from the server's network (Private Link).",
       fix: 'Check the workspace URL in the settings, then try again.',
       action: 'retry',
     };
   }
   return {
-    title: 'The app\'s server refused to forward the request',
+    title: "The app's server refused to forward the request",
     whatHappened: `The proxy answered ${error.status} ${error.proxyCode}: ${error.proxyMessage}`,
-    likelyCause: 'The workspace host is not an Azure Databricks host the server allows, or the request came from another origin.',
+    likelyCause:
+      'The workspace host is not an Azure Databricks host the server allows, or the request came from another origin.',
     fix: 'Check the workspace URL in the settings (an https://adb-….azuredatabricks.net address).',
     action: 'settings',
   };
@@ -399,7 +421,7 @@ function workspaceEntry(error: WorkspaceError, ctx: DoctorContext): Entry {
   return {
     title: 'The connection failed',
     whatHappened: `The request ${error.method} ${error.path} got no answer: the connection to the app's server failed.`,
-    likelyCause: 'You are offline, or the app\'s server stopped.',
+    likelyCause: "You are offline, or the app's server stopped.",
     fix: 'Check your connection and that the server is running, then try again.',
     action: 'retry',
   };
@@ -433,10 +455,12 @@ function idOf(error: unknown): string {
     if (error.aadsts !== undefined) return `AADSTS${error.aadsts}`;
     return error.msalErrorCode ?? error.code;
   }
-  if (error instanceof DatabricksApiError) return error.code === 'API_UNAUTHORIZED' ? 'API_UNAUTHORIZED' : `API_${error.status}`;
+  if (error instanceof DatabricksApiError)
+    return error.code === 'API_UNAUTHORIZED' ? 'API_UNAUTHORIZED' : `API_${error.status}`;
   if (error instanceof ProxyRefusedError) return error.proxyCode;
   if (error instanceof WorkspaceError) return error.code;
-  if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string') return (error as { code: string }).code;
+  if (error && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string')
+    return (error as { code: string }).code;
   return 'UNEXPECTED';
 }
 
@@ -452,9 +476,11 @@ export function diagnose(error: unknown, ctx: DoctorContext): Diagnosis {
     entry = {
       title: 'The configuration is not valid',
       whatHappened:
-        typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : 'A configuration value was refused.',
-      likelyCause: 'A value in the settings or the server\'s environment is missing or malformed.',
-      fix: 'Open the settings, correct the highlighted fields, or reset them to the server\'s defaults.',
+        typeof (error as { message?: unknown }).message === 'string'
+          ? (error as { message: string }).message
+          : 'A configuration value was refused.',
+      likelyCause: "A value in the settings or the server's environment is missing or malformed.",
+      fix: "Open the settings, correct the highlighted fields, or reset them to the server's defaults.",
       action: 'settings',
     };
   } else {

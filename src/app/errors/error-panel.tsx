@@ -11,13 +11,23 @@ export interface DoctorActions {
   reload?: () => void;
 }
 
-export const DoctorActionsContext = createContext<DoctorActions>({ context: { origin: globalThis.location?.origin ?? '' } });
+export const DoctorActionsContext = createContext<DoctorActions>({
+  context: { origin: globalThis.location?.origin ?? '' },
+});
 
 /**
  * Explains a failure in a `role="alert"` region: what happened, the likely cause, the fix and
  * one action. `onRetry` serves the "Try again" action; the rest come from {@link DoctorActionsContext}.
  */
-export function ErrorPanel({ error, onRetry, compact }: { error: unknown; onRetry?: (() => void) | undefined; compact?: boolean }) {
+export function ErrorPanel({
+  error,
+  onRetry,
+  compact,
+}: {
+  error: unknown;
+  onRetry?: (() => void) | undefined;
+  compact?: boolean;
+}) {
   const actions = useContext(DoctorActionsContext);
   const d = diagnose(error, actions.context);
   const handlers: Record<DoctorAction, (() => void) | undefined> = {

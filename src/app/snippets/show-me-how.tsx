@@ -19,7 +19,19 @@ function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
-function SnippetPair({ call, heading, workspaceUrl, workspaceResourceId, token }: { call: SnippetCall; heading: string; workspaceUrl: string; workspaceResourceId: string | undefined; token: string | undefined }) {
+function SnippetPair({
+  call,
+  heading,
+  workspaceUrl,
+  workspaceResourceId,
+  token,
+}: {
+  call: SnippetCall;
+  heading: string;
+  workspaceUrl: string;
+  workspaceResourceId: string | undefined;
+  token: string | undefined;
+}) {
   const options = { workspaceUrl, workspaceResourceId, token };
   const curl = buildCurlSnippet(call, options);
   const python = buildPythonSnippet(call, options);
@@ -80,7 +92,13 @@ export function ShowMeHow(props: {
           : `The token is left out: export it first as ${TOKEN_ENV_VAR} (for example from the Tokens tab), or reveal it here.`}
       </p>
       {revealError && <p role="alert">{revealError}</p>}
-      <SnippetPair call={CLASSIC_CALL} heading="List clusters (API 2.0)" workspaceUrl={props.workspaceUrl} workspaceResourceId={props.workspaceResourceId} token={token} />
+      <SnippetPair
+        call={CLASSIC_CALL}
+        heading="List clusters (API 2.0)"
+        workspaceUrl={props.workspaceUrl}
+        workspaceResourceId={props.workspaceResourceId}
+        token={token}
+      />
       {props.lastCall ? (
         <SnippetPair
           call={props.lastCall}

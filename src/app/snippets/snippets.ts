@@ -53,13 +53,22 @@ export function buildCurlSnippet(call: SnippetCall, options: SnippetOptions): st
 
 export function buildPythonSnippet(call: SnippetCall, options: SnippetOptions): string {
   const lines: string[] = ['import json', ...(options.token ? [] : ['import os']), 'import requests', ''];
-  lines.push(options.token ? `access_token = ${pyString(options.token)}` : `access_token = os.environ[${pyString(TOKEN_ENV_VAR)}]`);
+  lines.push(
+    options.token
+      ? `access_token = ${pyString(options.token)}`
+      : `access_token = os.environ[${pyString(TOKEN_ENV_VAR)}]`,
+  );
   lines.push('headers = {', "    'Authorization': 'Bearer ' + access_token,");
   if (options.workspaceResourceId) {
     lines.push(`    'X-Databricks-Azure-Workspace-Resource-Id': ${pyString(options.workspaceResourceId)},`);
   }
   lines.push('}', '');
-  lines.push(`response = requests.${call.method.toLowerCase()}(`, `    ${pyString(url(call, options))},`, '    headers=headers,', ')');
+  lines.push(
+    `response = requests.${call.method.toLowerCase()}(`,
+    `    ${pyString(url(call, options))},`,
+    '    headers=headers,',
+    ')',
+  );
   lines.push('print(json.dumps(json.loads(response.text), indent=2))');
   return lines.join('\n');
 }

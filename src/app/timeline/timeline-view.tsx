@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Timeline, TimelineEntry } from './timeline.ts';
 
-const STATUS_LABEL: Record<TimelineEntry['status'], string> = { ok: 'done', fail: 'failed', info: 'step', wait: 'waiting' };
+const STATUS_LABEL: Record<TimelineEntry['status'], string> = {
+  ok: 'done',
+  fail: 'failed',
+  info: 'step',
+  wait: 'waiting',
+};
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** What happened so far, oldest first: sign-in steps, tokens, each API call. */

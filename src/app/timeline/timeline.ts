@@ -57,7 +57,8 @@ export function createTimeline(options: TimelineOptions = {}): Timeline {
   try {
     const raw = storage?.getItem(key);
     const parsed: unknown = raw ? JSON.parse(raw) : [];
-    if (Array.isArray(parsed)) list = parsed.filter((e) => e && typeof e.title === 'string' && typeof e.id === 'number');
+    if (Array.isArray(parsed))
+      list = parsed.filter((e) => e && typeof e.title === 'string' && typeof e.id === 'number');
   } catch {
     list = [];
   }
@@ -85,7 +86,14 @@ export function createTimeline(options: TimelineOptions = {}): Timeline {
         count: 1,
       };
       const last = list[list.length - 1];
-      if (last && input.durationMs === undefined && last.durationMs === undefined && last.title === entry.title && last.detail === entry.detail && last.status === entry.status) {
+      if (
+        last &&
+        input.durationMs === undefined &&
+        last.durationMs === undefined &&
+        last.title === entry.title &&
+        last.detail === entry.detail &&
+        last.status === entry.status
+      ) {
         list = [...list.slice(0, -1), { ...last, count: last.count + 1, at: entry.at }];
       } else {
         list = [...list, entry].slice(-limit);

@@ -19,62 +19,143 @@ type Entry = readonly [title: string, description: string];
  * @see https://learn.microsoft.com/entra/identity-platform/optional-claims-reference
  */
 const CLAIMS: Readonly<Record<string, Entry>> = {
-  aud: ['Audience', 'Who the token is for. An API must refuse a token whose audience is not itself: an ID token is for this app (its client ID), the access token is for Azure Databricks.'],
-  iss: ['Issuer', 'Who issued and signed the token: the Entra ID tenant, as a URL. v1.0 tokens name https://sts.windows.net/{tenant}/, v2.0 tokens https://login.microsoftonline.com/{tenant}/v2.0.'],
+  aud: [
+    'Audience',
+    'Who the token is for. An API must refuse a token whose audience is not itself: an ID token is for this app (its client ID), the access token is for Azure Databricks.',
+  ],
+  iss: [
+    'Issuer',
+    'Who issued and signed the token: the Entra ID tenant, as a URL. v1.0 tokens name https://sts.windows.net/{tenant}/, v2.0 tokens https://login.microsoftonline.com/{tenant}/v2.0.',
+  ],
   iat: ['Issued at', 'When the token was issued (seconds since 1970, shown here as a local date).'],
   nbf: ['Not before', 'The token is not valid before this time.'],
-  exp: ['Expires at', 'The token is not valid after this time. Entra ID access tokens last 60 to 90 minutes by default; MSAL renews them before they expire.'],
+  exp: [
+    'Expires at',
+    'The token is not valid after this time. Entra ID access tokens last 60 to 90 minutes by default; MSAL renews them before they expire.',
+  ],
   aio: ['Internal data (aio)', 'Opaque data Entra ID uses internally to reuse the token. Ignore it.'],
-  amr: ['Authentication methods', 'How you proved who you are in this sign-in, e.g. "pwd" (password), "mfa" (multi-factor), "rsa", "otp", "fido", "wia" (Windows integrated).'],
-  acr: ['Authentication context class', 'v1.0 only. "0" means the sign-in did not meet ISO/IEC 29115 level requirements; "1" is the usual value for a person who signed in.'],
+  amr: [
+    'Authentication methods',
+    'How you proved who you are in this sign-in, e.g. "pwd" (password), "mfa" (multi-factor), "rsa", "otp", "fido", "wia" (Windows integrated).',
+  ],
+  acr: [
+    'Authentication context class',
+    'v1.0 only. "0" means the sign-in did not meet ISO/IEC 29115 level requirements; "1" is the usual value for a person who signed in.',
+  ],
   acrs: ['Authentication contexts', 'Conditional Access authentication contexts this sign-in satisfied.'],
-  appid: ['Application ID (v1.0)', 'The client ID of the app that asked for the token; for this app, its own client ID.'],
-  appidacr: ['Application authentication (v1.0)', 'How the app proved itself: "0" public client (no secret, e.g. a browser app), "1" client secret, "2" certificate.'],
+  appid: [
+    'Application ID (v1.0)',
+    'The client ID of the app that asked for the token; for this app, its own client ID.',
+  ],
+  appidacr: [
+    'Application authentication (v1.0)',
+    'How the app proved itself: "0" public client (no secret, e.g. a browser app), "1" client secret, "2" certificate.',
+  ],
   azp: ['Authorized party (v2.0)', 'The client ID of the app that asked for the token (v2.0 name of appid).'],
-  azpacr: ['Authorized party authentication (v2.0)', 'How the app proved itself: "0" public client, "1" client secret, "2" certificate.'],
-  idp: ['Identity provider', 'Who authenticated you when it is not this tenant, e.g. another tenant for a guest, or live.com for a personal account.'],
+  azpacr: [
+    'Authorized party authentication (v2.0)',
+    'How the app proved itself: "0" public client, "1" client secret, "2" certificate.',
+  ],
+  idp: [
+    'Identity provider',
+    'Who authenticated you when it is not this tenant, e.g. another tenant for a guest, or live.com for a personal account.',
+  ],
   idtyp: ['Identity type', '"user" or "app": whether the token acts for a person or only for an application.'],
   ipaddr: ['IP address', 'The public IP address you signed in from, as Entra ID saw it.'],
   name: ['Name', 'Your display name. For display only; do not use it to identify you.'],
   family_name: ['Family name', 'Your last name, as set in your Entra ID user object.'],
   given_name: ['Given name', 'Your first name, as set in your Entra ID user object.'],
-  oid: ['Object ID', 'Your user object ID in Entra ID: the same for every app in this tenant and the stable way to identify you. Azure Databricks matches users by it.'],
+  oid: [
+    'Object ID',
+    'Your user object ID in Entra ID: the same for every app in this tenant and the stable way to identify you. Azure Databricks matches users by it.',
+  ],
   puid: ['Passport unique ID', 'An internal Microsoft account identifier. Ignore it.'],
   rh: ['Internal data (rh)', 'Opaque data Entra ID uses to re-validate tokens. Ignore it.'],
-  roles: ['App roles', 'App roles assigned to you (or to the app) in the resource\'s app registration.'],
-  scp: ['Scopes', 'The delegated permissions the app may use on your behalf at the audience, space-separated; for Azure Databricks, "user_impersonation".'],
+  roles: ['App roles', "App roles assigned to you (or to the app) in the resource's app registration."],
+  scp: [
+    'Scopes',
+    'The delegated permissions the app may use on your behalf at the audience, space-separated; for Azure Databricks, "user_impersonation".',
+  ],
   sid: ['Session ID', 'Identifies your sign-in session, used for single sign-out and silent sign-in.'],
-  sub: ['Subject', 'Identifies you, but differently for every app (pairwise). Use oid to recognise the same person across apps.'],
+  sub: [
+    'Subject',
+    'Identifies you, but differently for every app (pairwise). Use oid to recognise the same person across apps.',
+  ],
   tid: ['Tenant ID', 'The directory (tenant) that issued the token, which is the one you signed in to.'],
-  unique_name: ['Unique name (v1.0)', 'A human-readable name for you, usually your UPN. For display only; it can change.'],
-  upn: ['User principal name', 'Your sign-in name, e.g. ana@contoso.example. It can change, so do not use it as a key.'],
+  unique_name: [
+    'Unique name (v1.0)',
+    'A human-readable name for you, usually your UPN. For display only; it can change.',
+  ],
+  upn: [
+    'User principal name',
+    'Your sign-in name, e.g. ana@contoso.example. It can change, so do not use it as a key.',
+  ],
   uti: ['Token identifier', 'A unique ID of this token, used by Entra ID internally to revoke it. Ignore it.'],
-  ver: ['Token version', 'The token format: "1.0" or "2.0". Azure Databricks access tokens are v1.0 even when requested from the v2.0 endpoint.'],
-  wids: ['Directory roles', 'Entra ID directory roles you hold (as role template IDs), e.g. 62e90394-69f5-4237-9190-012177145e10 for Global Administrator.'],
-  nonce: ['Nonce', 'The random value the app sent when it started the sign-in; MSAL checks it matches, which stops a stolen ID token being replayed.'],
-  preferred_username: ['Preferred username', 'The name you signed in with (usually your UPN or email). For display only; it can change.'],
-  login_hint: ['Login hint', 'An opaque value the app can send back to pre-select this account at the next sign-in or sign-out.'],
-  email: ['Email', 'Your email address, if your user object has one and the app asked for the email scope. It can change and is not verified by every tenant.'],
+  ver: [
+    'Token version',
+    'The token format: "1.0" or "2.0". Azure Databricks access tokens are v1.0 even when requested from the v2.0 endpoint.',
+  ],
+  wids: [
+    'Directory roles',
+    'Entra ID directory roles you hold (as role template IDs), e.g. 62e90394-69f5-4237-9190-012177145e10 for Global Administrator.',
+  ],
+  nonce: [
+    'Nonce',
+    'The random value the app sent when it started the sign-in; MSAL checks it matches, which stops a stolen ID token being replayed.',
+  ],
+  preferred_username: [
+    'Preferred username',
+    'The name you signed in with (usually your UPN or email). For display only; it can change.',
+  ],
+  login_hint: [
+    'Login hint',
+    'An opaque value the app can send back to pre-select this account at the next sign-in or sign-out.',
+  ],
+  email: [
+    'Email',
+    'Your email address, if your user object has one and the app asked for the email scope. It can change and is not verified by every tenant.',
+  ],
   emails: ['Emails', 'Your email addresses (Azure AD B2C and external identities).'],
-  groups: ['Groups', 'IDs of the security groups you belong to (only when the app registration asks for group claims).'],
-  hasgroups: ['Has groups', 'You are in too many groups to list in a token; the app must ask Microsoft Graph for them.'],
-  _claim_names: ['Claim sources (names)', 'Points at claims too large for the token (for example, groups overage); read them from _claim_sources.'],
-  _claim_sources: ['Claim sources', 'Where to fetch claims that did not fit in the token, usually a Microsoft Graph URL.'],
+  groups: [
+    'Groups',
+    'IDs of the security groups you belong to (only when the app registration asks for group claims).',
+  ],
+  hasgroups: [
+    'Has groups',
+    'You are in too many groups to list in a token; the app must ask Microsoft Graph for them.',
+  ],
+  _claim_names: [
+    'Claim sources (names)',
+    'Points at claims too large for the token (for example, groups overage); read them from _claim_sources.',
+  ],
+  _claim_sources: [
+    'Claim sources',
+    'Where to fetch claims that did not fit in the token, usually a Microsoft Graph URL.',
+  ],
   ctry: ['Country', 'Your country or region, as a two-letter code (optional claim).'],
   tenant_ctry: ['Tenant country', "The tenant's country or region (optional claim)."],
   tenant_region_scope: ['Tenant region', "The region of the tenant's data (optional claim)."],
-  signin_state: ['Sign-in state', 'Facts about the sign-in, e.g. "kmsi" (you ticked "Keep me signed in"), "dvc_mngd" (the device is managed).'],
+  signin_state: [
+    'Sign-in state',
+    'Facts about the sign-in, e.g. "kmsi" (you ticked "Keep me signed in"), "dvc_mngd" (the device is managed).',
+  ],
   auth_time: ['Authenticated at', 'When you last entered credentials.'],
-  onprem_sid: ['On-premises SID', 'Your security identifier in on-premises Active Directory, for users synchronised from it.'],
+  onprem_sid: [
+    'On-premises SID',
+    'Your security identifier in on-premises Active Directory, for users synchronised from it.',
+  ],
   pwd_exp: ['Password expires in', 'Seconds until your password expires.'],
   pwd_url: ['Password change URL', 'Where you can change your password.'],
   in_corp: ['Inside corporate network', 'True when you signed in from inside the corporate network.'],
   verified_primary_email: ['Verified primary email', 'Your primary email address, as verified by the tenant.'],
   verified_secondary_email: ['Verified secondary email', 'Other verified email addresses.'],
-  cc: ['Client capabilities data', 'Opaque data about the client\'s capabilities. Ignore it.'],
+  cc: ['Client capabilities data', "Opaque data about the client's capabilities. Ignore it."],
   cnf: ['Confirmation key', 'Binds the token to a key the client holds (proof-of-possession tokens).'],
   deviceid: ['Device ID', 'The device object ID of the device you signed in from, if it is registered.'],
-  xms_cc: ['Client capabilities', 'Capabilities the app declared, e.g. "cp1": it can handle claims challenges (Continuous Access Evaluation).'],
+  xms_cc: [
+    'Client capabilities',
+    'Capabilities the app declared, e.g. "cp1": it can handle claims challenges (Continuous Access Evaluation).',
+  ],
   xms_pdl: ['Preferred data location', 'The geography where your data is kept, for multi-geo tenants.'],
   xms_pl: ['Preferred language', 'Your preferred language.'],
   xms_tpl: ['Tenant preferred language', "The tenant's preferred language."],
@@ -87,10 +168,22 @@ const CLAIMS: Readonly<Record<string, Entry>> = {
 
 const HEADER_PARAMETERS: Readonly<Record<string, Entry>> = {
   typ: ['Type', 'What kind of token this is; "JWT" for Entra ID tokens.'],
-  alg: ['Algorithm', 'How the token is signed; Entra ID signs with "RS256" (RSA with SHA-256) using a key it publishes.'],
-  kid: ['Key ID', "Which of the issuer's published keys signed the token; used to pick the key when checking the signature."],
-  x5t: ['Certificate thumbprint', 'The SHA-1 thumbprint of the signing certificate; Entra ID sets it to the same value as kid.'],
-  nonce: ['Header nonce', 'Present only in Microsoft Graph tokens, which are hashed before signing: only Microsoft Graph can verify them.'],
+  alg: [
+    'Algorithm',
+    'How the token is signed; Entra ID signs with "RS256" (RSA with SHA-256) using a key it publishes.',
+  ],
+  kid: [
+    'Key ID',
+    "Which of the issuer's published keys signed the token; used to pick the key when checking the signature.",
+  ],
+  x5t: [
+    'Certificate thumbprint',
+    'The SHA-1 thumbprint of the signing certificate; Entra ID sets it to the same value as kid.',
+  ],
+  nonce: [
+    'Header nonce',
+    'Present only in Microsoft Graph tokens, which are hashed before signing: only Microsoft Graph can verify them.',
+  ],
   cty: ['Content type', 'The type of a nested token, if any.'],
   enc: ['Encryption', 'The content encryption of an encrypted token (JWE).'],
 };
@@ -105,11 +198,16 @@ export function describeClaim(name: string): ClaimDescription {
   if (name.startsWith('xms_')) {
     return {
       title: `Microsoft extension (${name})`,
-      description: 'An "xms_" claim: Microsoft-specific data, mostly internal or from an optional claim the app registration asked for.',
+      description:
+        'An "xms_" claim: Microsoft-specific data, mostly internal or from an optional claim the app registration asked for.',
       known: true,
     };
   }
-  return { title: name, description: 'Not a claim Entra ID is known to issue; it may come from a claims-mapping policy or another issuer.', known: false };
+  return {
+    title: name,
+    description: 'Not a claim Entra ID is known to issue; it may come from a claims-mapping policy or another issuer.',
+    known: false,
+  };
 }
 
 /** Plain-language description of a JOSE header parameter. */
@@ -137,7 +235,8 @@ export function nameAudience(aud: unknown, clientId: string | undefined): string
   const names = values.map((value) => {
     if (typeof value !== 'string') return undefined;
     const lower = value.toLowerCase();
-    if (clientId && (lower === clientId.toLowerCase() || lower === `api://${clientId.toLowerCase()}`)) return 'this app';
+    if (clientId && (lower === clientId.toLowerCase() || lower === `api://${clientId.toLowerCase()}`))
+      return 'this app';
     return KNOWN_AUDIENCES[lower] ?? KNOWN_AUDIENCES[value];
   });
   return names.every((name) => name !== undefined) && names.length > 0 ? names.join(', ') : undefined;
@@ -176,7 +275,12 @@ export function describeIssuer(iss: unknown, configuredTenantId?: string): Issue
   const version = match[2] ? '2.0' : '1.0';
   const yours = configuredTenantId?.toLowerCase() === tenantId.toLowerCase() ? ', the configured tenant' : '';
   const endpoint = version === '2.0' ? 'v2.0 issuer' : 'v1.0 issuer';
-  return { label: `Entra ID tenant ${tenantId}${yours} (${endpoint}, ${url.host})`, version, tenantId: tenantId.toLowerCase(), host: url.host };
+  return {
+    label: `Entra ID tenant ${tenantId}${yours} (${endpoint}, ${url.host})`,
+    version,
+    tenantId: tenantId.toLowerCase(),
+    host: url.host,
+  };
 }
 
 const AMR: Readonly<Record<string, string>> = {
@@ -207,7 +311,12 @@ export function explainClaimValue(name: string, value: unknown, clientId?: strin
   if ((name === 'appidacr' || name === 'azpacr') && typeof value === 'string') {
     return { '0': 'public client, no secret', '1': 'client secret', '2': 'certificate' }[value];
   }
-  if ((name === 'appid' || name === 'azp') && typeof value === 'string' && clientId && value.toLowerCase() === clientId.toLowerCase()) {
+  if (
+    (name === 'appid' || name === 'azp') &&
+    typeof value === 'string' &&
+    clientId &&
+    value.toLowerCase() === clientId.toLowerCase()
+  ) {
     return 'this app';
   }
   if (name === 'scp' && typeof value === 'string') {

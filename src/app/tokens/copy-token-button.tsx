@@ -36,7 +36,9 @@ export function CopyTokenButton({ token, what, expiresAt, risk, writeText }: Cop
       const until = expiresAt ? ` It works until ${formatLocalTime(expiresAt)}.` : '';
       setOutcome(`Copied the ${what}.${until} Clear your clipboard when you are done.`);
     } catch {
-      setOutcome(`Could not copy: the browser refused access to the clipboard. Reveal the ${what} and select it instead.`);
+      setOutcome(
+        `Could not copy: the browser refused access to the clipboard. Reveal the ${what} and select it instead.`,
+      );
     }
   };
 
@@ -54,14 +56,20 @@ export function CopyTokenButton({ token, what, expiresAt, risk, writeText }: Cop
         Copy {what}
       </button>
       {step === 'confirm' && (
-        <div id={`${id}-warning`} class="copy-warning" role="alertdialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
+        <div
+          id={`${id}-warning`}
+          class="copy-warning"
+          role="alertdialog"
+          aria-labelledby={`${id}-title`}
+          aria-describedby={`${id}-text`}
+        >
           <p id={`${id}-title`}>
             <strong>Copy the {what}?</strong>
           </p>
           <p id={`${id}-text`}>
             {risk}
-            {expiresAt ? ` It stays valid until ${formatLocalTime(expiresAt)}.` : ''} Paste it only into tools you trust, never into
-            chats, tickets or websites.
+            {expiresAt ? ` It stays valid until ${formatLocalTime(expiresAt)}.` : ''} Paste it only into tools you
+            trust, never into chats, tickets or websites.
           </p>
           <button type="button" onClick={copy}>
             Copy anyway

@@ -46,8 +46,8 @@ export function DecodeAnyToken({ config, verifier }: DecodeAnyTokenProps) {
       <h3 id={`${id}-heading`}>Decode any token</h3>
       <label for={`${id}-input`}>Token (JWT)</label>
       <p id={`${id}-help`} class="field-help">
-        Decoded in this page only; the token is not sent anywhere or stored. The signature check fetches the issuer's public
-        keys.
+        Decoded in this page only; the token is not sent anywhere or stored. The signature check fetches the issuer's
+        public keys.
       </p>
       <textarea
         id={`${id}-input`}
@@ -75,7 +75,13 @@ export function DecodeAnyToken({ config, verifier }: DecodeAnyTokenProps) {
       {outcome.kind === 'decoded' && (
         <>
           {outcome.strippedBearer && <p class="field-help">Removed the "Bearer" prefix of an Authorization header.</p>}
-          <TokenView token={outcome.token} label="Pasted token" clientId={config?.clientId} config={config} verifier={verifier} />
+          <TokenView
+            token={outcome.token}
+            label="Pasted token"
+            clientId={config?.clientId}
+            config={config}
+            verifier={verifier}
+          />
         </>
       )}
     </section>

@@ -60,7 +60,10 @@ const NAMES: Record<TokenPart, string> = { header: 'header', payload: 'payload',
 export function decodeToken(input: string): DecodedToken {
   const raw = input.trim();
   if (raw === '') {
-    throw new TokenDecodeError('empty', 'There is nothing to decode. Paste a token: three base64url parts separated by dots, starting with "eyJ".');
+    throw new TokenDecodeError(
+      'empty',
+      'There is nothing to decode. Paste a token: three base64url parts separated by dots, starting with "eyJ".',
+    );
   }
   const space = raw.search(/\s/);
   if (space >= 0) {
@@ -77,7 +80,10 @@ export function decodeToken(input: string): DecodedToken {
     );
   }
   if (pieces.length !== 3) {
-    const opaque = pieces.length === 1 ? ' It may be an opaque value such as a refresh token or an authorization code, which are not JWTs and cannot be decoded.' : '';
+    const opaque =
+      pieces.length === 1
+        ? ' It may be an opaque value such as a refresh token or an authorization code, which are not JWTs and cannot be decoded.'
+        : '';
     throw new TokenDecodeError(
       'not-three-parts',
       `A JWT has three parts separated by dots (header.payload.signature); this has ${pieces.length}.${opaque}`,
@@ -104,12 +110,20 @@ export function decodeToken(input: string): DecodedToken {
 function checkBase64url(part: TokenPart, text: string): void {
   if (text === '') {
     if (part === 'signature') return; // unsecured JWTs (alg "none") have an empty signature
-    throw new TokenDecodeError('empty-part', `The ${NAMES[part]} part is empty. A JWT's header and payload always have content.`, part);
+    throw new TokenDecodeError(
+      'empty-part',
+      `The ${NAMES[part]} part is empty. A JWT's header and payload always have content.`,
+      part,
+    );
   }
   if (!BASE64URL.test(text)) {
     const bad = [...text].find((char) => !/[A-Za-z0-9_-]/.test(char)) ?? '';
     const hint =
-      bad === '=' ? ' JWTs use base64url without "=" padding.' : bad === '+' || bad === '/' ? ' That is standard base64; JWTs use base64url ("-" and "_").' : '';
+      bad === '='
+        ? ' JWTs use base64url without "=" padding.'
+        : bad === '+' || bad === '/'
+          ? ' That is standard base64; JWTs use base64url ("-" and "_").'
+          : '';
     throw new TokenDecodeError(
       'bad-base64url',
       `The ${NAMES[part]} part contains ${JSON.stringify(bad)}, which is not a base64url character (A–Z, a–z, 0–9, "-", "_").${hint}`,
@@ -130,7 +144,12 @@ function decodeJsonText(part: 'header' | 'payload', text: string): string {
   try {
     json = new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(text));
   } catch (cause) {
-    throw new TokenDecodeError('not-utf8', `The ${part} part decodes to binary data, not text. Check that the token was copied whole.`, part, cause);
+    throw new TokenDecodeError(
+      'not-utf8',
+      `The ${part} part decodes to binary data, not text. Check that the token was copied whole.`,
+      part,
+      cause,
+    );
   }
   let value: unknown;
   try {

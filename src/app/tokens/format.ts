@@ -29,7 +29,8 @@ export function formatRelative(epochSeconds: number, nowSeconds: number): string
 /** A claim value as text: strings as they are, arrays joined, anything else as JSON. */
 export function formatClaimValue(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return value.join(', ');
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number'))
+    return value.join(', ');
   return JSON.stringify(value) ?? String(value);
 }
 

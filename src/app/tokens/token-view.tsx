@@ -1,6 +1,13 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { AppConfig } from '../config/types.ts';
-import { describeClaim, describeHeaderParameter, describeIssuer, explainClaimValue, nameAudience, TIME_CLAIMS } from './claims.ts';
+import {
+  describeClaim,
+  describeHeaderParameter,
+  describeIssuer,
+  explainClaimValue,
+  nameAudience,
+  TIME_CLAIMS,
+} from './claims.ts';
 import type { DecodedToken } from './decode.ts';
 import { inSentence } from './noun.ts';
 import { formatClaimValue, formatLocalTime, formatRelative, prettyJson } from './format.ts';
@@ -42,9 +49,7 @@ export function TokenView({ token, label, clientId, config, concealed = false, v
         <dt>Issued by</dt>
         <dd>{issuer.label}</dd>
         <dt>Audience</dt>
-        <dd>
-          {audience ? `${audience} (${formatClaimValue(payload.aud)})` : formatClaimValue(payload.aud ?? 'none')}
-        </dd>
+        <dd>{audience ? `${audience} (${formatClaimValue(payload.aud)})` : formatClaimValue(payload.aud ?? 'none')}</dd>
         {exp !== undefined && (
           <>
             <dt>Expires</dt>
@@ -208,7 +213,10 @@ function Verification({
   useEffect(() => {
     setResult(undefined);
     if (!cloud || !authorityHost) {
-      setResult({ state: 'unavailable', reason: 'No configuration: the app does not know which Entra ID to ask for keys.' });
+      setResult({
+        state: 'unavailable',
+        reason: 'No configuration: the app does not know which Entra ID to ask for keys.',
+      });
       return;
     }
     let current = true;
@@ -216,7 +224,10 @@ function Verification({
       (outcome) => current && setResult(outcome),
       (error: unknown) =>
         current &&
-        setResult({ state: 'unavailable', reason: `The check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` }),
+        setResult({
+          state: 'unavailable',
+          reason: `The check failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+        }),
     );
     return () => {
       current = false;

@@ -1,4 +1,11 @@
-import { compactVerify, createRemoteJWKSet, customFetch, errors, type FetchImplementation, type RemoteJWKSet } from 'jose';
+import {
+  compactVerify,
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type FetchImplementation,
+  type RemoteJWKSet,
+} from 'jose';
 import { CLOUDS } from '../config/clouds.ts';
 import type { AppConfig } from '../config/types.ts';
 import { decodeToken, TokenDecodeError } from './decode.ts';
@@ -57,7 +64,8 @@ export function keysUrlFor(
   iss: unknown,
   config: Pick<AppConfig, 'cloud' | 'authorityHost'>,
 ): { ok: true; url: string; version: '1.0' | '2.0'; tenantId: string } | { ok: false; reason: string } {
-  if (typeof iss !== 'string' || iss === '') return { ok: false, reason: 'The token has no issuer (iss), so there is no one whose keys could check it.' };
+  if (typeof iss !== 'string' || iss === '')
+    return { ok: false, reason: 'The token has no issuer (iss), so there is no one whose keys could check it.' };
   let url: URL | undefined;
   try {
     url = new URL(iss);
@@ -103,7 +111,10 @@ export function createTokenVerifier(options: TokenVerifierOptions = {}): TokenVe
   const keySetFor = (url: string): RemoteJWKSet => {
     let keySet = keySets.get(url);
     if (!keySet) {
-      keySet = createRemoteJWKSet(new URL(url), { timeoutDuration: options.timeoutMs ?? 5000, [customFetch]: fetchKeys });
+      keySet = createRemoteJWKSet(new URL(url), {
+        timeoutDuration: options.timeoutMs ?? 5000,
+        [customFetch]: fetchKeys,
+      });
       keySets.set(url, keySet);
     }
     return keySet;
@@ -115,21 +126,29 @@ export function createTokenVerifier(options: TokenVerifierOptions = {}): TokenVe
       try {
         token = decodeToken(jwt);
       } catch (error) {
-        if (error instanceof TokenDecodeError) return { state: 'not-verified', reason: `The token cannot be read: ${error.message}` };
+        if (error instanceof TokenDecodeError)
+          return { state: 'not-verified', reason: `The token cannot be read: ${error.message}` };
         throw error;
       }
       const { alg, kid, nonce } = token.header;
       if (alg === 'none' || token.signature === '') {
-        return { state: 'not-verified', reason: 'The token is unsigned (alg "none" or no signature part): anyone could have written it.' };
+        return {
+          state: 'not-verified',
+          reason: 'The token is unsigned (alg "none" or no signature part): anyone could have written it.',
+        };
       }
       if (typeof nonce === 'string') {
         return {
           state: 'unavailable',
-          reason: 'This token has a "nonce" in its header, as Microsoft Graph tokens do: they are hashed before signing, so only Microsoft Graph can verify them.',
+          reason:
+            'This token has a "nonce" in its header, as Microsoft Graph tokens do: they are hashed before signing, so only Microsoft Graph can verify them.',
         };
       }
       if (alg !== 'RS256') {
-        return { state: 'not-verified', reason: `The token is signed with ${JSON.stringify(alg)}, but Entra ID signs with RS256 and publishes only RSA keys.` };
+        return {
+          state: 'not-verified',
+          reason: `The token is signed with ${JSON.stringify(alg)}, but Entra ID signs with RS256 and publishes only RSA keys.`,
+        };
       }
       const location = keysUrlFor(token.payload.iss, config);
       if (!location.ok) return { state: 'unavailable', reason: location.reason };
@@ -147,7 +166,10 @@ export function createTokenVerifier(options: TokenVerifierOptions = {}): TokenVe
 
 function explainFailure(error: unknown, keyName: string, keysUrl: string): Omit<VerificationResult, 'keysUrl'> {
   if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return { state: 'not-verified', reason: `The signature does not match ${keyName} published at ${keysUrl}: the token was changed after signing, or signed by someone else.` };
+    return {
+      state: 'not-verified',
+      reason: `The signature does not match ${keyName} published at ${keysUrl}: the token was changed after signing, or signed by someone else.`,
+    };
   }
   if (error instanceof errors.JWKSNoMatchingKey) {
     return {
@@ -156,10 +178,15 @@ function explainFailure(error: unknown, keyName: string, keysUrl: string): Omit<
     };
   }
   if (error instanceof errors.JWKSMultipleMatchingKeys) {
-    return { state: 'unavailable', reason: `Several keys at ${keysUrl} match ${keyName}, so the signing key cannot be told apart.` };
+    return {
+      state: 'unavailable',
+      reason: `Several keys at ${keysUrl} match ${keyName}, so the signing key cannot be told apart.`,
+    };
   }
-  if (error instanceof errors.JWKSTimeout) return { state: 'unavailable', reason: `The keys at ${keysUrl} did not arrive in time. Try again later.` };
-  if (error instanceof KeysUnavailableError) return { state: 'unavailable', reason: `${error.message} Try again later.` };
+  if (error instanceof errors.JWKSTimeout)
+    return { state: 'unavailable', reason: `The keys at ${keysUrl} did not arrive in time. Try again later.` };
+  if (error instanceof KeysUnavailableError)
+    return { state: 'unavailable', reason: `${error.message} Try again later.` };
   if (error instanceof errors.JWKSInvalid || error instanceof errors.JOSEError) {
     return { state: 'unavailable', reason: `The answer from ${keysUrl} is not a usable JSON Web Key Set.` };
   }
@@ -169,7 +196,10 @@ function explainFailure(error: unknown, keyName: string, keysUrl: string): Omit<
       reason: `The keys at ${keysUrl} could not be fetched (${error.message}); the network is down, or the page's Content-Security-Policy or the server's CORS rules block it.`,
     };
   }
-  return { state: 'unavailable', reason: `The signature could not be checked: ${error instanceof Error ? error.message : String(error)}.` };
+  return {
+    state: 'unavailable',
+    reason: `The signature could not be checked: ${error instanceof Error ? error.message : String(error)}.`,
+  };
 }
 
 const defaultVerifier = createTokenVerifier();

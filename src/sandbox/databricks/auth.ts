@@ -42,9 +42,15 @@ export async function authenticate(
     ({ payload: claims } = await jwtVerify(token, keys, { algorithms: ['RS256'], currentDate: new Date(now) }));
   } catch (e) {
     if (e instanceof errors.JWTExpired) throw tokenExpired();
-    if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'nbf') throw unauthenticated('Token is not yet valid');
+    if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'nbf')
+      throw unauthenticated('Token is not yet valid');
     if (e instanceof errors.JWKSTimeout || (e instanceof TypeError && /fetch/i.test(e.message))) {
-      throw new WorkspaceApiError(503, 'TEMPORARILY_UNAVAILABLE', 'Could not fetch the token signing keys; try again shortly.', { cause: e });
+      throw new WorkspaceApiError(
+        503,
+        'TEMPORARILY_UNAVAILABLE',
+        'Could not fetch the token signing keys; try again shortly.',
+        { cause: e },
+      );
     }
     // Malformed, foreign (unknown key) or tampered tokens; the cause keeps jose's reason, not the token.
     throw unauthenticated('Invalid access token.', (e as Error).name);

@@ -101,10 +101,14 @@ export class ClusterStore {
     if (pageToken) {
       const t = decodeToken(pageToken);
       if (t.f !== fingerprint) {
-        throw invalidParameter('page_token does not belong to this filter and sort; send the same filter_by and sort_by as the first page, or drop page_token.');
+        throw invalidParameter(
+          'page_token does not belong to this filter and sort; send the same filter_by and sort_by as the first page, or drop page_token.',
+        );
       }
       if (t.g !== this.#generation) {
-        throw invalidParameter('page_token has expired because the cluster list changed; list again from the first page.');
+        throw invalidParameter(
+          'page_token has expired because the cluster list changed; list again from the first page.',
+        );
       }
       start = Math.min(t.o, view.length);
     }
@@ -112,7 +116,8 @@ export class ClusterStore {
     const page: Page = { clusters: [] };
     for (let k = start; k < end; k++) page.clusters.push(this.#details(view[k] as number));
     if (end < view.length) page.next_page_token = encodeToken({ g: this.#generation, f: fingerprint, o: end });
-    if (start > 0) page.prev_page_token = encodeToken({ g: this.#generation, f: fingerprint, o: Math.max(0, start - pageSize) });
+    if (start > 0)
+      page.prev_page_token = encodeToken({ g: this.#generation, f: fingerprint, o: Math.max(0, start - pageSize) });
     return page;
   }
 

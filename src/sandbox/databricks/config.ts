@@ -10,7 +10,11 @@ import { z } from 'zod';
  * @see https://learn.microsoft.com/azure/databricks/dev-tools/auth/user-aad-token
  */
 
-const upn = z.string().trim().toLowerCase().pipe(z.email({ message: 'expected a UPN such as ana@contoso.example' }));
+const upn = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'expected a UPN such as ana@contoso.example' }));
 
 /** A probability in [0, 1] or a count of requests; neither means every matching request. */
 const faultTrigger = {
@@ -31,7 +35,9 @@ export const workspaceFaultsSchema = z.strictObject({
     .strictObject({ retryAfterSeconds: z.number().int().min(0).max(3600).default(1), ...faultTrigger })
     .optional(),
   /** 500 `INTERNAL_ERROR` or 503 `TEMPORARILY_UNAVAILABLE`. */
-  unavailable: z.strictObject({ status: z.union([z.literal(500), z.literal(503)]).default(503), ...faultTrigger }).optional(),
+  unavailable: z
+    .strictObject({ status: z.union([z.literal(500), z.literal(503)]).default(503), ...faultTrigger })
+    .optional(),
   /** Destroy the TCP connection without an answer. */
   dropConnection: z.strictObject({ ...faultTrigger }).optional(),
   /** 401 "Token is expired", whatever the token's `exp` says. */
@@ -80,7 +86,10 @@ export type WorkspaceMember = z.infer<typeof workspaceMemberSchema>;
 
 export const workspaceConfigSchema = z.strictObject({
   /** The workspace id: the digits in `adb-<id>.<n>.azuredatabricks.net`. */
-  workspaceId: z.string().regex(/^[0-9]{1,20}$/, 'expected the digits of a workspace id').default('5555555555555555'),
+  workspaceId: z
+    .string()
+    .regex(/^[0-9]{1,20}$/, 'expected the digits of a workspace id')
+    .default('5555555555555555'),
   /** The host this workspace pretends to be (shown in SCIM `$ref`s and logs only). */
   hostLabel: z.string().min(1).default('adb-5555555555555555.19.azuredatabricks.net'),
   /** The Entra tenant whose v1 tokens (`iss` https://sts.windows.net/{tenantId}/) it accepts. */
@@ -98,9 +107,7 @@ export const workspaceConfigSchema = z.strictObject({
   /** Workspace users, by UPN. Anyone else with a valid token gets 403. */
   members: z.array(workspaceMemberSchema).default([]),
   /** UPNs holding Contributor or Owner on the workspace resource (admin via the resource-ID header). */
-  resourceRoles: z
-    .array(z.strictObject({ upn, role: z.enum(['Contributor', 'Owner']) }))
-    .default([]),
+  resourceRoles: z.array(z.strictObject({ upn, role: z.enum(['Contributor', 'Owner']) })).default([]),
   /**
    * Which clusters each non-admin may see, by cluster ID or cluster name, or `"*"` for all.
    * Creators always see their own clusters; admins see everything.

@@ -56,7 +56,9 @@ export class WorkspaceApiError extends Error {
     // The JS SDK drops the whole body to "unknown" when a detail lacks `metadata`, so every
     // detail carries one. Numeric auth codes are sent bare, as Databricks' auth layer does.
     if (typeof this.code === 'string') {
-      body.details = [{ '@type': ERROR_INFO_TYPE, reason: this.code, domain: 'sandbox.databricks.example', metadata: {} }];
+      body.details = [
+        { '@type': ERROR_INFO_TYPE, reason: this.code, domain: 'sandbox.databricks.example', metadata: {} },
+      ];
     }
     return body;
   }

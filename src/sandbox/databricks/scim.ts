@@ -10,7 +10,10 @@ export function scimMe(member: WorkspaceMember, claims: JWTPayload): Record<stri
   const given = typeof claims.given_name === 'string' ? claims.given_name : undefined;
   const family = typeof claims.family_name === 'string' ? claims.family_name : undefined;
   return {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:workspace:2.0:User'],
+    schemas: [
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:extension:workspace:2.0:User',
+    ],
     id: numericId(`user:${member.upn}`),
     userName: member.upn,
     displayName: typeof claims.name === 'string' ? claims.name : member.upn,

@@ -193,7 +193,8 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     };
     try {
       if (path === '/aad/auth') {
-        if (method !== 'GET') throw new WorkspaceApiError(405, 'BAD_REQUEST', `Method ${method} is not allowed for ${path}; use GET.`);
+        if (method !== 'GET')
+          throw new WorkspaceApiError(405, 'BAD_REQUEST', `Method ${method} is not allowed for ${path}; use GET.`);
         const target = new URL(options.authorizeUrl);
         target.searchParams.set('client_id', AZURE_DATABRICKS_RESOURCE);
         target.searchParams.set('response_type', 'code');
@@ -202,7 +203,8 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
         record(302);
         return;
       }
-      if (!path.startsWith('/api/')) throw new WorkspaceApiError(404, 'ENDPOINT_NOT_FOUND', `No API found for '${method} ${path}'`);
+      if (!path.startsWith('/api/'))
+        throw new WorkspaceApiError(404, 'ENDPOINT_NOT_FOUND', `No API found for '${method} ${path}'`);
       const plan = faults.plan(path);
       if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
       if (plan.drop) {
@@ -211,9 +213,14 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
         return;
       }
       if (plan.unavailable === 503) {
-        throw new WorkspaceApiError(503, 'TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable; try again later.');
+        throw new WorkspaceApiError(
+          503,
+          'TEMPORARILY_UNAVAILABLE',
+          'The service is temporarily unavailable; try again later.',
+        );
       }
-      if (plan.unavailable === 500) throw new WorkspaceApiError(500, 'INTERNAL_ERROR', 'Internal error: the request failed on the server.');
+      if (plan.unavailable === 500)
+        throw new WorkspaceApiError(500, 'INTERNAL_ERROR', 'Internal error: the request failed on the server.');
       if (plan.rateLimitedFor !== undefined) {
         throw new WorkspaceApiError(
           429,
@@ -229,13 +236,19 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     } catch (e) {
       const err = isWorkspaceApiError(e)
         ? e
-        : new WorkspaceApiError(500, 'INTERNAL_ERROR', 'Internal error in the sandbox workspace; see its log.', { cause: e });
+        : new WorkspaceApiError(500, 'INTERNAL_ERROR', 'Internal error in the sandbox workspace; see its log.', {
+            cause: e,
+          });
       if (!isWorkspaceApiError(e)) log(`workspace ${method} ${path} failed: ${(e as Error)?.stack ?? String(e)}`);
       const headers: Record<string, string> = { ...err.headers };
       if (err.reasonPhrase) headers['X-Databricks-Reason-Phrase'] = err.reasonPhrase;
       if (err.html) {
         const html = err.toHtml(path);
-        res.writeHead(err.status, { ...headers, 'Content-Type': 'text/html;charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+        res.writeHead(err.status, {
+          ...headers,
+          'Content-Type': 'text/html;charset=utf-8',
+          'Content-Length': Buffer.byteLength(html),
+        });
         res.end(html);
       } else {
         sendJson(res, err.status, err.toBody(), headers);
@@ -299,7 +312,8 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
     handle(req, res).catch((e) => {
       log(`workspace: unexpected failure: ${(e as Error)?.stack ?? String(e)}`);
-      if (!res.headersSent) sendJson(res, 500, { error_code: 'INTERNAL_ERROR', message: 'Internal error', details: [] });
+      if (!res.headersSent)
+        sendJson(res, 500, { error_code: 'INTERNAL_ERROR', message: 'Internal error', details: [] });
       else res.destroy();
     });
   });
@@ -324,7 +338,12 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   };
 }
 
-function parseListQuery(q: URLSearchParams): { filter: ListFilter; sort: ListSort; pageSize: number; pageToken: string | undefined } {
+function parseListQuery(q: URLSearchParams): {
+  filter: ListFilter;
+  sort: ListSort;
+  pageSize: number;
+  pageToken: string | undefined;
+} {
   const filter: ListFilter = {};
   const states = enumList(q, 'filter_by.cluster_states', CLUSTER_STATES);
   if (states) filter.states = new Set(states as ClusterState[]);
@@ -342,7 +361,9 @@ function parseListQuery(q: URLSearchParams): { filter: ListFilter; sort: ListSor
   let pageSize = DEFAULT_PAGE_SIZE;
   if (rawSize !== null && rawSize !== '') {
     if (!/^\d{1,9}$/.test(rawSize)) {
-      throw invalidParameter(`Invalid value '${rawSize.slice(0, 40)}' for page_size; expected a whole number from 0 to ${MAX_PAGE_SIZE}.`);
+      throw invalidParameter(
+        `Invalid value '${rawSize.slice(0, 40)}' for page_size; expected a whole number from 0 to ${MAX_PAGE_SIZE}.`,
+      );
     }
     // 0 means "the default"; larger sizes are capped, as the service caps them.
     pageSize = Number(rawSize) === 0 ? DEFAULT_PAGE_SIZE : Math.min(Number(rawSize), MAX_PAGE_SIZE);
@@ -364,7 +385,8 @@ function enumList(q: URLSearchParams, key: string, allowed: readonly string[]): 
 function oneOf(q: URLSearchParams, key: string, allowed: readonly string[]): string | undefined {
   const v = q.get(key);
   if (v === null) return undefined;
-  if (!allowed.includes(v)) throw invalidParameter(`Invalid value '${v.slice(0, 40)}' for ${key}; expected one of ${allowed.join(', ')}.`);
+  if (!allowed.includes(v))
+    throw invalidParameter(`Invalid value '${v.slice(0, 40)}' for ${key}; expected one of ${allowed.join(', ')}.`);
   return v;
 }
 

@@ -14,7 +14,12 @@ const PKCE_RE = /^[A-Za-z0-9\-._~]{43,128}$/;
 const PROMPTS = ['login', 'select_account', 'consent', 'none'] as const;
 
 /** Renders a protocol error on the sandbox's own page: for errors that must not redirect. */
-export function sendErrorPage(_ctx: EntraContext, res: ServerResponse, error: EntraProtocolError, correlationId: string): void {
+export function sendErrorPage(
+  _ctx: EntraContext,
+  res: ServerResponse,
+  error: EntraProtocolError,
+  correlationId: string,
+): void {
   sendHtml(
     res,
     error.status >= 500 ? error.status : 400,
@@ -33,7 +38,13 @@ function correlationIdOf(params: Map<string, string>): string {
  * with `state`.
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code
  */
-export async function handleAuthorize(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, tenantSegment: string, query: string): Promise<void> {
+export async function handleAuthorize(
+  ctx: EntraContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tenantSegment: string,
+  query: string,
+): Promise<void> {
   let params: Map<string, string>;
   try {
     params = parseParams(query);
@@ -46,7 +57,14 @@ export async function handleAuthorize(ctx: EntraContext, req: IncomingMessage, r
   try {
     const fault = ctx.faults.take('authorizeEndpoint');
     if (fault !== undefined) {
-      throw new EntraProtocolError(90033, {}, { status: fault.status, error: fault.error ?? (fault.status >= 500 ? 'temporarily_unavailable' : 'invalid_request') });
+      throw new EntraProtocolError(
+        90033,
+        {},
+        {
+          status: fault.status,
+          error: fault.error ?? (fault.status >= 500 ? 'temporarily_unavailable' : 'invalid_request'),
+        },
+      );
     }
     request = validateClient(ctx, tenantSegment, params, correlationId);
   } catch (error) {
@@ -63,7 +81,12 @@ export async function handleAuthorize(ctx: EntraContext, req: IncomingMessage, r
   return decide(ctx, res, request, session);
 }
 
-function validateClient(ctx: EntraContext, tenantSegment: string, params: Map<string, string>, correlationId: string): AuthorizeRequest {
+function validateClient(
+  ctx: EntraContext,
+  tenantSegment: string,
+  params: Map<string, string>,
+  correlationId: string,
+): AuthorizeRequest {
   const tenant = ctx.directory.resolveTenant(tenantSegment);
   const clientId = params.get('client_id');
   if (clientId === undefined || clientId === '') throw new EntraProtocolError(900144, { name: 'client_id' });
@@ -78,7 +101,8 @@ function validateClient(ctx: EntraContext, tenantSegment: string, params: Map<st
   }
   if (!URL.canParse(redirectUri)) throw new EntraProtocolError(90102, { uri: redirectUri.slice(0, 300) });
   const platform = ctx.directory.redirectPlatform(app, redirectUri);
-  if (platform === undefined) throw new EntraProtocolError(50011, { uri: redirectUri.slice(0, 300), clientId: app.clientId });
+  if (platform === undefined)
+    throw new EntraProtocolError(50011, { uri: redirectUri.slice(0, 300), clientId: app.clientId });
   const responseMode = params.get('response_mode') ?? 'query';
   const state = params.get('state');
   return {
@@ -107,7 +131,8 @@ function completeValidation(ctx: EntraContext, request: AuthorizeRequest, params
     throw new EntraProtocolError(900561, { value: responseMode.slice(0, 50) });
   }
   const responseType = params.get('response_type');
-  if (responseType === undefined || responseType === '') throw new EntraProtocolError(900144, { name: 'response_type' });
+  if (responseType === undefined || responseType === '')
+    throw new EntraProtocolError(900144, { name: 'response_type' });
   if (responseType !== 'code') throw new EntraProtocolError(700054, { value: responseType.slice(0, 50) });
   const scope = params.get('scope');
   if (scope === undefined || scope.trim() === '') throw new EntraProtocolError(900144, { name: 'scope' });
@@ -115,18 +140,22 @@ function completeValidation(ctx: EntraContext, request: AuthorizeRequest, params
 
   const challenge = params.get('code_challenge');
   const method = params.get('code_challenge_method');
-  if (request.platform === 'spa' && (challenge === undefined || method !== 'S256')) throw new EntraProtocolError(9002325);
+  if (request.platform === 'spa' && (challenge === undefined || method !== 'S256'))
+    throw new EntraProtocolError(9002325);
   if (challenge !== undefined) {
     if (!PKCE_RE.test(challenge)) throw new EntraProtocolError(501491);
     if (method !== undefined && method !== 'S256' && method !== 'plain') {
-      throw new EntraProtocolError(9002313, { detail: `code_challenge_method '${method.slice(0, 20)}' is not S256 or plain` });
+      throw new EntraProtocolError(9002313, {
+        detail: `code_challenge_method '${method.slice(0, 20)}' is not S256 or plain`,
+      });
     }
     request.codeChallenge = challenge;
     request.codeChallengeMethod = method === 'S256' ? 'S256' : 'plain';
   }
   const prompt = params.get('prompt');
   if (prompt !== undefined) {
-    if (!(PROMPTS as readonly string[]).includes(prompt)) throw new EntraProtocolError(90023, { value: prompt.slice(0, 50) });
+    if (!(PROMPTS as readonly string[]).includes(prompt))
+      throw new EntraProtocolError(90023, { value: prompt.slice(0, 50) });
     request.prompt = prompt as AuthorizeRequest['prompt'];
   }
   request.nonce = params.get('nonce');
@@ -143,7 +172,11 @@ function sessionOf(ctx: EntraContext, req: IncomingMessage): Session | undefined
 }
 
 /** The session account a silent or SSO request should use, if exactly one fits. */
-function pickAccount(ctx: EntraContext, request: AuthorizeRequest, session: Session | undefined): { user: SandboxUser; mfa: boolean } | 'none' | 'many' {
+function pickAccount(
+  ctx: EntraContext,
+  request: AuthorizeRequest,
+  session: Session | undefined,
+): { user: SandboxUser; mfa: boolean } | 'none' | 'many' {
   if (session === undefined || session.accounts.size === 0) return 'none';
   let candidates = [...session.accounts.values()];
   if (request.sid !== undefined && request.sid !== session.sessionState) return 'none';
@@ -158,7 +191,12 @@ function pickAccount(ctx: EntraContext, request: AuthorizeRequest, session: Sess
   return user === undefined ? 'none' : { user, mfa: account.mfa };
 }
 
-async function decide(ctx: EntraContext, res: ServerResponse, request: AuthorizeRequest, session: Session | undefined): Promise<void> {
+async function decide(
+  ctx: EntraContext,
+  res: ServerResponse,
+  request: AuthorizeRequest,
+  session: Session | undefined,
+): Promise<void> {
   const picked = pickAccount(ctx, request, session);
   if (request.prompt === 'none') {
     if (picked === 'none') return sendAuthorizeError(ctx, res, request, new EntraProtocolError(50058));
@@ -179,14 +217,29 @@ async function decide(ctx: EntraContext, res: ServerResponse, request: Authorize
   return showSignIn(ctx, res, interaction, session, undefined);
 }
 
-function showSignIn(ctx: EntraContext, res: ServerResponse, interaction: Interaction, session: Session | undefined, error: string | undefined, username?: string): void {
+function showSignIn(
+  ctx: EntraContext,
+  res: ServerResponse,
+  interaction: Interaction,
+  session: Session | undefined,
+  error: string | undefined,
+  username?: string,
+): void {
   const { request } = interaction;
-  const hinted = request.loginHint === undefined ? '' : (ctx.directory.findUserByOid(oidFromLoginHint(request.loginHint) ?? '')?.upn ?? request.loginHint);
+  const hinted =
+    request.loginHint === undefined
+      ? ''
+      : (ctx.directory.findUserByOid(oidFromLoginHint(request.loginHint) ?? '')?.upn ?? request.loginHint);
   const signedIn =
     request.prompt === 'login' || session === undefined
       ? []
-      : [...session.accounts.keys()].map((oid) => ctx.directory.findUserByOid(oid)).filter((user): user is SandboxUser => user !== undefined);
-  const tenantName = request.tenant.kind === 'tenant' ? request.tenant.tenant.displayName : (ctx.directory.tenantById(request.app.tenant)?.displayName ?? '');
+      : [...session.accounts.keys()]
+          .map((oid) => ctx.directory.findUserByOid(oid))
+          .filter((user): user is SandboxUser => user !== undefined);
+  const tenantName =
+    request.tenant.kind === 'tenant'
+      ? request.tenant.tenant.displayName
+      : (ctx.directory.tenantById(request.app.tenant)?.displayName ?? '');
   sendHtml(
     res,
     200,
@@ -213,7 +266,12 @@ function formTargets(request: AuthorizeRequest): string[] {
 }
 
 /** After the user is known: tenant membership, MFA, consent, then the code. */
-async function proceed(ctx: EntraContext, res: ServerResponse, interaction: Interaction, session: Session | undefined): Promise<void> {
+async function proceed(
+  ctx: EntraContext,
+  res: ServerResponse,
+  interaction: Interaction,
+  session: Session | undefined,
+): Promise<void> {
   const { request } = interaction;
   const user = ctx.directory.findUserByOid(interaction.userOid!)!;
   const silent = request.prompt === 'none';
@@ -225,8 +283,25 @@ async function proceed(ctx: EntraContext, res: ServerResponse, interaction: Inte
     return showSignIn(ctx, res, interaction, session, error.message);
   }
   if (user.mfa && !interaction.mfaDone) {
-    if (silent) return sendAuthorizeError(ctx, res, request, new EntraProtocolError(50076, { upn: user.upn }, { error: 'interaction_required' }));
-    return sendHtml(res, 200, mfaPage({ action: `/${request.tenant.segment}/login/mfa`, ctx: interaction.id, user, code: ctx.directory.config.signIn.mfaCode, error: undefined }), formTargets(request));
+    if (silent)
+      return sendAuthorizeError(
+        ctx,
+        res,
+        request,
+        new EntraProtocolError(50076, { upn: user.upn }, { error: 'interaction_required' }),
+      );
+    return sendHtml(
+      res,
+      200,
+      mfaPage({
+        action: `/${request.tenant.segment}/login/mfa`,
+        ctx: interaction.id,
+        user,
+        code: ctx.directory.config.signIn.mfaCode,
+        error: undefined,
+      }),
+      formTargets(request),
+    );
   }
   const missing = missingConsent(ctx, request.app, user, request.scopes);
   if (missing.some((scope) => scope.includes('/'))) {
@@ -257,7 +332,9 @@ function consentError(request: AuthorizeRequest, missing: string[]): EntraProtoc
   return new EntraProtocolError(65001, {
     clientId: request.app.clientId,
     appName: request.app.displayName,
-    scopes: missing.map((scope) => (scope.includes('/') ? scope : `${request.scopes.resource.appId}/${scope}`)).join(' '),
+    scopes: missing
+      .map((scope) => (scope.includes('/') ? scope : `${request.scopes.resource.appId}/${scope}`))
+      .join(' '),
   });
 }
 
@@ -272,7 +349,11 @@ function issueCode(
   const now = ctx.now();
   const session = existing ?? ctx.store.newSession();
   const previous = session.accounts.get(user.oid);
-  session.accounts.set(user.oid, { oid: user.oid, authTime: previous?.authTime ?? now, mfa: mfa || (previous?.mfa ?? false) });
+  session.accounts.set(user.oid, {
+    oid: user.oid,
+    authTime: previous?.authTime ?? now,
+    mfa: mfa || (previous?.mfa ?? false),
+  });
   const code = ctx.store.newCode(
     {
       clientId: request.app.clientId,
@@ -301,7 +382,13 @@ function issueCode(
 }
 
 /** Sends an error back to the redirect URI, with `state`, in the requested response mode. */
-export function sendAuthorizeError(ctx: EntraContext, res: ServerResponse, request: AuthorizeRequest, error: EntraProtocolError, errorValue?: string): void {
+export function sendAuthorizeError(
+  ctx: EntraContext,
+  res: ServerResponse,
+  request: AuthorizeRequest,
+  error: EntraProtocolError,
+  errorValue?: string,
+): void {
   const body = buildErrorBody(error, request.correlationId, ctx.publicUrl);
   sendAuthorizeResponse(res, request, {
     error: errorValue ?? body.error,
@@ -322,7 +409,9 @@ function sendAuthorizeResponse(
   headers: Record<string, string> = {},
 ): void {
   if (request.responseMode === 'form_post') {
-    const fields = Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const fields = Object.fromEntries(
+      Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     sendHtml(res, 200, formPostPage(request.redirectUri, fields), formTargets(request), headers);
     return;
   }
@@ -335,7 +424,12 @@ function sendAuthorizeResponse(
  * `POST /{tenant}/login`, `/login/mfa`, `/login/consent`: the sign-in page's forms. `ctx`
  * names the interaction kept server-side.
  */
-export async function handleLoginForm(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, step: 'password' | 'mfa' | 'consent'): Promise<void> {
+export async function handleLoginForm(
+  ctx: EntraContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  step: 'password' | 'mfa' | 'consent',
+): Promise<void> {
   let form: Map<string, string>;
   try {
     form = parseParams(await readBody(req));
@@ -345,7 +439,14 @@ export async function handleLoginForm(ctx: EntraContext, req: IncomingMessage, r
   }
   const interaction = ctx.store.interactions.get(form.get('ctx') ?? '');
   if (interaction === undefined || interaction.expiresAt < ctx.now()) {
-    return sendErrorPage(ctx, res, new EntraProtocolError(9002313, { detail: 'the sign-in has expired or was already completed; start again from the application' }), randomUUID());
+    return sendErrorPage(
+      ctx,
+      res,
+      new EntraProtocolError(9002313, {
+        detail: 'the sign-in has expired or was already completed; start again from the application',
+      }),
+      randomUUID(),
+    );
   }
   const session = sessionOf(ctx, req);
   const { request } = interaction;
@@ -362,11 +463,25 @@ export async function handleLoginForm(ctx: EntraContext, req: IncomingMessage, r
       const username = form.get('username') ?? '';
       const candidate = ctx.directory.findUserByUpn(username);
       if (candidate === undefined || !passwordMatches(candidate.password, form.get('password') ?? '')) {
-        return showSignIn(ctx, res, interaction, session, 'Your username or password is incorrect (AADSTS50126).', username);
+        return showSignIn(
+          ctx,
+          res,
+          interaction,
+          session,
+          'Your username or password is incorrect (AADSTS50126).',
+          username,
+        );
       }
       user = candidate;
     }
-    if (user === undefined) return showSignIn(ctx, res, interaction, session, 'That account is not available. Sign in with a username and password.');
+    if (user === undefined)
+      return showSignIn(
+        ctx,
+        res,
+        interaction,
+        session,
+        'That account is not available. Sign in with a username and password.',
+      );
     interaction.userOid = user.oid;
     return proceed(ctx, res, interaction, session);
   }
@@ -377,7 +492,13 @@ export async function handleLoginForm(ctx: EntraContext, req: IncomingMessage, r
       return sendHtml(
         res,
         200,
-        mfaPage({ action: `/${request.tenant.segment}/login/mfa`, ctx: interaction.id, user, code: ctx.directory.config.signIn.mfaCode, error: 'That code is not right. Try again.' }),
+        mfaPage({
+          action: `/${request.tenant.segment}/login/mfa`,
+          ctx: interaction.id,
+          user,
+          code: ctx.directory.config.signIn.mfaCode,
+          error: 'That code is not right. Try again.',
+        }),
         formTargets(request),
       );
     }
@@ -389,7 +510,8 @@ export async function handleLoginForm(ctx: EntraContext, req: IncomingMessage, r
     return sendAuthorizeError(ctx, res, request, new EntraProtocolError(65004, { clientId: request.app.clientId }));
   }
   const granted = ctx.store.consentsOf(request.app.clientId, user.oid);
-  for (const scope of ctx.directory.neededScopes(request.app, request.scopes)) granted.add(`${request.scopes.resource.appId}/${scope}`);
+  for (const scope of ctx.directory.neededScopes(request.app, request.scopes))
+    granted.add(`${request.scopes.resource.appId}/${scope}`);
   interaction.consentDone = true;
   return proceed(ctx, res, interaction, session);
 }

@@ -18,15 +18,27 @@ export interface EntraContext {
 }
 
 /** Scopes of the requested resource the user has consented to for this app (configured or on the consent page). */
-export function grantedScopes(ctx: EntraContext, app: SandboxApp, user: SandboxUser, scopes: RequestedScopes): string[] {
+export function grantedScopes(
+  ctx: EntraContext,
+  app: SandboxApp,
+  user: SandboxUser,
+  scopes: RequestedScopes,
+): string[] {
   const configured = ctx.directory.configuredConsent(app, user, scopes.resource);
   const prefix = `${scopes.resource.appId}/`;
-  const runtime = [...ctx.store.consentsOf(app.clientId, user.oid)].filter((entry) => entry.startsWith(prefix)).map((entry) => entry.slice(prefix.length));
+  const runtime = [...ctx.store.consentsOf(app.clientId, user.oid)]
+    .filter((entry) => entry.startsWith(prefix))
+    .map((entry) => entry.slice(prefix.length));
   return scopes.resource.scopes.filter((scope) => configured.includes(scope) || runtime.includes(scope));
 }
 
 /** Scopes the request needs that the user has not consented to. */
-export function missingConsent(ctx: EntraContext, app: SandboxApp, user: SandboxUser, scopes: RequestedScopes): string[] {
+export function missingConsent(
+  ctx: EntraContext,
+  app: SandboxApp,
+  user: SandboxUser,
+  scopes: RequestedScopes,
+): string[] {
   const granted = grantedScopes(ctx, app, user, scopes);
   const needed = ctx.directory.neededScopes(app, scopes);
   // `.default` with nothing configured for the resource is never consentable.

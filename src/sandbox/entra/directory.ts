@@ -1,11 +1,20 @@
-import { isLoopbackHost, type SandboxApp, type SandboxConfig, type SandboxResource, type SandboxTenant, type SandboxUser } from '../config.ts';
+import {
+  isLoopbackHost,
+  type SandboxApp,
+  type SandboxConfig,
+  type SandboxResource,
+  type SandboxTenant,
+  type SandboxUser,
+} from '../config.ts';
 import { EntraProtocolError } from './errors.ts';
 
 /** Redirect-URI platforms, as in an app registration's Authentication blade. */
 export type Platform = 'spa' | 'web' | 'publicClient';
 
 /** The tenant part of a path: a configured tenant, or one of the multi-tenant aliases. */
-export type TenantRef = { kind: 'tenant'; tenant: SandboxTenant; segment: string } | { kind: 'common' | 'organizations'; segment: string };
+export type TenantRef =
+  | { kind: 'tenant'; tenant: SandboxTenant; segment: string }
+  | { kind: 'common' | 'organizations'; segment: string };
 
 /** Microsoft Graph, which Entra targets when a request names only OpenID Connect scopes. */
 export const MICROSOFT_GRAPH: SandboxResource = {
@@ -111,15 +120,25 @@ export class Directory {
         continue;
       }
       const slash = item.lastIndexOf('/');
-      if (slash <= 0) throw new EntraProtocolError(70011, { scope: item.slice(0, 200), reason: ': name it as {resource app ID}/{scope}' });
+      if (slash <= 0)
+        throw new EntraProtocolError(70011, {
+          scope: item.slice(0, 200),
+          reason: ': name it as {resource app ID}/{scope}',
+        });
       const resourceId = item.slice(0, slash).replace(/^api:\/\//, '');
       const value = item.slice(slash + 1);
       const resource = resourceId === MICROSOFT_GRAPH.appId ? MICROSOFT_GRAPH : this.findResource(resourceId);
       if (resource === undefined) {
-        throw new EntraProtocolError(70011, { scope: item.slice(0, 200), reason: `: no resource with app ID ${resourceId.slice(0, 100)} in this sandbox` });
+        throw new EntraProtocolError(70011, {
+          scope: item.slice(0, 200),
+          reason: `: no resource with app ID ${resourceId.slice(0, 100)} in this sandbox`,
+        });
       }
       if (value !== '.default' && !resource.scopes.includes(value)) {
-        throw new EntraProtocolError(70011, { scope: item.slice(0, 200), reason: `: ${resource.displayName} exposes ${resource.scopes.join(', ')}` });
+        throw new EntraProtocolError(70011, {
+          scope: item.slice(0, 200),
+          reason: `: ${resource.displayName} exposes ${resource.scopes.join(', ')}`,
+        });
       }
       const entry = byResource.get(resource.appId) ?? { resource, values: [] };
       entry.values.push(value);
@@ -127,10 +146,14 @@ export class Directory {
     }
     if (byResource.size > 1) throw new EntraProtocolError(28000, { resources: [...byResource.keys()].join(', ') });
     const [entry] = byResource.values();
-    if (entry === undefined) return { oidc, resource: MICROSOFT_GRAPH, isDefault: false, explicit: [], implicitGraph: true };
+    if (entry === undefined)
+      return { oidc, resource: MICROSOFT_GRAPH, isDefault: false, explicit: [], implicitGraph: true };
     const isDefault = entry.values.includes('.default');
     if (isDefault && entry.values.length > 1) {
-      throw new EntraProtocolError(70011, { scope: `${entry.resource.appId}/.default`, reason: ': .default cannot be combined with other scopes of the same resource' });
+      throw new EntraProtocolError(70011, {
+        scope: `${entry.resource.appId}/.default`,
+        reason: ': .default cannot be combined with other scopes of the same resource',
+      });
     }
     return { oidc, resource: entry.resource, isDefault, explicit: isDefault ? [] : entry.values, implicitGraph: false };
   }
@@ -139,14 +162,18 @@ export class Directory {
   configuredConsent(app: SandboxApp, user: SandboxUser, resource: SandboxResource): string[] {
     if (resource === MICROSOFT_GRAPH) return MICROSOFT_GRAPH.scopes;
     if (!app.adminConsent && !app.consentedUsers.includes(user.upn)) return [];
-    return app.permissions.filter((permission) => permission.resource === resource.appId).flatMap((permission) => permission.scopes);
+    return app.permissions
+      .filter((permission) => permission.resource === resource.appId)
+      .flatMap((permission) => permission.scopes);
   }
 
   /** The scopes a request needs consented: the configured permissions for `.default`. */
   neededScopes(app: SandboxApp, requested: RequestedScopes): string[] {
     if (requested.implicitGraph || requested.resource === MICROSOFT_GRAPH) return [];
     if (!requested.isDefault) return requested.explicit;
-    return app.permissions.filter((permission) => permission.resource === requested.resource.appId).flatMap((permission) => permission.scopes);
+    return app.permissions
+      .filter((permission) => permission.resource === requested.resource.appId)
+      .flatMap((permission) => permission.scopes);
   }
 }
 
@@ -160,7 +187,15 @@ function redirectUriMatches(registered: string, candidate: string): boolean {
   } catch {
     return false;
   }
-  if (a.protocol !== 'http:' || b.protocol !== 'http:' || !isLoopbackHost(a.hostname) || a.hostname !== b.hostname) return false;
+  if (a.protocol !== 'http:' || b.protocol !== 'http:' || !isLoopbackHost(a.hostname) || a.hostname !== b.hostname)
+    return false;
   // new URL('http://localhost') has pathname '/', so it matches http://localhost:PORT and …:PORT/.
-  return a.pathname === b.pathname && a.search === b.search && b.hash === '' && !candidate.includes('#') && b.username === '' && b.password === '';
+  return (
+    a.pathname === b.pathname &&
+    a.search === b.search &&
+    b.hash === '' &&
+    !candidate.includes('#') &&
+    b.username === '' &&
+    b.password === ''
+  );
 }

@@ -7,9 +7,17 @@ import { randomUUID } from 'node:crypto';
  */
 export const AADSTS = {
   9002313: { error: 'invalid_request', status: 400, text: 'The request is malformed or invalid: {detail}.' },
-  90015: { error: 'invalid_request', status: 400, text: 'The parameter {name} is too long ({length} characters; at most {max}).' },
+  90015: {
+    error: 'invalid_request',
+    status: 400,
+    text: 'The parameter {name} is too long ({length} characters; at most {max}).',
+  },
   900144: { error: 'invalid_request', status: 400, text: "The request must contain the parameter '{name}'." },
-  90002: { error: 'invalid_request', status: 400, text: "No tenant '{tenant}' exists in this sandbox. Use a configured tenant ID or domain, 'common' or 'organizations'." },
+  90002: {
+    error: 'invalid_request',
+    status: 400,
+    text: "No tenant '{tenant}' exists in this sandbox. Use a configured tenant ID or domain, 'common' or 'organizations'.",
+  },
   700016: {
     error: 'unauthorized_client',
     status: 400,
@@ -17,17 +25,37 @@ export const AADSTS = {
   },
   90102: { error: 'invalid_request', status: 400, text: "The redirect_uri '{uri}' is not an absolute URI." },
   900971: { error: 'invalid_request', status: 400, text: 'The request carries no redirect_uri.' },
-  500113: { error: 'invalid_request', status: 400, text: "The application '{clientId}' has no registered redirect URI." },
+  500113: {
+    error: 'invalid_request',
+    status: 400,
+    text: "The application '{clientId}' has no registered redirect URI.",
+  },
   50011: {
     error: 'invalid_request',
     status: 400,
     text: "The redirect URI '{uri}' does not exactly match any redirect URI registered for the application '{clientId}'.",
   },
-  700054: { error: 'unsupported_response_type', status: 400, text: "response_type '{value}' is not enabled for the application; use 'code'." },
-  900561: { error: 'invalid_request', status: 400, text: "response_mode '{value}' is not supported; use query, fragment or form_post." },
-  90023: { error: 'invalid_request', status: 400, text: "prompt '{value}' is not supported; use login, select_account, consent or none." },
+  700054: {
+    error: 'unsupported_response_type',
+    status: 400,
+    text: "response_type '{value}' is not enabled for the application; use 'code'.",
+  },
+  900561: {
+    error: 'invalid_request',
+    status: 400,
+    text: "response_mode '{value}' is not supported; use query, fragment or form_post.",
+  },
+  90023: {
+    error: 'invalid_request',
+    status: 400,
+    text: "prompt '{value}' is not supported; use login, select_account, consent or none.",
+  },
   70011: { error: 'invalid_scope', status: 400, text: "The scope '{scope}' is not valid{reason}." },
-  28000: { error: 'invalid_scope', status: 400, text: "The scope parameter names more than one resource ({resources}); request one resource's scopes per token." },
+  28000: {
+    error: 'invalid_scope',
+    status: 400,
+    text: "The scope parameter names more than one resource ({resources}); request one resource's scopes per token.",
+  },
   9002325: {
     error: 'invalid_request',
     status: 400,
@@ -43,11 +71,23 @@ export const AADSTS = {
     status: 400,
     text: "Tokens issued for the 'Single-Page Application' client type may only be redeemed via cross-origin requests.",
   },
-  501481: { error: 'invalid_grant', status: 400, text: 'The code_verifier does not match the code_challenge of the authorization request.' },
-  501491: { error: 'invalid_request', status: 400, text: 'The code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~].' },
+  501481: {
+    error: 'invalid_grant',
+    status: 400,
+    text: 'The code_verifier does not match the code_challenge of the authorization request.',
+  },
+  501491: {
+    error: 'invalid_request',
+    status: 400,
+    text: 'The code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~].',
+  },
   54005: { error: 'invalid_grant', status: 400, text: 'The authorization code was already redeemed.' },
   70008: { error: 'invalid_grant', status: 400, text: 'The authorization code or refresh token has expired.' },
-  700082: { error: 'invalid_grant', status: 400, text: 'The refresh token has expired due to inactivity ({days} days).' },
+  700082: {
+    error: 'invalid_grant',
+    status: 400,
+    text: 'The refresh token has expired due to inactivity ({days} days).',
+  },
   700084: {
     error: 'invalid_grant',
     status: 400,
@@ -77,17 +117,41 @@ export const AADSTS = {
   50034: { error: 'invalid_grant', status: 400, text: "No user account '{upn}' exists in this directory." },
   50020: { error: 'invalid_grant', status: 400, text: "The user '{upn}' is not a member of the tenant '{tenant}'." },
   50058: { error: 'login_required', status: 400, text: 'A silent sign-in request was sent but no user is signed in.' },
-  16000: { error: 'interaction_required', status: 400, text: 'More than one account is signed in; the user must choose one.' },
-  70003: { error: 'unsupported_grant_type', status: 400, text: "The grant type '{grant}' is not supported; use authorization_code, refresh_token or password." },
-  9001023: { error: 'invalid_request', status: 400, text: "The grant type '{grant}' is not supported on the /common or /consumers endpoints; use a tenant ID or domain." },
+  16000: {
+    error: 'interaction_required',
+    status: 400,
+    text: 'More than one account is signed in; the user must choose one.',
+  },
+  70003: {
+    error: 'unsupported_grant_type',
+    status: 400,
+    text: "The grant type '{grant}' is not supported; use authorization_code, refresh_token or password.",
+  },
+  9001023: {
+    error: 'invalid_request',
+    status: 400,
+    text: "The grant type '{grant}' is not supported on the /common or /consumers endpoints; use a tenant ID or domain.",
+  },
   7000218: {
     error: 'invalid_client',
     status: 401,
     text: "The application '{clientId}' does not allow public client flows, so the request must contain client_assertion or client_secret.",
   },
-  700025: { error: 'invalid_client', status: 401, text: "The application '{clientId}' is a public client: send neither client_secret nor client_assertion." },
-  50049: { error: 'invalid_instance', status: 400, text: "Unknown or invalid instance '{host}'; this sandbox serves only {expected}." },
-  90033: { error: 'temporarily_unavailable', status: 503, text: 'A transient error has occurred (a fault injected in the sandbox). Try again.' },
+  700025: {
+    error: 'invalid_client',
+    status: 401,
+    text: "The application '{clientId}' is a public client: send neither client_secret nor client_assertion.",
+  },
+  50049: {
+    error: 'invalid_instance',
+    status: 400,
+    text: "Unknown or invalid instance '{host}'; this sandbox serves only {expected}.",
+  },
+  90033: {
+    error: 'temporarily_unavailable',
+    status: 503,
+    text: 'A transient error has occurred (a fault injected in the sandbox). Try again.',
+  },
 } as const satisfies Record<number, { error: string; status: number; text: string; suberror?: string }>;
 
 export type AadstsCode = keyof typeof AADSTS;
@@ -101,7 +165,11 @@ export class EntraProtocolError extends Error {
   readonly suberror: string | undefined;
   status: number;
 
-  constructor(aadsts: AadstsCode, facts: Record<string, string | number> = {}, overrides: { error?: string; status?: number } = {}) {
+  constructor(
+    aadsts: AadstsCode,
+    facts: Record<string, string | number> = {},
+    overrides: { error?: string; status?: number } = {},
+  ) {
     const entry: { error: string; status: number; text: string; suberror?: string } = AADSTS[aadsts];
     const text = entry.text.replace(/\{(\w+)\}/g, (_, key: string) => String(facts[key] ?? ''));
     super(`AADSTS${aadsts}: ${text}`);

@@ -38,7 +38,8 @@ const DEFAULT_MAX_PARAM = 8192;
 export function parseParams(text: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(text)) {
-    if (params.has(name)) throw new EntraProtocolError(9002313, { detail: `the parameter '${name.slice(0, 64)}' appears more than once` });
+    if (params.has(name))
+      throw new EntraProtocolError(9002313, { detail: `the parameter '${name.slice(0, 64)}' appears more than once` });
     const max = MAX_PARAM[name] ?? DEFAULT_MAX_PARAM;
     if (value.length > max) throw new EntraProtocolError(90015, { name: name.slice(0, 64), length: value.length, max });
     params.set(name, value);
@@ -68,7 +69,12 @@ export function corsHeaders(methods: string): Record<string, string> {
   return { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': methods };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
@@ -81,7 +87,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string, formTargets: string[] = [], headers: Record<string, string> = {}): void {
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  formTargets: string[] = [],
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Security-Policy': pageCsp(formTargets),
@@ -96,7 +108,13 @@ export function sendHtml(res: ServerResponse, status: number, html: string, form
 }
 
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string> = {}): void {
-  res.writeHead(302, { Location: location, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Length': 0, ...headers });
+  res.writeHead(302, {
+    Location: location,
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'Content-Length': 0,
+    ...headers,
+  });
   res.end();
 }
 
@@ -126,5 +144,10 @@ export function clientIp(req: IncomingMessage): string {
 }
 
 export function isLoopbackAddress(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false);
+  return (
+    address === '127.0.0.1' ||
+    address === '::1' ||
+    address === '::ffff:127.0.0.1' ||
+    (address?.startsWith('127.') ?? false)
+  );
 }

@@ -7,7 +7,8 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"'`]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-const BANNER = '<div class="banner" role="note"><strong>Local sandbox — not Microsoft.</strong> A stand-in for Entra ID on this machine. Never enter a real password here.</div>';
+const BANNER =
+  '<div class="banner" role="note"><strong>Local sandbox — not Microsoft.</strong> A stand-in for Entra ID on this machine. Never enter a real password here.</div>';
 
 /**
  * The Content-Security-Policy of every page: no script but our own files, no inline anything,
@@ -103,7 +104,13 @@ ${demo}`,
   );
 }
 
-export function mfaPage(input: { action: string; ctx: string; user: SandboxUser; code: string; error: string | undefined }): string {
+export function mfaPage(input: {
+  action: string;
+  ctx: string;
+  user: SandboxUser;
+  code: string;
+  error: string | undefined;
+}): string {
   const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
   return layout(
     'Verify your identity',

@@ -11,7 +11,18 @@ import type { EntraContext } from './context.ts';
 import { Directory, type TenantRef } from './directory.ts';
 import { AADSTS, buildErrorBody, EntraProtocolError } from './errors.ts';
 import { FaultState } from './faults.ts';
-import { BodyTooLargeError, corsHeaders, isLoopbackAddress, MAX_QUERY_LENGTH, parseCookies, parseParams, readBody, redirect, sendHtml, sendJson } from './http.ts';
+import {
+  BodyTooLargeError,
+  corsHeaders,
+  isLoopbackAddress,
+  MAX_QUERY_LENGTH,
+  parseCookies,
+  parseParams,
+  readBody,
+  redirect,
+  sendHtml,
+  sendJson,
+} from './http.ts';
 import { errorCodePage, FORM_POST_JS, PAGE_CSS, signedOutPage } from './pages.ts';
 import { EntraStore } from './store.ts';
 import { handleToken, handleTokenPreflight } from './token.ts';
@@ -109,35 +120,47 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   };
 
   // A larger header limit than Node's 16 KiB, so an over-long query gets our 400, not a bare 431.
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert, maxHeaderSize: 64 * 1024 }, (req, res) => {
-    const started = performance.now();
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const control = path.startsWith('/_sandbox/');
-    // The pages' stylesheet and script are not protocol requests; keep them out of the record.
-    const asset = path.startsWith('/sandbox-assets/') || path === '/favicon.ico';
-    res.on('finish', () => {
-      log(`entra ${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
-      if (!control && !asset) {
-        if (recorded.length >= MAX_RECORDED) recorded.shift();
-        recorded.push({ method: req.method ?? 'GET', path, status: res.statusCode, at: new Date().toISOString() });
-      }
-    });
-    if (!ready) {
-      // Between listen() and the public URL being known (port 0): too early to build metadata.
-      sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'The sandbox is starting; try again.' }, { 'Retry-After': '1' });
-      return;
-    }
-    route(ctx, req, res, { control, path, recorded, revoke }).catch((error: unknown) => {
-      if (error instanceof BodyTooLargeError && !res.headersSent) {
-        const tooLarge = new EntraProtocolError(9002313, { detail: 'the body is larger than 64 KiB' });
-        sendJson(res, 400, buildErrorBody(tooLarge, randomUUID(), publicUrl), { Connection: 'close' });
+  const server = createServer(
+    { key: options.tls.key, cert: options.tls.cert, maxHeaderSize: 64 * 1024 },
+    (req, res) => {
+      const started = performance.now();
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const control = path.startsWith('/_sandbox/');
+      // The pages' stylesheet and script are not protocol requests; keep them out of the record.
+      const asset = path.startsWith('/sandbox-assets/') || path === '/favicon.ico';
+      res.on('finish', () => {
+        log(`entra ${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+        if (!control && !asset) {
+          if (recorded.length >= MAX_RECORDED) recorded.shift();
+          recorded.push({ method: req.method ?? 'GET', path, status: res.statusCode, at: new Date().toISOString() });
+        }
+      });
+      if (!ready) {
+        // Between listen() and the public URL being known (port 0): too early to build metadata.
+        sendJson(
+          res,
+          503,
+          { error: 'temporarily_unavailable', error_description: 'The sandbox is starting; try again.' },
+          { 'Retry-After': '1' },
+        );
         return;
       }
-      log(`entra ${req.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed to handle this request; see its log.' });
-      else res.destroy();
-    });
-  });
+      route(ctx, req, res, { control, path, recorded, revoke }).catch((error: unknown) => {
+        if (error instanceof BodyTooLargeError && !res.headersSent) {
+          const tooLarge = new EntraProtocolError(9002313, { detail: 'the body is larger than 64 KiB' });
+          sendJson(res, 400, buildErrorBody(tooLarge, randomUUID(), publicUrl), { Connection: 'close' });
+          return;
+        }
+        log(`entra ${req.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            error: 'server_error',
+            error_description: 'The sandbox failed to handle this request; see its log.',
+          });
+        else res.destroy();
+      });
+    },
+  );
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
 
@@ -193,7 +216,16 @@ async function route(ctx: EntraContext, req: IncomingMessage, res: ServerRespons
   const queryIndex = rawUrl.indexOf('?');
   const query = queryIndex < 0 ? '' : rawUrl.slice(queryIndex + 1);
   if (query.length > MAX_QUERY_LENGTH) {
-    return sendJson(res, 400, buildErrorBody(new EntraProtocolError(90015, { name: 'query string', length: query.length, max: MAX_QUERY_LENGTH }), randomUUID(), ctx.publicUrl), corsHeaders('GET, POST, OPTIONS'));
+    return sendJson(
+      res,
+      400,
+      buildErrorBody(
+        new EntraProtocolError(90015, { name: 'query string', length: query.length, max: MAX_QUERY_LENGTH }),
+        randomUUID(),
+        ctx.publicUrl,
+      ),
+      corsHeaders('GET, POST, OPTIONS'),
+    );
   }
   if (state.control) return handleControl(ctx, req, res, state);
   if (ctx.faults.latencyMs > 0) await delay(ctx.faults.latencyMs);
@@ -204,8 +236,10 @@ async function route(ctx: EntraContext, req: IncomingMessage, res: ServerRespons
   } catch {
     return notFound(res, method, state.path);
   }
-  if (method === 'GET' && state.path === '/sandbox-assets/page.css') return sendAsset(res, PAGE_CSS, 'text/css; charset=utf-8');
-  if (method === 'GET' && state.path === '/sandbox-assets/form-post.js') return sendAsset(res, FORM_POST_JS, 'text/javascript; charset=utf-8');
+  if (method === 'GET' && state.path === '/sandbox-assets/page.css')
+    return sendAsset(res, PAGE_CSS, 'text/css; charset=utf-8');
+  if (method === 'GET' && state.path === '/sandbox-assets/form-post.js')
+    return sendAsset(res, FORM_POST_JS, 'text/javascript; charset=utf-8');
   if (method === 'GET' && state.path === '/favicon.ico') {
     res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();
     return;
@@ -237,7 +271,11 @@ async function route(ctx: EntraContext, req: IncomingMessage, res: ServerRespons
       return handleLoginForm(ctx, req, res, tail === 'login' ? 'password' : tail === 'login/mfa' ? 'mfa' : 'consent');
   }
   if (method === 'OPTIONS') {
-    res.writeHead(204, { ...corsHeaders('GET, OPTIONS'), 'Access-Control-Allow-Headers': 'Content-Type, client-request-id', 'Content-Length': 0 });
+    res.writeHead(204, {
+      ...corsHeaders('GET, OPTIONS'),
+      'Access-Control-Allow-Headers': 'Content-Type, client-request-id',
+      'Content-Length': 0,
+    });
     return void res.end();
   }
   if (method !== 'GET') return methodNotAllowed(res, method, state.path, 'GET');
@@ -259,11 +297,25 @@ function discoveryRoute(tenantSegment: string, tail: string): DiscoveryRoute | u
 
 const DISCOVERY_CORS = corsHeaders('GET, OPTIONS');
 
-async function handleDiscovery(ctx: EntraContext, res: ServerResponse, tenantSegment: string, routeName: DiscoveryRoute, query: string, rest: string[]): Promise<void> {
+async function handleDiscovery(
+  ctx: EntraContext,
+  res: ServerResponse,
+  tenantSegment: string,
+  routeName: DiscoveryRoute,
+  query: string,
+  rest: string[],
+): Promise<void> {
   const correlationId = randomUUID();
   const fault = ctx.faults.take('discovery');
   if (fault !== undefined) {
-    const error = new EntraProtocolError(90033, {}, { status: fault.status, error: fault.error ?? (fault.status >= 500 ? 'temporarily_unavailable' : 'invalid_request') });
+    const error = new EntraProtocolError(
+      90033,
+      {},
+      {
+        status: fault.status,
+        error: fault.error ?? (fault.status >= 500 ? 'temporarily_unavailable' : 'invalid_request'),
+      },
+    );
     const headers: Record<string, string> = { ...DISCOVERY_CORS };
     if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
     return sendJson(res, error.status, buildErrorBody(error, correlationId, ctx.publicUrl), headers);
@@ -276,14 +328,26 @@ async function handleDiscovery(ctx: EntraContext, res: ServerResponse, tenantSeg
       const domainName = username.includes('@') ? username.split('@').pop()!.toLowerCase() : '';
       const tenant = ctx.directory.config.tenants.find((candidate) => candidate.domain === domainName);
       const body = tenant
-        ? { ver: '1.0', account_type: 'Managed', domain_name: tenant.domain, cloud_instance_name: new URL(base).hostname, cloud_audience_urn: 'urn:federation:MicrosoftOnline' }
-        : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: new URL(base).hostname, cloud_audience_urn: 'urn:federation:MicrosoftOnline' };
+        ? {
+            ver: '1.0',
+            account_type: 'Managed',
+            domain_name: tenant.domain,
+            cloud_instance_name: new URL(base).hostname,
+            cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+          }
+        : {
+            ver: '1.0',
+            account_type: 'Unknown',
+            cloud_instance_name: new URL(base).hostname,
+            cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+          };
       return sendJson(res, 200, body, DISCOVERY_CORS);
     }
     const tenant = ctx.directory.resolveTenant(tenantSegment);
     const pathTenant = tenant.kind === 'tenant' ? tenant.tenant.id : tenant.segment;
     const issuerTenant = tenant.kind === 'tenant' ? tenant.tenant.id : '{tenantid}';
-    if (routeName === 'keys') return sendJson(res, 200, await ctx.minter.jwks(ctx.minter.issuerV2(issuerTenant)), DISCOVERY_CORS);
+    if (routeName === 'keys')
+      return sendJson(res, 200, await ctx.minter.jwks(ctx.minter.issuerV2(issuerTenant)), DISCOVERY_CORS);
     if (routeName === 'metadata-v1') {
       return sendJson(
         res,
@@ -328,7 +392,24 @@ function openIdConfiguration(base: string, pathTenant: string, issuerTenant: str
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/${pathTenant}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'auth_time', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'oid', 'sid', 'login_hint', 'email'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'nbf',
+      'auth_time',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'oid',
+      'sid',
+      'login_hint',
+      'email',
+    ],
     tenant_region_scope: null,
     cloud_instance_name: new URL(base).hostname,
   };
@@ -348,7 +429,8 @@ function instanceDiscovery(ctx: EntraContext, query: string): Record<string, unk
   } catch {
     url = undefined;
   }
-  if (url === undefined || url.host !== ours) throw new EntraProtocolError(50049, { host: (url?.host ?? endpoint ?? '').slice(0, 200), expected: ours });
+  if (url === undefined || url.host !== ours)
+    throw new EntraProtocolError(50049, { host: (url?.host ?? endpoint ?? '').slice(0, 200), expected: ours });
   const tenant = url.pathname.split('/')[1] || 'common';
   return {
     tenant_discovery_endpoint: `${ctx.publicUrl}/${tenant}/v2.0/.well-known/openid-configuration`,
@@ -362,7 +444,13 @@ function instanceDiscovery(ctx: EntraContext, query: string): Record<string, unk
  * `post_logout_redirect_uri` only when it is exactly a registered redirect URI, so the endpoint
  * cannot be used as an open redirect.
  */
-async function handleLogout(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, tenantSegment: string, text: string): Promise<void> {
+async function handleLogout(
+  ctx: EntraContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tenantSegment: string,
+  text: string,
+): Promise<void> {
   let params: Map<string, string>;
   let tenant: TenantRef;
   try {
@@ -377,7 +465,8 @@ async function handleLogout(ctx: EntraContext, req: IncomingMessage, res: Server
   const session = sessionId === undefined ? undefined : ctx.store.sessions.get(sessionId);
   if (session !== undefined) {
     const hint = params.get('logout_hint');
-    const hintedOid = hint === undefined ? undefined : (oidFromLoginHint(hint) ?? ctx.directory.findUserByUpn(hint)?.oid);
+    const hintedOid =
+      hint === undefined ? undefined : (oidFromLoginHint(hint) ?? ctx.directory.findUserByUpn(hint)?.oid);
     if (hintedOid !== undefined) session.accounts.delete(hintedOid);
     else session.accounts.clear();
     if (session.accounts.size === 0) {
@@ -389,25 +478,44 @@ async function handleLogout(ctx: EntraContext, req: IncomingMessage, res: Server
   if (target === undefined) return sendHtml(res, 200, signedOutPage(undefined), [], headers);
   const clientId = params.get('client_id')?.toLowerCase();
   const apps = ctx.directory.config.apps.filter(
-    (app) => (clientId === undefined || app.clientId === clientId) && (tenant.kind !== 'tenant' || app.tenant === tenant.tenant.id),
+    (app) =>
+      (clientId === undefined || app.clientId === clientId) &&
+      (tenant.kind !== 'tenant' || app.tenant === tenant.tenant.id),
   );
   const registered = apps.some((app) => {
     const uris = ctx.directory.redirectUris(app);
     return [...uris.spa, ...uris.web, ...uris.publicClient].includes(target);
   });
   if (!registered) {
-    return sendHtml(res, 200, signedOutPage('The post_logout_redirect_uri is not a registered redirect URI, so the sandbox does not follow it.'), [], headers);
+    return sendHtml(
+      res,
+      200,
+      signedOutPage(
+        'The post_logout_redirect_uri is not a registered redirect URI, so the sandbox does not follow it.',
+      ),
+      [],
+      headers,
+    );
   }
   const state = params.get('state');
-  const location = state === undefined ? target : `${target}${target.includes('?') ? '&' : '?'}state=${encodeURIComponent(state)}`;
+  const location =
+    state === undefined ? target : `${target}${target.includes('?') ? '&' : '?'}state=${encodeURIComponent(state)}`;
   return redirect(res, location, headers);
 }
 
 /** `/_sandbox/requests` and `/_sandbox/faults`, for tests and benchmarks, from loopback only. */
-async function handleControl(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, state: RouteState): Promise<void> {
+async function handleControl(
+  ctx: EntraContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: RouteState,
+): Promise<void> {
   const method = req.method ?? 'GET';
   if (!isLoopbackAddress(req.socket.remoteAddress)) {
-    return sendJson(res, 403, { error: 'forbidden', error_description: 'The sandbox control API answers loopback clients only.' });
+    return sendJson(res, 403, {
+      error: 'forbidden',
+      error_description: 'The sandbox control API answers loopback clients only.',
+    });
   }
   if (state.path === '/_sandbox/requests') {
     if (method === 'GET') return sendJson(res, 200, state.recorded);
@@ -430,11 +538,16 @@ async function handleControl(ctx: EntraContext, req: IncomingMessage, res: Serve
       try {
         value = JSON.parse(await readBody(req));
       } catch {
-        return sendJson(res, 400, { error: 'invalid_request', error_description: 'The body must be a JSON object of faults; see the README.' });
+        return sendJson(res, 400, {
+          error: 'invalid_request',
+          error_description: 'The body must be a JSON object of faults; see the README.',
+        });
       }
       const parsed = entraFaultsSchema.safeParse(value);
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+        const problems = parsed.error.issues
+          .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+          .join('; ');
         return sendJson(res, 400, { error: 'invalid_request', error_description: `Invalid faults: ${problems}.` });
       }
       ctx.faults.set(parsed.data);
@@ -446,7 +559,12 @@ async function handleControl(ctx: EntraContext, req: IncomingMessage, res: Serve
 }
 
 function sendAsset(res: ServerResponse, text: string, type: string): void {
-  res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(200, {
+    'Content-Type': type,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -458,5 +576,13 @@ function notFound(res: ServerResponse, method: string, path: string): void {
 }
 
 function methodNotAllowed(res: ServerResponse, method: string, path: string, allowed: string): void {
-  sendJson(res, 405, { error: 'method_not_allowed', error_description: `${method} is not allowed on ${path.slice(0, 200)}; use ${allowed}.` }, { Allow: allowed });
+  sendJson(
+    res,
+    405,
+    {
+      error: 'method_not_allowed',
+      error_description: `${method} is not allowed on ${path.slice(0, 200)}; use ${allowed}.`,
+    },
+    { Allow: allowed },
+  );
 }

@@ -29,7 +29,13 @@ export interface TokenResponseBody {
  * Every answer is JSON with CORS headers, so a browser can read errors too.
  * @see https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#redeem-a-code-for-an-access-token
  */
-export async function handleToken(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, tenantSegment: string, query: string): Promise<void> {
+export async function handleToken(
+  ctx: EntraContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tenantSegment: string,
+  query: string,
+): Promise<void> {
   let correlationId: string = randomUUID();
   try {
     const queryParams = parseParams(query);
@@ -38,14 +44,23 @@ export async function handleToken(ctx: EntraContext, req: IncomingMessage, res: 
     if (given !== undefined && GUID_RE.test(given)) correlationId = given;
     const fault = ctx.faults.take('tokenEndpoint');
     if (fault !== undefined) {
-      const error = new EntraProtocolError(90033, {}, { status: fault.status, error: fault.error ?? (fault.status >= 500 ? 'temporarily_unavailable' : 'invalid_request') });
+      const error = new EntraProtocolError(
+        90033,
+        {},
+        {
+          status: fault.status,
+          error: fault.error ?? (fault.status >= 500 ? 'temporarily_unavailable' : 'invalid_request'),
+        },
+      );
       const headers: Record<string, string> = { ...TOKEN_CORS };
       if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
       return sendJson(res, error.status, buildErrorBody(error, correlationId, ctx.publicUrl), headers);
     }
     const contentType = req.headers['content-type'] ?? '';
     if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-      throw new EntraProtocolError(9002313, { detail: `the body must be application/x-www-form-urlencoded, not '${contentType.slice(0, 80)}'` });
+      throw new EntraProtocolError(9002313, {
+        detail: `the body must be application/x-www-form-urlencoded, not '${contentType.slice(0, 80)}'`,
+      });
     }
     let text: string;
     try {
@@ -64,7 +79,8 @@ export async function handleToken(ctx: EntraContext, req: IncomingMessage, res: 
     const clientId = body.get('client_id');
     if (clientId === undefined || clientId === '') throw new EntraProtocolError(900144, { name: 'client_id' });
     const app = ctx.directory.findApp(clientId, tenant);
-    if (body.has('client_secret') || body.has('client_assertion')) throw new EntraProtocolError(700025, { clientId: app.clientId });
+    if (body.has('client_secret') || body.has('client_assertion'))
+      throw new EntraProtocolError(700025, { clientId: app.clientId });
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const grant = { ctx, req, body, app, tenant, origin };
     let response: TokenResponseBody;
@@ -91,8 +107,14 @@ export async function handleToken(ctx: EntraContext, req: IncomingMessage, res: 
 /** The CORS preflight of the token endpoint (msal-node never sends one; browsers may). */
 export function handleTokenPreflight(req: IncomingMessage, res: ServerResponse): void {
   const requested = req.headers['access-control-request-headers'];
-  const allowHeaders = typeof requested === 'string' && /^[A-Za-z0-9\-_, ]{0,1000}$/.test(requested) ? requested : 'Content-Type';
-  res.writeHead(204, { ...TOKEN_CORS, 'Access-Control-Allow-Headers': allowHeaders, 'Access-Control-Max-Age': '86400', 'Content-Length': 0 });
+  const allowHeaders =
+    typeof requested === 'string' && /^[A-Za-z0-9\-_, ]{0,1000}$/.test(requested) ? requested : 'Content-Type';
+  res.writeHead(204, {
+    ...TOKEN_CORS,
+    'Access-Control-Allow-Headers': allowHeaders,
+    'Access-Control-Max-Age': '86400',
+    'Content-Length': 0,
+  });
   res.end();
 }
 
@@ -113,15 +135,18 @@ function required(body: Map<string, string>, name: string): string {
 
 /** The single-page-app rules on cross-origin redemption (AADSTS9002326 / 9002327). */
 function checkOrigin(origin: string | undefined, platform: Platform): void {
-  if (origin !== undefined && platform !== 'spa') throw new EntraProtocolError(9002326, { origin: origin.slice(0, 200) });
+  if (origin !== undefined && platform !== 'spa')
+    throw new EntraProtocolError(9002326, { origin: origin.slice(0, 200) });
   if (origin === undefined && platform === 'spa') throw new EntraProtocolError(9002327);
 }
 
 async function redeemCode({ ctx, req, body, app, origin }: Grant): Promise<TokenResponseBody> {
   const code = required(body, 'code');
   const record = ctx.store.codes.get(code);
-  if (record === undefined) throw new EntraProtocolError(70000, { detail: 'the authorization code is unknown or malformed' });
-  if (record.clientId !== app.clientId) throw new EntraProtocolError(70000, { detail: 'the authorization code was issued to another application' });
+  if (record === undefined)
+    throw new EntraProtocolError(70000, { detail: 'the authorization code is unknown or malformed' });
+  if (record.clientId !== app.clientId)
+    throw new EntraProtocolError(70000, { detail: 'the authorization code was issued to another application' });
   checkOrigin(origin, record.platform);
   if (record.redeemed) {
     // A replayed code may be stolen: revoke what the first redemption issued (RFC 6749 §4.1.2).
@@ -134,8 +159,12 @@ async function redeemCode({ ctx, req, body, app, origin }: Grant): Promise<Token
   if (redirectUri !== record.redirectUri) throw new EntraProtocolError(500112, { uri: redirectUri.slice(0, 300) });
   const verifier = body.get('code_verifier');
   if (record.codeChallenge !== undefined) {
-    if (verifier === undefined) throw record.platform === 'spa' ? new EntraProtocolError(9002325) : new EntraProtocolError(501481);
-    if (!VERIFIER_RE.test(verifier) || !challengeMatches(record.codeChallenge, record.codeChallengeMethod ?? 'plain', verifier)) {
+    if (verifier === undefined)
+      throw record.platform === 'spa' ? new EntraProtocolError(9002325) : new EntraProtocolError(501481);
+    if (
+      !VERIFIER_RE.test(verifier) ||
+      !challengeMatches(record.codeChallenge, record.codeChallengeMethod ?? 'plain', verifier)
+    ) {
       throw new EntraProtocolError(501481);
     }
   } else if (record.platform === 'spa') {
@@ -153,7 +182,8 @@ async function redeemCode({ ctx, req, body, app, origin }: Grant): Promise<Token
     sid: record.sid,
     amr: record.amr,
     familyId: record.familyId,
-    absoluteExpiresAt: record.platform === 'spa' ? now + ctx.directory.config.tokens.spaRefreshTokenLifetimeSeconds * 1000 : undefined,
+    absoluteExpiresAt:
+      record.platform === 'spa' ? now + ctx.directory.config.tokens.spaRefreshTokenLifetimeSeconds * 1000 : undefined,
     clientInfo: body.get('client_info') === '1',
     now,
   });
@@ -169,8 +199,14 @@ function challengeMatches(challenge: string, method: 'S256' | 'plain', verifier:
 async function redeemRefreshToken({ ctx, req, body, app, origin }: Grant): Promise<TokenResponseBody> {
   const token = required(body, 'refresh_token');
   const record = ctx.store.refreshTokens.get(token);
-  if (record === undefined) throw new EntraProtocolError(9002313, { detail: 'the refresh token is unknown or malformed' }, { error: 'invalid_grant' });
-  if (record.clientId !== app.clientId) throw new EntraProtocolError(70000, { detail: 'the refresh token was issued to another application' });
+  if (record === undefined)
+    throw new EntraProtocolError(
+      9002313,
+      { detail: 'the refresh token is unknown or malformed' },
+      { error: 'invalid_grant' },
+    );
+  if (record.clientId !== app.clientId)
+    throw new EntraProtocolError(70000, { detail: 'the refresh token was issued to another application' });
   checkOrigin(origin, record.platform);
   if (record.revoked) throw new EntraProtocolError(50173);
   const now = ctx.now();
@@ -262,7 +298,8 @@ async function issueTokens(ctx: EntraContext, req: IncomingMessage, issue: Issue
   const granted = grantedScopes(ctx, app, user, scopes);
   const now = issue.now;
   const tokens = ctx.directory.config.tokens;
-  const lifetime = ctx.faults.accessTokenLifetimeSeconds ?? tokens.accessTokenLifetimeSeconds ?? randomAccessTokenLifetime();
+  const lifetime =
+    ctx.faults.accessTokenLifetimeSeconds ?? tokens.accessTokenLifetimeSeconds ?? randomAccessTokenLifetime();
   const accessToken = await ctx.minter.accessToken({
     app,
     user,
@@ -277,12 +314,25 @@ async function issueTokens(ctx: EntraContext, req: IncomingMessage, issue: Issue
   // `{resource}/.default` hits. For an OpenID-only request the token is for Microsoft Graph.
   const scope = scopes.implicitGraph
     ? [...[...scopes.oidc].filter((value) => value !== 'offline_access'), ...granted].join(' ')
-    : [...granted.map((value) => `${scopes.resource.appId}/${value}`), ...(scopes.isDefault ? [`${scopes.resource.appId}/.default`] : [])].join(' ');
-  const response: TokenResponseBody = { token_type: 'Bearer', scope, expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };
+    : [
+        ...granted.map((value) => `${scopes.resource.appId}/${value}`),
+        ...(scopes.isDefault ? [`${scopes.resource.appId}/.default`] : []),
+      ].join(' ');
+  const response: TokenResponseBody = {
+    token_type: 'Bearer',
+    scope,
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    access_token: accessToken,
+  };
   if (scopes.oidc.has('offline_access')) {
     const scopeParam = [
       ...scopes.oidc,
-      ...(scopes.implicitGraph ? [] : scopes.isDefault ? [`${scopes.resource.appId}/.default`] : scopes.explicit.map((value) => `${scopes.resource.appId}/${value}`)),
+      ...(scopes.implicitGraph
+        ? []
+        : scopes.isDefault
+          ? [`${scopes.resource.appId}/.default`]
+          : scopes.explicit.map((value) => `${scopes.resource.appId}/${value}`)),
     ].join(' ');
     response.refresh_token = ctx.store.newRefreshToken(
       {
@@ -300,7 +350,8 @@ async function issueTokens(ctx: EntraContext, req: IncomingMessage, issue: Issue
       },
       now,
     );
-    if (issue.absoluteExpiresAt !== undefined) response.refresh_token_expires_in = Math.max(0, Math.floor((issue.absoluteExpiresAt - now) / 1000));
+    if (issue.absoluteExpiresAt !== undefined)
+      response.refresh_token_expires_in = Math.max(0, Math.floor((issue.absoluteExpiresAt - now) / 1000));
   }
   if (scopes.oidc.has('openid')) {
     response.id_token = await ctx.minter.idToken({

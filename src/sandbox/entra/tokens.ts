@@ -26,7 +26,20 @@ export class TokenMinter {
   /** The JWKS, with `kid`, `x5t`, `x5c` and `issuer` as Entra publishes them. */
   async jwks(issuer: string): Promise<{ keys: Record<string, unknown>[] }> {
     const jwk = await exportJWK(this.key.publicKey);
-    return { keys: [{ kty: 'RSA', use: 'sig', kid: this.key.kid, x5t: this.key.x5t, n: jwk.n, e: jwk.e, x5c: [this.key.x5c], issuer }] };
+    return {
+      keys: [
+        {
+          kty: 'RSA',
+          use: 'sig',
+          kid: this.key.kid,
+          x5t: this.key.x5t,
+          n: jwk.n,
+          e: jwk.e,
+          x5c: [this.key.x5c],
+          issuer,
+        },
+      ],
+    };
   }
 
   /**
@@ -67,7 +80,9 @@ export class TokenMinter {
     }
     if (input.email) claims.email = user.upn;
     if (input.nonce !== undefined) claims.nonce = input.nonce;
-    return new SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: this.key.kid }).sign(this.key.privateKey);
+    return new SignJWT(claims)
+      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: this.key.kid })
+      .sign(this.key.privateKey);
   }
 
   /**

@@ -55,7 +55,10 @@ describe('auth context', () => {
   });
 
   it('shows the start error rather than the cached account when a sign-in response failed', async () => {
-    const service = new FakeAuthService({ active: ANA, startError: new SignInError('AUTH_FAILED', 'redemption failed') });
+    const service = new FakeAuthService({
+      active: ANA,
+      startError: new SignInError('AUTH_FAILED', 'redemption failed'),
+    });
     render(
       <AuthProvider service={service}>
         <Probe />

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthorityMetadata, buildCloudDiscoveryMetadata, buildMsalOptions } from '../../../src/app/auth/msal-config.ts';
+import {
+  buildAuthorityMetadata,
+  buildCloudDiscoveryMetadata,
+  buildMsalOptions,
+} from '../../../src/app/auth/msal-config.ts';
 import { describeNavigation } from '../../../src/app/auth/msal-service.ts';
 import { SANDBOX_CONFIG } from '../support/fakes.ts';
 
@@ -25,7 +29,11 @@ describe('MSAL configuration', () => {
   });
 
   it('uses the {tenantid} issuer template for organizations', () => {
-    const config = { ...PUBLIC, tenantId: 'organizations', authority: 'https://login.microsoftonline.com/organizations/' };
+    const config = {
+      ...PUBLIC,
+      tenantId: 'organizations',
+      authority: 'https://login.microsoftonline.com/organizations/',
+    };
     expect(JSON.parse(buildAuthorityMetadata(config)).issuer).toBe('https://login.microsoftonline.com/{tenantid}/v2.0');
   });
 
@@ -38,7 +46,9 @@ describe('MSAL configuration', () => {
         aliases: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
       },
     ]);
-    expect(parsed.tenant_discovery_endpoint).toBe(`https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`);
+    expect(parsed.tenant_discovery_endpoint).toBe(
+      `https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`,
+    );
   });
 
   it('lists only the sandbox host for the sandbox', () => {
@@ -74,6 +84,8 @@ describe('MSAL configuration', () => {
       `localhost:5174/${TENANT}/oauth2/v2.0/authorize · response_type=code · PKCE S256 · response_mode=fragment · scope=2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default openid · prompt=select_account`,
     );
     expect(detail).not.toContain('SECRETCHALLENGE');
-    expect(describeNavigation(`https://localhost:5174/${TENANT}/oauth2/v2.0/logout?post_logout_redirect_uri=x`).title).toBe('Redirect to sign out');
+    expect(
+      describeNavigation(`https://localhost:5174/${TENANT}/oauth2/v2.0/logout?post_logout_redirect_uri=x`).title,
+    ).toBe('Redirect to sign out');
   });
 });

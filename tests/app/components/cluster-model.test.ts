@@ -1,34 +1,73 @@
 import { describe, expect, it } from 'vitest';
-import { createSortCache, filterRows, sortRows, toClusterRow, visibleRange } from '../../../src/app/components/cluster-model.ts';
+import {
+  createSortCache,
+  filterRows,
+  sortRows,
+  toClusterRow,
+  visibleRange,
+} from '../../../src/app/components/cluster-model.ts';
 import { makeCluster } from '../support/fakes.ts';
 
 describe('cluster rows', () => {
   it('describes fixed, single-node and autoscale sizes', () => {
     expect(toClusterRow(makeCluster(0, { num_workers: 4 })).workers).toBe('4');
     expect(toClusterRow(makeCluster(0, { num_workers: 0 })).workers).toBe('0 (single node)');
-    expect(toClusterRow(makeCluster(0, { num_workers: undefined, autoscale: { min_workers: 2, max_workers: 8 } })).workers).toBe('2–8 (autoscale)');
+    expect(
+      toClusterRow(makeCluster(0, { num_workers: undefined, autoscale: { min_workers: 2, max_workers: 8 } })).workers,
+    ).toBe('2–8 (autoscale)');
   });
 
   it('treats 0 and missing times as never, and tolerates odd field types', () => {
-    const row = toClusterRow({ cluster_id: 'x', start_time: 0, terminated_time: 'soon' as unknown as number, state: 42 as unknown as string, cluster_name: null as unknown as string });
-    expect(row).toMatchObject({ startTime: undefined, terminatedTime: undefined, state: 'UNKNOWN', name: '', workers: '' });
+    const row = toClusterRow({
+      cluster_id: 'x',
+      start_time: 0,
+      terminated_time: 'soon' as unknown as number,
+      state: 42 as unknown as string,
+      cluster_name: null as unknown as string,
+    });
+    expect(row).toMatchObject({
+      startTime: undefined,
+      terminatedTime: undefined,
+      state: 'UNKNOWN',
+      name: '',
+      workers: '',
+    });
   });
 
   it('sorts by a column in either direction, ties by name', () => {
-    const rows = [makeCluster(1, { num_workers: 2 }), makeCluster(2, { num_workers: 1 }), makeCluster(3, { num_workers: 2 })].map(toClusterRow);
-    expect(sortRows(rows, 'workers', 'asc').map((r) => r.name)).toEqual(['cluster-00002', 'cluster-00001', 'cluster-00003']);
-    expect(sortRows(rows, 'workers', 'desc').map((r) => r.name)).toEqual(['cluster-00001', 'cluster-00003', 'cluster-00002']);
+    const rows = [
+      makeCluster(1, { num_workers: 2 }),
+      makeCluster(2, { num_workers: 1 }),
+      makeCluster(3, { num_workers: 2 }),
+    ].map(toClusterRow);
+    expect(sortRows(rows, 'workers', 'asc').map((r) => r.name)).toEqual([
+      'cluster-00002',
+      'cluster-00001',
+      'cluster-00003',
+    ]);
+    expect(sortRows(rows, 'workers', 'desc').map((r) => r.name)).toEqual([
+      'cluster-00001',
+      'cluster-00003',
+      'cluster-00002',
+    ]);
     expect(rows.map((r) => r.name)).toEqual(['cluster-00001', 'cluster-00002', 'cluster-00003']);
   });
 
   it('matches the search case-insensitively across name, ID, creator and termination reason', () => {
     const rows = [
       makeCluster(1, { creator_user_name: 'Ana@Contoso.example' }),
-      makeCluster(2, { creator_user_name: 'ben@contoso.example', termination_reason: { code: 'INACTIVITY', type: 'SUCCESS' } }),
+      makeCluster(2, {
+        creator_user_name: 'ben@contoso.example',
+        termination_reason: { code: 'INACTIVITY', type: 'SUCCESS' },
+      }),
     ].map(toClusterRow);
     const none = new Set<string>();
-    expect(filterRows(rows, { search: 'ANA@', states: none, sources: none }).map((r) => r.name)).toEqual(['cluster-00001']);
-    expect(filterRows(rows, { search: 'inactivity', states: none, sources: none }).map((r) => r.name)).toEqual(['cluster-00002']);
+    expect(filterRows(rows, { search: 'ANA@', states: none, sources: none }).map((r) => r.name)).toEqual([
+      'cluster-00001',
+    ]);
+    expect(filterRows(rows, { search: 'inactivity', states: none, sources: none }).map((r) => r.name)).toEqual([
+      'cluster-00002',
+    ]);
     expect(filterRows(rows, { search: 'c00002', states: none, sources: none })).toHaveLength(1);
   });
 
@@ -55,7 +94,10 @@ describe('sort cache', () => {
     const sorted = createSortCache();
     for (const column of columns) {
       for (const direction of ['asc', 'desc'] as const) {
-        expect(sorted(rows, column, direction).map((r) => r.id), `${column} ${direction}`).toEqual(sortRows(rows, column, direction).map((r) => r.id));
+        expect(
+          sorted(rows, column, direction).map((r) => r.id),
+          `${column} ${direction}`,
+        ).toEqual(sortRows(rows, column, direction).map((r) => r.id));
       }
     }
     // The descending order is derived from a cached ascending one, in either order of asking.

@@ -10,8 +10,21 @@ import { DatabricksApiError } from '../../../src/app/databricks/errors.ts';
 import { createTimeline } from '../../../src/app/timeline/timeline.ts';
 import { fakeClient, makeCluster, pagedClusters } from '../support/fakes.ts';
 
-function renderView(client: WorkspaceClient, retryNotice = createStore<WorkspaceContextValue['retryNotice'] extends import('../../../src/app/components/store.ts').Store<infer T> ? T : never>(null)) {
-  const value: WorkspaceContextValue = { client, timeline: createTimeline(), lastCall: createStore(null), retryNotice, clusters: createClustersStore(client) };
+function renderView(
+  client: WorkspaceClient,
+  retryNotice = createStore<
+    WorkspaceContextValue['retryNotice'] extends import('../../../src/app/components/store.ts').Store<infer T>
+      ? T
+      : never
+  >(null),
+) {
+  const value: WorkspaceContextValue = {
+    client,
+    timeline: createTimeline(),
+    lastCall: createStore(null),
+    retryNotice,
+    clusters: createClustersStore(client),
+  };
   const utils = render(
     <WorkspaceContext.Provider value={value}>
       <ClustersView />
@@ -37,7 +50,9 @@ describe('clusters view', () => {
     const second = deferred<unknown>();
     const { client } = fakeClient({
       '/api/2.1/clusters/list': (options) =>
-        options.query?.page_token ? second.promise : { clusters: [makeCluster(0), makeCluster(1)], next_page_token: 'p2' },
+        options.query?.page_token
+          ? second.promise
+          : { clusters: [makeCluster(0), makeCluster(1)], next_page_token: 'p2' },
     });
     renderView(client);
     expect(screen.getByRole('status').textContent).toBe('Loading clusters…');
@@ -101,7 +116,9 @@ describe('clusters view', () => {
   it('does not duplicate a cluster served on two pages', async () => {
     const { client } = fakeClient({
       '/api/2.1/clusters/list': (options) =>
-        options.query?.page_token ? { clusters: [makeCluster(1), makeCluster(2)] } : { clusters: [makeCluster(0), makeCluster(1)], next_page_token: 'x' },
+        options.query?.page_token
+          ? { clusters: [makeCluster(1), makeCluster(2)] }
+          : { clusters: [makeCluster(0), makeCluster(1)], next_page_token: 'x' },
     });
     renderView(client);
     expect(await screen.findByText('3 clusters')).toBeTruthy();
@@ -146,7 +163,10 @@ describe('clusters view', () => {
     const long = 'x'.repeat(5000);
     const { client } = fakeClient({
       '/api/2.1/clusters/list': () => ({
-        clusters: [makeCluster(0, { cluster_name: hostile, creator_user_name: rtl, state: '<b>BAD</b>' }), makeCluster(1, { cluster_name: long })],
+        clusters: [
+          makeCluster(0, { cluster_name: hostile, creator_user_name: rtl, state: '<b>BAD</b>' }),
+          makeCluster(1, { cluster_name: long }),
+        ],
       }),
     });
     const { container } = renderView(client);
@@ -171,7 +191,11 @@ describe('clusters view', () => {
     let fail = true;
     const { client } = fakeClient({
       '/api/2.1/clusters/list': () => {
-        if (fail) throw new DatabricksApiError({ method: 'GET', path: '/api/2.1/clusters/list' }, { status: 503, errorCode: 'TEMPORARILY_UNAVAILABLE' });
+        if (fail)
+          throw new DatabricksApiError(
+            { method: 'GET', path: '/api/2.1/clusters/list' },
+            { status: 503, errorCode: 'TEMPORARILY_UNAVAILABLE' },
+          );
         return { clusters: [makeCluster(0)] };
       },
     });
@@ -187,13 +211,20 @@ describe('clusters view', () => {
   it('opens the details panel with the full clusters/get JSON', async () => {
     const { client, calls } = fakeClient({
       '/api/2.1/clusters/list': () => ({ clusters: [makeCluster(7)] }),
-      '/api/2.1/clusters/get': (options) => ({ ...makeCluster(7), spark_conf: { 'spark.x': '<y>' }, cluster_id: options.query?.cluster_id }),
+      '/api/2.1/clusters/get': (options) => ({
+        ...makeCluster(7),
+        spark_conf: { 'spark.x': '<y>' },
+        cluster_id: options.query?.cluster_id,
+      }),
     });
     renderView(client);
     await userEvent.click(await screen.findByRole('button', { name: 'Details of cluster-00007' }));
     const panel = screen.getByRole('complementary', { name: 'Cluster details' });
     const json = (await within(panel).findByRole('region', { name: 'Cluster JSON' })).querySelector('pre')!;
-    expect(JSON.parse(json.textContent ?? '')).toMatchObject({ cluster_id: '0612-081530-c00007', spark_conf: { 'spark.x': '<y>' } });
+    expect(JSON.parse(json.textContent ?? '')).toMatchObject({
+      cluster_id: '0612-081530-c00007',
+      spark_conf: { 'spark.x': '<y>' },
+    });
     expect(calls.at(-1)?.options.query).toEqual({ cluster_id: '0612-081530-c00007' });
     await userEvent.click(within(panel).getByRole('button', { name: 'Close details' }));
     expect(screen.queryByRole('complementary', { name: 'Cluster details' })).toBeNull();
@@ -202,7 +233,8 @@ describe('clusters view', () => {
   it('keeps listing while the view is away, shows the rows on return without asking again, and aborts when the workspace store is disposed', async () => {
     let second = deferred<unknown>();
     const { client, calls } = fakeClient({
-      '/api/2.1/clusters/list': (options) => (options.query?.page_token ? second.promise : { clusters: [makeCluster(0)], next_page_token: 'p2' }),
+      '/api/2.1/clusters/list': (options) =>
+        options.query?.page_token ? second.promise : { clusters: [makeCluster(0)], next_page_token: 'p2' },
     });
     const { unmount, value } = renderView(client);
     await screen.findByText('Loading clusters… 1 so far (page 1)');
@@ -249,7 +281,13 @@ describe('clusters view', () => {
 
   it('shows "retrying in N s" while the workspace rate limits, then the clusters', async () => {
     const release = deferred<void>();
-    const retryNotice = createStore<{ path: string; status: number; delayMs: number; attempt: number; at: number } | null>(null);
+    const retryNotice = createStore<{
+      path: string;
+      status: number;
+      delayMs: number;
+      attempt: number;
+      at: number;
+    } | null>(null);
     let n = 0;
     const client = createWorkspaceClient({
       workspaceHost: 'localhost:5175',
@@ -257,7 +295,10 @@ describe('clusters view', () => {
       getAccessToken: async () => 't',
       fetch: async () =>
         n++ === 0
-          ? new Response(JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow' }), { status: 429, headers: { 'retry-after': '3' } })
+          ? new Response(JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow' }), {
+              status: 429,
+              headers: { 'retry-after': '3' },
+            })
           : new Response(JSON.stringify({ clusters: [makeCluster(0)] }), { status: 200 }),
       sleep: () => release.promise,
       onRetry: (notice) => retryNotice.set({ ...notice, at: Date.now() }),

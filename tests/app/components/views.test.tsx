@@ -50,18 +50,35 @@ describe('show me how', () => {
       <ShowMeHow
         workspaceUrl={WORKSPACE}
         workspaceResourceId={undefined}
-        lastCall={{ method: 'GET', path: '/api/2.1/clusters/get?cluster_id=abc', status: 200, durationMs: 3, attempt: 1, resourceIdHeader: false, afterForcedRefresh: false }}
+        lastCall={{
+          method: 'GET',
+          path: '/api/2.1/clusters/get?cluster_id=abc',
+          status: 200,
+          durationMs: 3,
+          attempt: 1,
+          resourceIdHeader: false,
+          afterForcedRefresh: false,
+        }}
         getToken={async () => 'secret-token'}
       />,
     );
-    expect(screen.getByRole('figure', { name: 'curl: List clusters (API 2.0)' }).textContent).toContain(`${WORKSPACE}/api/2.0/clusters/list`);
+    expect(screen.getByRole('figure', { name: 'curl: List clusters (API 2.0)' }).textContent).toContain(
+      `${WORKSPACE}/api/2.0/clusters/list`,
+    );
     const last = screen.getByRole('figure', { name: 'Python: Last call: GET /api/2.1/clusters/get' });
     expect(last.textContent).toContain(`${WORKSPACE}/api/2.1/clusters/get?cluster_id=abc`);
     expect(document.body.textContent).not.toContain('secret-token');
   });
 
   it('reveals the token only when asked, with a warning, and hides it again', async () => {
-    render(<ShowMeHow workspaceUrl={WORKSPACE} workspaceResourceId="/subscriptions/s/resourceGroups/r/providers/Microsoft.Databricks/workspaces/w" lastCall={null} getToken={async () => 'secret-token'} />);
+    render(
+      <ShowMeHow
+        workspaceUrl={WORKSPACE}
+        workspaceResourceId="/subscriptions/s/resourceGroups/r/providers/Microsoft.Databricks/workspaces/w"
+        lastCall={null}
+        getToken={async () => 'secret-token'}
+      />,
+    );
     expect(screen.getByText('No API call yet in this session.')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Reveal the token in the snippets' }));
     expect(await screen.findByText(/Anyone who sees it can act as you/)).toBeTruthy();
@@ -75,7 +92,9 @@ describe('show me how', () => {
   it('copies a snippet to the clipboard', async () => {
     const user = userEvent.setup();
     const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue(undefined);
-    render(<ShowMeHow workspaceUrl={WORKSPACE} workspaceResourceId={undefined} lastCall={null} getToken={async () => 't'} />);
+    render(
+      <ShowMeHow workspaceUrl={WORKSPACE} workspaceResourceId={undefined} lastCall={null} getToken={async () => 't'} />,
+    );
     await user.click(screen.getByRole('button', { name: 'Copy curl (List clusters (API 2.0))' }));
     expect(writeText).toHaveBeenCalledWith(expect.stringContaining('$DATABRICKS_TOKEN'));
     expect(await screen.findByRole('button', { name: 'Copied' })).toBeTruthy();
@@ -85,7 +104,9 @@ describe('show me how', () => {
 describe('error panel and boundary', () => {
   it('runs the one action the doctor chose', async () => {
     const retry = vi.fn();
-    render(<ErrorPanel error={new DatabricksApiError({ method: 'GET', path: '/x' }, { status: 500 })} onRetry={retry} />);
+    render(
+      <ErrorPanel error={new DatabricksApiError({ method: 'GET', path: '/x' }, { status: 500 })} onRetry={retry} />,
+    );
     const alert = screen.getByRole('alert');
     expect(within(alert).getAllByRole('button')).toHaveLength(1);
     await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
@@ -107,7 +128,11 @@ describe('error panel and boundary', () => {
     const openSettings = vi.fn();
     render(
       <DoctorActionsContext.Provider value={{ context: { origin: 'https://localhost:5173' }, openSettings }}>
-        <ErrorPanel error={new DatabricksApiError({ method: 'GET', path: '/x' }, { status: 404, errorCode: 'ENDPOINT_NOT_FOUND' })} />
+        <ErrorPanel
+          error={
+            new DatabricksApiError({ method: 'GET', path: '/x' }, { status: 404, errorCode: 'ENDPOINT_NOT_FOUND' })
+          }
+        />
       </DoctorActionsContext.Provider>,
     );
     await userEvent.click(screen.getByRole('button', { name: 'Open settings' }));
@@ -136,7 +161,7 @@ describe('error panel and boundary', () => {
 });
 
 describe('tokens view', () => {
-  it('hands the signed-in account\'s tokens to the inspector', async () => {
+  it("hands the signed-in account's tokens to the inspector", async () => {
     const seen: unknown[] = [];
     const load = async () => ({
       TokenInspector: (props: { idToken: string; accessToken: string; clientId: string }) => {

@@ -54,7 +54,10 @@ describe('loading the configuration', () => {
     resetOverrides();
     expect(localStorage.getItem(SETTINGS_STORAGE_KEY)).toBeNull();
     const reset = await loadAppConfig({ fetch: server.fetch });
-    expect(reset.ok && reset.config).toMatchObject({ workspaceUrl: SERVER.workspaceUrl, cacheLocation: 'sessionStorage' });
+    expect(reset.ok && reset.config).toMatchObject({
+      workspaceUrl: SERVER.workspaceUrl,
+      cacheLocation: 'sessionStorage',
+    });
   });
 
   it('keeps only known settings when saving', () => {
@@ -85,7 +88,9 @@ describe('loading the configuration', () => {
   });
 
   it('explains an answer that is not JSON', async () => {
-    const result = await loadAppConfig({ fetch: fakeServer(() => new Response('<!doctype html>', { status: 200 })).fetch });
+    const result = await loadAppConfig({
+      fetch: fakeServer(() => new Response('<!doctype html>', { status: 200 })).fetch,
+    });
     expect(!result.ok && result.errors[0]?.message).toBe(
       "The server's answer for the runtime configuration at /explorer-config.json is not JSON. Serve the app with npm start or npm run dev, then reload the page.",
     );

@@ -87,7 +87,11 @@ describe('settings panel', () => {
     expect(onApply).toHaveBeenCalledTimes(1);
     const [overrides, config] = onApply.mock.calls[0] as [unknown, { tenantId: string; cacheLocation: string }];
     expect(overrides).toEqual({ tenantId: 'contoso.example', cacheLocation: 'localStorage' });
-    expect(config).toMatchObject({ tenantId: 'contoso.example', cacheLocation: 'localStorage', authorityHost: 'localhost:5174' });
+    expect(config).toMatchObject({
+      tenantId: 'contoso.example',
+      cacheLocation: 'localStorage',
+      authorityHost: 'localhost:5174',
+    });
     expect(screen.getByText('Saved.')).toBeTruthy();
   });
 
@@ -107,11 +111,17 @@ describe('settings panel', () => {
     await retype('Workspace URL', 'https://adb-1.2.azuredatabricks.net');
     await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
     expect(
-      screen.getByRole('textbox', { name: 'Workspace URL', description: /belongs to Azure \(public\), but the cloud is Azure US Government/ }),
+      screen.getByRole('textbox', {
+        name: 'Workspace URL',
+        description: /belongs to Azure \(public\), but the cloud is Azure US Government/,
+      }),
     ).toBeTruthy();
     await retype('Workspace URL', 'https://adb-1.2.databricks.azure.us');
     await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
-    expect(JSON.parse(saved() ?? '{}')).toEqual({ cloud: 'usgov', workspaceUrl: 'https://adb-1.2.databricks.azure.us' });
+    expect(JSON.parse(saved() ?? '{}')).toEqual({
+      cloud: 'usgov',
+      workspaceUrl: 'https://adb-1.2.databricks.azure.us',
+    });
   });
 
   it('shows the errors found at load time before anything is typed, including general ones', () => {
@@ -124,8 +134,12 @@ describe('settings panel', () => {
       ],
     });
     expect((screen.getByLabelText('Client ID') as HTMLInputElement).value).toBe('bad');
-    expect(screen.getByRole('textbox', { name: 'Client ID', description: /Client ID must be a GUID; received "bad"\./ })).toBeTruthy();
-    expect(screen.getByRole('alert').textContent).toBe('Could not load the runtime configuration at /explorer-config.json.');
+    expect(
+      screen.getByRole('textbox', { name: 'Client ID', description: /Client ID must be a GUID; received "bad"\./ }),
+    ).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Could not load the runtime configuration at /explorer-config.json.',
+    );
   });
 
   it('resets to the server defaults and forgets the saved overrides', async () => {
@@ -144,15 +158,26 @@ describe('settings panel', () => {
   it('explains the trade-off of each token cache location', () => {
     renderPanel();
     const group = screen.getByRole('group', { name: 'Token cache' });
-    expect(within(group).getByRole('radio', { name: 'Session storage (default)', description: /gone when it closes/ })).toBeTruthy();
     expect(
-      within(group).getByRole('radio', { name: 'Local storage', description: /any script running in this page could use them/ }),
+      within(group).getByRole('radio', { name: 'Session storage (default)', description: /gone when it closes/ }),
+    ).toBeTruthy();
+    expect(
+      within(group).getByRole('radio', {
+        name: 'Local storage',
+        description: /any script running in this page could use them/,
+      }),
     ).toBeTruthy();
   });
 
   it('offers the sandbox as a cloud only when the server runs it', () => {
-    renderPanel({ server: { ...SERVER, sandbox: false }, wire: { ...SERVER, sandbox: false, cloud: 'public' }, config: undefined });
-    const options = within(screen.getByLabelText('Cloud')).getAllByRole('option').map((option) => option.textContent);
+    renderPanel({
+      server: { ...SERVER, sandbox: false },
+      wire: { ...SERVER, sandbox: false, cloud: 'public' },
+      config: undefined,
+    });
+    const options = within(screen.getByLabelText('Cloud'))
+      .getAllByRole('option')
+      .map((option) => option.textContent);
     expect(options).toEqual(['Azure (public)', 'Azure US Government', 'Azure operated by 21Vianet (China)']);
   });
 
@@ -169,7 +194,9 @@ describe('settings panel', () => {
     renderPanel();
     await retype('Tenant', '<img src=x onerror=alert(1)>');
     await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
-    expect(screen.getByRole('textbox', { name: 'Tenant', description: /received "<img src=x onerror=alert\(1\)>"/ })).toBeTruthy();
+    expect(
+      screen.getByRole('textbox', { name: 'Tenant', description: /received "<img src=x onerror=alert\(1\)>"/ }),
+    ).toBeTruthy();
     expect(document.querySelector('img')).toBeNull();
   });
 });

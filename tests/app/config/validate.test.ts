@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RuntimeConfigWire, SettingsOverrides } from '../../../src/app/config/types.ts';
-import { buildWorkspaceResourceId, parseWorkspaceResourceId, validateConfig } from '../../../src/app/config/validate.ts';
+import {
+  buildWorkspaceResourceId,
+  parseWorkspaceResourceId,
+  validateConfig,
+} from '../../../src/app/config/validate.ts';
 
 const TENANT = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';
 const CLIENT = '12a34b56-789c-0d12-e3fa-b456789c0123';
@@ -131,7 +135,7 @@ describe('configuration validation', () => {
       {
         field: 'clientId',
         message:
-          'Client ID must be the application (client) ID of your app registration, a GUID like 00000000-0000-0000-0000-000000000000; received what looks like a token (not shown). Correct it in Settings, or reset the settings to use the server\'s value.',
+          "Client ID must be the application (client) ID of your app registration, a GUID like 00000000-0000-0000-0000-000000000000; received what looks like a token (not shown). Correct it in Settings, or reset the settings to use the server's value.",
       },
     ],
     [
@@ -176,7 +180,7 @@ describe('configuration validation', () => {
       {
         field: 'workspaceUrl',
         message:
-          'Workspace URL must not contain a user name or password; received a URL with credentials (not shown). Correct it in Settings, or reset the settings to use the server\'s value.',
+          "Workspace URL must not contain a user name or password; received a URL with credentials (not shown). Correct it in Settings, or reset the settings to use the server's value.",
       },
     ],
     [
@@ -207,7 +211,7 @@ describe('configuration validation', () => {
       },
     ],
     [
-      "a workspace of another cloud",
+      'a workspace of another cloud',
       { workspaceUrl: 'https://adb-1.2.databricks.azure.us' },
       {
         field: 'workspaceUrl',
@@ -259,7 +263,11 @@ describe('configuration validation', () => {
   it('lets a browser override win over the server, and an absent key fall back to it', () => {
     const other = 'https://adb-99.1.azuredatabricks.net';
     const result = validateConfig({ server: REAL, overrides: { workspaceUrl: other, cacheLocation: 'localStorage' } });
-    expect(result.ok && result.config).toMatchObject({ workspaceUrl: other, tenantId: TENANT, cacheLocation: 'localStorage' });
+    expect(result.ok && result.config).toMatchObject({
+      workspaceUrl: other,
+      tenantId: TENANT,
+      cacheLocation: 'localStorage',
+    });
   });
 
   it('allows only the sandbox workspace host in the sandbox', () => {
@@ -274,15 +282,21 @@ describe('configuration validation', () => {
   });
 
   it('does not let a localhost workspace through on a real cloud', () => {
-    expect(errorsOf(SANDBOX, { cloud: 'public', workspaceUrl: 'https://localhost:5175' })[0]?.field).toBe('workspaceUrl');
+    expect(errorsOf(SANDBOX, { cloud: 'public', workspaceUrl: 'https://localhost:5175' })[0]?.field).toBe(
+      'workspaceUrl',
+    );
   });
 
   it('switches a sandbox server to a real cloud when the person chooses one', () => {
     const result = validateConfig({ server: SANDBOX, overrides: { cloud: 'public', workspaceUrl: WORKSPACE } });
-    expect(result.ok && result.config).toMatchObject({ cloud: 'public', sandbox: false, authorityHost: 'login.microsoftonline.com' });
+    expect(result.ok && result.config).toMatchObject({
+      cloud: 'public',
+      sandbox: false,
+      authorityHost: 'login.microsoftonline.com',
+    });
   });
 
-  it('reports a sandbox server without a usable sign-in origin as the server\'s problem', () => {
+  it("reports a sandbox server without a usable sign-in origin as the server's problem", () => {
     expect(errorsOf({ ...SANDBOX, sandboxAuthorityOrigin: 'http://localhost:5174' })).toEqual([
       {
         code: 'CONFIG_INVALID',
@@ -295,7 +309,11 @@ describe('configuration validation', () => {
 });
 
 describe('workspace resource ID', () => {
-  const parts = { subscriptionId: '5F1D7C2E-0000-4000-8000-00000000CAFE', resourceGroup: 'Explorer_RG(1)', workspaceName: 'my-Workspace' };
+  const parts = {
+    subscriptionId: '5F1D7C2E-0000-4000-8000-00000000CAFE',
+    resourceGroup: 'Explorer_RG(1)',
+    workspaceName: 'my-Workspace',
+  };
 
   it('is built exactly as the Databricks article spells it', () => {
     expect(buildWorkspaceResourceId(parts.subscriptionId, parts.resourceGroup, parts.workspaceName)).toBe(
@@ -308,7 +326,11 @@ describe('workspace resource ID', () => {
       parseWorkspaceResourceId(
         '/subscriptions/5f1d7c2e-0000-4000-8000-00000000cafe/resourceGroups/explorer-sandbox/providers/Microsoft.Databricks/workspaces/sandbox-workspace',
       ),
-    ).toEqual({ subscriptionId: '5f1d7c2e-0000-4000-8000-00000000cafe', resourceGroup: 'explorer-sandbox', workspaceName: 'sandbox-workspace' });
+    ).toEqual({
+      subscriptionId: '5f1d7c2e-0000-4000-8000-00000000cafe',
+      resourceGroup: 'explorer-sandbox',
+      workspaceName: 'sandbox-workspace',
+    });
     expect(parseWorkspaceResourceId('/subscriptions/x/resourcegroups/y')).toBeUndefined();
   });
 
@@ -337,7 +359,11 @@ describe('workspace resource ID', () => {
   });
 
   it.each([
-    ['subscriptionId', { ...parts, subscriptionId: 'prod' }, 'Subscription ID must be a GUID like 00000000-0000-0000-0000-000000000000; received "prod".'],
+    [
+      'subscriptionId',
+      { ...parts, subscriptionId: 'prod' },
+      'Subscription ID must be a GUID like 00000000-0000-0000-0000-000000000000; received "prod".',
+    ],
     [
       'resourceGroup',
       { ...parts, resourceGroup: 'rg.' },
@@ -355,12 +381,19 @@ describe('workspace resource ID', () => {
     ],
   ])('refuses a bad %s part', (field, overrides, text) => {
     expect(errorsOf(REAL, overrides)).toEqual([
-      { code: 'CONFIG_INVALID', field, message: `${text} Correct it in Settings, or reset the settings to use the server's value.` },
+      {
+        code: 'CONFIG_INVALID',
+        field,
+        message: `${text} Correct it in Settings, or reset the settings to use the server's value.`,
+      },
     ]);
   });
 
   it('can be cleared in the browser even when the server sets it', () => {
-    const result = validateConfig({ server: SANDBOX, overrides: { subscriptionId: '', resourceGroup: '', workspaceName: '' } });
+    const result = validateConfig({
+      server: SANDBOX,
+      overrides: { subscriptionId: '', resourceGroup: '', workspaceName: '' },
+    });
     expect(result.ok && result.config.workspaceResourceId).toBeUndefined();
   });
 });

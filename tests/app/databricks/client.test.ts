@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { listClusters } from '../../../src/app/databricks/clusters.ts';
 import { type CallRecord, createWorkspaceClient, type RetryNotice } from '../../../src/app/databricks/client.ts';
-import { DatabricksApiError, ProxyRefusedError, WorkspaceNetworkError, WorkspaceTimeoutError } from '../../../src/app/databricks/errors.ts';
+import {
+  DatabricksApiError,
+  ProxyRefusedError,
+  WorkspaceNetworkError,
+  WorkspaceTimeoutError,
+} from '../../../src/app/databricks/errors.ts';
 import { me } from '../../../src/app/databricks/scim.ts';
 
 type Handler = (request: Request) => Response | Promise<Response>;
@@ -47,7 +52,9 @@ describe('workspace client', () => {
   it('calls the workspace through the same-origin proxy path with a bearer token', async () => {
     const { client, requests } = setup([() => json(200, { ok: true })]);
     await client.getJson('/api/2.0/preview/scim/v2/Me');
-    expect(requests[0]!.url).toBe('https://localhost:5173/databricks/adb-1.2.azuredatabricks.net/api/2.0/preview/scim/v2/Me');
+    expect(requests[0]!.url).toBe(
+      'https://localhost:5173/databricks/adb-1.2.azuredatabricks.net/api/2.0/preview/scim/v2/Me',
+    );
     expect(requests[0]!.headers.get('authorization')).toBe('Bearer cached-token');
     expect(requests[0]!.headers.get('x-databricks-azure-workspace-resource-id')).toBeNull();
   });
@@ -82,11 +89,16 @@ describe('workspace client', () => {
   });
 
   it('treats a numeric 403 "Invalid access token" as a token rejection but not a permission 403', async () => {
-    const rejected = setup([() => json(403, { error_code: 403, message: 'Invalid access token.' }), () => json(200, {})]);
+    const rejected = setup([
+      () => json(403, { error_code: 403, message: 'Invalid access token.' }),
+      () => json(200, {}),
+    ]);
     await rejected.client.getJson('/x');
     expect(rejected.tokens).toEqual([false, true]);
 
-    const denied = setup([() => json(403, { error_code: 'PERMISSION_DENIED', message: 'User is not a member of this workspace' })]);
+    const denied = setup([
+      () => json(403, { error_code: 'PERMISSION_DENIED', message: 'User is not a member of this workspace' }),
+    ]);
     const error = (await denied.client.getJson('/x').catch((e: unknown) => e)) as DatabricksApiError;
     expect(error.code).toBe('API_HTTP_ERROR');
     expect(error.status).toBe(403);
@@ -105,7 +117,9 @@ describe('workspace client', () => {
   });
 
   it('stops retrying a persistent 429 after the bounded number of attempts', async () => {
-    const { client, requests, sleeps } = setup([() => json(429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }, { 'retry-after': '1' })]);
+    const { client, requests, sleeps } = setup([
+      () => json(429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }, { 'retry-after': '1' }),
+    ]);
     const error = (await client.getJson('/x').catch((e: unknown) => e)) as DatabricksApiError;
     expect(error.code).toBe('API_RATE_LIMITED');
     expect(error.errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
@@ -134,18 +148,30 @@ describe('workspace client', () => {
     ]);
     const error = (await client.getJson('/x').catch((e: unknown) => e)) as DatabricksApiError;
     expect(requests).toHaveLength(1);
-    expect(error).toMatchObject({ code: 'API_HTTP_ERROR', status: 500, errorCode: 'INTERNAL_ERROR', apiMessage: 'boom', requestId: 'req-42' });
-    expect(error.message).toBe('GET /x failed with HTTP 500 (INTERNAL_ERROR: boom). The workspace had a problem; retry in a moment.');
+    expect(error).toMatchObject({
+      code: 'API_HTTP_ERROR',
+      status: 500,
+      errorCode: 'INTERNAL_ERROR',
+      apiMessage: 'boom',
+      requestId: 'req-42',
+    });
+    expect(error.message).toBe(
+      'GET /x failed with HTTP 500 (INTERNAL_ERROR: boom). The workspace had a problem; retry in a moment.',
+    );
   });
 
   it('reads the reason from a legacy HTML error page', async () => {
-    const { client } = setup([() => new Response('<html><title>Error 403 User not authorized.</title></html>', { status: 403 })]);
+    const { client } = setup([
+      () => new Response('<html><title>Error 403 User not authorized.</title></html>', { status: 403 }),
+    ]);
     const error = (await client.getJson('/x').catch((e: unknown) => e)) as DatabricksApiError;
     expect(error.apiMessage).toBe('Error 403 User not authorized.');
   });
 
   it('turns a proxy refusal into its own error type', async () => {
-    const { client } = setup([() => json(502, { error: { code: 'PROXY_UPSTREAM_UNREACHABLE', message: 'workspace host did not answer' } })]);
+    const { client } = setup([
+      () => json(502, { error: { code: 'PROXY_UPSTREAM_UNREACHABLE', message: 'workspace host did not answer' } }),
+    ]);
     const error = (await client.getJson('/x').catch((e: unknown) => e)) as ProxyRefusedError;
     expect(error).toBeInstanceOf(ProxyRefusedError);
     expect(error).toMatchObject({ code: 'API_PROXY_REFUSED', status: 502, proxyCode: 'PROXY_UPSTREAM_UNREACHABLE' });
@@ -205,8 +231,18 @@ describe('clusters and who am I', () => {
 
   it('reports an admin when SCIM Me lists the admins group', async () => {
     const { client } = setup([
-      () => json(200, { userName: 'ben@contoso.example', displayName: 'Ben Admin', groups: [{ display: 'admins', value: '1' }] }),
+      () =>
+        json(200, {
+          userName: 'ben@contoso.example',
+          displayName: 'Ben Admin',
+          groups: [{ display: 'admins', value: '1' }],
+        }),
     ]);
-    expect(await me(client)).toEqual({ userName: 'ben@contoso.example', displayName: 'Ben Admin', isAdmin: true, groups: ['admins'] });
+    expect(await me(client)).toEqual({
+      userName: 'ben@contoso.example',
+      displayName: 'Ben Admin',
+      isAdmin: true,
+      groups: ['admins'],
+    });
   });
 });

@@ -19,20 +19,38 @@ describe('retry policy', () => {
   });
 
   it('honours Retry-After on 429', () => {
-    expect(decideRetry(DEFAULT_RETRY_POLICY, 1, 429, '4', NOW)).toEqual({ retry: true, delayMs: 4000, source: 'retry-after' });
+    expect(decideRetry(DEFAULT_RETRY_POLICY, 1, 429, '4', NOW)).toEqual({
+      retry: true,
+      delayMs: 4000,
+      source: 'retry-after',
+    });
   });
 
   it('backs off exponentially with jitter when no Retry-After is sent', () => {
-    expect(decideRetry(DEFAULT_RETRY_POLICY, 1, 503, null, NOW, 0.5)).toEqual({ retry: true, delayMs: 1500, source: 'backoff' });
-    expect(decideRetry(DEFAULT_RETRY_POLICY, 3, 503, null, NOW, 0)).toEqual({ retry: true, delayMs: 4000, source: 'backoff' });
+    expect(decideRetry(DEFAULT_RETRY_POLICY, 1, 503, null, NOW, 0.5)).toEqual({
+      retry: true,
+      delayMs: 1500,
+      source: 'backoff',
+    });
+    expect(decideRetry(DEFAULT_RETRY_POLICY, 3, 503, null, NOW, 0)).toEqual({
+      retry: true,
+      delayMs: 4000,
+      source: 'backoff',
+    });
   });
 
   it('does not retry statuses outside the policy', () => {
-    expect(decideRetry(DEFAULT_RETRY_POLICY, 1, 500, '1', NOW)).toEqual({ retry: false, reason: 'HTTP 500 is not retried' });
+    expect(decideRetry(DEFAULT_RETRY_POLICY, 1, 500, '1', NOW)).toEqual({
+      retry: false,
+      reason: 'HTTP 500 is not retried',
+    });
   });
 
   it('stops after the last attempt', () => {
-    expect(decideRetry(DEFAULT_RETRY_POLICY, 4, 429, '1', NOW)).toEqual({ retry: false, reason: 'gave up after 4 attempts' });
+    expect(decideRetry(DEFAULT_RETRY_POLICY, 4, 429, '1', NOW)).toEqual({
+      retry: false,
+      reason: 'gave up after 4 attempts',
+    });
   });
 
   it('refuses to wait longer than the cap when the server asks for it', () => {

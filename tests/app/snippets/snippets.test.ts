@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { buildCurlSnippet, buildPythonSnippet, CLASSIC_CALL, shellQuote } from '../../../src/app/snippets/snippets.ts';
 
 const workspaceUrl = 'https://adb-5555555555555555.19.azuredatabricks.net';
-const resourceId = '/subscriptions/5f1d7c2e-0000-4000-8000-00000000cafe/resourceGroups/explorer-sandbox/providers/Microsoft.Databricks/workspaces/sandbox-workspace';
+const resourceId =
+  '/subscriptions/5f1d7c2e-0000-4000-8000-00000000cafe/resourceGroups/explorer-sandbox/providers/Microsoft.Databricks/workspaces/sandbox-workspace';
 
 describe('snippet generator', () => {
-  it('writes the article\'s curl call with the token left in an environment variable', () => {
+  it("writes the article's curl call with the token left in an environment variable", () => {
     expect(buildCurlSnippet(CLASSIC_CALL, { workspaceUrl })).toBe(
       `curl -X GET -H "Authorization: Bearer $DATABRICKS_TOKEN" \\\n  'https://adb-5555555555555555.19.azuredatabricks.net/api/2.0/clusters/list'`,
     );
   });
 
-  it('writes the article\'s Python requests call reading the token from the environment', () => {
+  it("writes the article's Python requests call reading the token from the environment", () => {
     expect(buildPythonSnippet(CLASSIC_CALL, { workspaceUrl })).toBe(
       [
         'import json',
@@ -50,7 +51,9 @@ describe('snippet generator', () => {
 
   it('keeps the query of the last call and quotes it for the shell', () => {
     const curl = buildCurlSnippet({ method: 'GET', path: "/api/2.1/clusters/get?cluster_id=it's" }, { workspaceUrl });
-    expect(curl).toContain(`'https://adb-5555555555555555.19.azuredatabricks.net/api/2.1/clusters/get?cluster_id=it'"'"'s'`);
+    expect(curl).toContain(
+      `'https://adb-5555555555555555.19.azuredatabricks.net/api/2.1/clusters/get?cluster_id=it'"'"'s'`,
+    );
   });
 
   it('quotes hostile values so the shell cannot run them', () => {

@@ -16,10 +16,25 @@ export const SANDBOX_CONFIG: AppConfig = {
   cacheLocation: 'sessionStorage',
 };
 
-export const ANA: AccountSummary = { homeAccountId: 'ana.home', username: 'ana@contoso.example', name: 'Ana Analyst', tenantId: SANDBOX_CONFIG.tenantId };
-export const BEN: AccountSummary = { homeAccountId: 'ben.home', username: 'ben@contoso.example', name: 'Ben Admin', tenantId: SANDBOX_CONFIG.tenantId };
+export const ANA: AccountSummary = {
+  homeAccountId: 'ana.home',
+  username: 'ana@contoso.example',
+  name: 'Ana Analyst',
+  tenantId: SANDBOX_CONFIG.tenantId,
+};
+export const BEN: AccountSummary = {
+  homeAccountId: 'ben.home',
+  username: 'ben@contoso.example',
+  name: 'Ben Admin',
+  tenantId: SANDBOX_CONFIG.tenantId,
+};
 
-export const TOKENS: TokenSet = { accessToken: 'fake-access-token', idToken: 'fake-id-token', expiresOn: null, fromCache: true };
+export const TOKENS: TokenSet = {
+  accessToken: 'fake-access-token',
+  idToken: 'fake-id-token',
+  expiresOn: null,
+  fromCache: true,
+};
 
 /** A small AuthService for component tests: MSAL's redirects cannot run in a DOM emulator. */
 export class FakeAuthService implements AuthService {
@@ -34,7 +49,14 @@ export class FakeAuthService implements AuthService {
   tokenCalls: { forceRefresh?: boolean; view?: string }[] = [];
   private listeners = new Set<() => void>();
 
-  constructor(options: { config?: AppConfig; active?: AccountSummary | null; accounts?: AccountSummary[]; startError?: unknown } = {}) {
+  constructor(
+    options: {
+      config?: AppConfig;
+      active?: AccountSummary | null;
+      accounts?: AccountSummary[];
+      startError?: unknown;
+    } = {},
+  ) {
     this.config = options.config ?? SANDBOX_CONFIG;
     this.active = options.active === undefined ? ANA : options.active;
     this.cached = options.accounts ?? (this.active ? [this.active] : []);

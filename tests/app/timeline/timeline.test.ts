@@ -43,15 +43,25 @@ describe('timeline', () => {
   it('never stores a token, code or bearer value', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJlLXZhbHVl';
     const timeline = createTimeline({ storage: sessionStorage, key: 'test.timeline.secrets' });
-    timeline.add({ kind: 'auth', status: 'info', title: `got ${jwt}`, detail: 'https://x/#code=abc123&state=s Authorization: Bearer abc.def' });
+    timeline.add({
+      kind: 'auth',
+      status: 'info',
+      title: `got ${jwt}`,
+      detail: 'https://x/#code=abc123&state=s Authorization: Bearer abc.def',
+    });
     const stored = sessionStorage.getItem('test.timeline.secrets') ?? '';
     expect(stored).not.toContain('eyJ');
     expect(stored).not.toContain('abc123');
     expect(stored).not.toContain('abc.def');
-    expect(timeline.entries()[0]).toMatchObject({ title: 'got [token]', detail: 'https://x/#code=[redacted]&state=s Authorization: Bearer [redacted]' });
+    expect(timeline.entries()[0]).toMatchObject({
+      title: 'got [token]',
+      detail: 'https://x/#code=[redacted]&state=s Authorization: Bearer [redacted]',
+    });
   });
 
   it('redacts refresh tokens and verifiers in text', () => {
-    expect(redactSecrets('refresh_token=1.AXYZ&code_verifier=abc')).toBe('refresh_token=[redacted]&code_verifier=[redacted]');
+    expect(redactSecrets('refresh_token=1.AXYZ&code_verifier=abc')).toBe(
+      'refresh_token=[redacted]&code_verifier=[redacted]',
+    );
   });
 });

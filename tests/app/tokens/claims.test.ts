@@ -12,10 +12,48 @@ const CLIENT = '12a34b56-789c-0d12-e3fa-b456789c0123';
 
 describe('claim descriptions', () => {
   it.each([
-    'aud', 'iss', 'iat', 'nbf', 'exp', 'aio', 'amr', 'acr', 'appid', 'appidacr', 'azp', 'azpacr', 'idp', 'ipaddr',
-    'name', 'family_name', 'given_name', 'oid', 'puid', 'rh', 'roles', 'scp', 'sid', 'sub', 'tid', 'unique_name',
-    'upn', 'uti', 'ver', 'wids', 'nonce', 'preferred_username', 'login_hint', 'email', 'groups', 'hasgroups', 'ctry',
-    'xms_cc', 'xms_tdbr', 'signin_state', 'idtyp', 'auth_time',
+    'aud',
+    'iss',
+    'iat',
+    'nbf',
+    'exp',
+    'aio',
+    'amr',
+    'acr',
+    'appid',
+    'appidacr',
+    'azp',
+    'azpacr',
+    'idp',
+    'ipaddr',
+    'name',
+    'family_name',
+    'given_name',
+    'oid',
+    'puid',
+    'rh',
+    'roles',
+    'scp',
+    'sid',
+    'sub',
+    'tid',
+    'unique_name',
+    'upn',
+    'uti',
+    'ver',
+    'wids',
+    'nonce',
+    'preferred_username',
+    'login_hint',
+    'email',
+    'groups',
+    'hasgroups',
+    'ctry',
+    'xms_cc',
+    'xms_tdbr',
+    'signin_state',
+    'idtyp',
+    'auth_time',
   ])('explains the %s claim Entra ID issues', (claim) => {
     const description = describeClaim(claim);
     expect(description.known).toBe(true);
@@ -30,7 +68,10 @@ describe('claim descriptions', () => {
   });
 
   it('gives undocumented xms_ claims a generic description', () => {
-    expect(describeClaim('xms_something_new')).toMatchObject({ title: 'Microsoft extension (xms_something_new)', known: true });
+    expect(describeClaim('xms_something_new')).toMatchObject({
+      title: 'Microsoft extension (xms_something_new)',
+      known: true,
+    });
   });
 
   it('says when a claim is not one Entra ID issues, even for inherited object names', () => {

@@ -23,14 +23,23 @@ describe('decode any token', () => {
   });
 
   it('takes the token out of a pasted Authorization header value', () => {
-    render(<DecodeAnyToken config={CONFIG} verifier={fakeVerifier(() => ({ state: 'unavailable', reason: 'x' })).verifier} />);
+    render(
+      <DecodeAnyToken
+        config={CONFIG}
+        verifier={fakeVerifier(() => ({ state: 'unavailable', reason: 'x' })).verifier}
+      />,
+    );
     paste(`Authorization: Bearer ${makeToken(accessTokenPayload())}`);
     expect(screen.getByText('Removed the "Bearer" prefix of an Authorization header.')).toBeTruthy();
     expect(screen.getByRole('table', { name: 'Claims in the pasted token' })).toBeTruthy();
   });
 
   it.each([
-    ['a refresh token', '1.AXkA-opaque', 'This is not a readable JWT. A JWT has three parts separated by dots (header.payload.signature); this has 2.'],
+    [
+      'a refresh token',
+      '1.AXkA-opaque',
+      'This is not a readable JWT. A JWT has three parts separated by dots (header.payload.signature); this has 2.',
+    ],
     [
       'standard base64',
       'eyJhbGciOiJSUzI1NiJ9.ab+c.c2ln',
@@ -49,8 +58,18 @@ describe('decode any token', () => {
   });
 
   it('shows hostile text in a pasted token literally', () => {
-    render(<DecodeAnyToken config={CONFIG} verifier={fakeVerifier(() => ({ state: 'unavailable', reason: 'x' })).verifier} />);
-    paste(makeToken({ name: '<iframe src="javascript:alert(1)">', iss: '"><script>alert(1)</script>' }, { alg: '<b>x</b>' }));
+    render(
+      <DecodeAnyToken
+        config={CONFIG}
+        verifier={fakeVerifier(() => ({ state: 'unavailable', reason: 'x' })).verifier}
+      />,
+    );
+    paste(
+      makeToken(
+        { name: '<iframe src="javascript:alert(1)">', iss: '"><script>alert(1)</script>' },
+        { alg: '<b>x</b>' },
+      ),
+    );
     expect(screen.getByText('<iframe src="javascript:alert(1)">')).toBeTruthy();
     expect(screen.getAllByText('"><script>alert(1)</script>').length).toBeGreaterThan(0);
     expect(screen.getByText('<b>x</b>')).toBeTruthy();

@@ -3,13 +3,16 @@ import { decodeToken, isUnsecured, TokenDecodeError } from '../../../src/app/tok
 
 const b64u = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const HEADER = b64u('{"typ":"JWT","alg":"RS256","kid":"k1"}');
-const PAYLOAD = b64u('{"aud":"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d","iss":"https://sts.windows.net/t/","exp":1700000000}');
+const PAYLOAD = b64u(
+  '{"aud":"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d","iss":"https://sts.windows.net/t/","exp":1700000000}',
+);
 
 function failure(input: string) {
   try {
     decodeToken(input);
   } catch (error) {
-    if (error instanceof TokenDecodeError) return { code: error.code, reason: error.reason, part: error.part, message: error.message };
+    if (error instanceof TokenDecodeError)
+      return { code: error.code, reason: error.reason, part: error.part, message: error.message };
     throw error;
   }
   throw new Error('expected the token to be refused');
@@ -22,7 +25,9 @@ describe('decoding a token', () => {
     expect(token.payload).toMatchObject({ aud: '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d', exp: 1700000000 });
     expect(token.signature).toBe('c2lnbmF0dXJl');
     expect(token.parts).toEqual({ header: HEADER, payload: PAYLOAD, signature: 'c2lnbmF0dXJl' });
-    expect(token.payloadJson).toBe('{"aud":"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d","iss":"https://sts.windows.net/t/","exp":1700000000}');
+    expect(token.payloadJson).toBe(
+      '{"aud":"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d","iss":"https://sts.windows.net/t/","exp":1700000000}',
+    );
     expect(isUnsecured(token)).toBe(false);
   });
 
@@ -37,7 +42,13 @@ describe('decoding a token', () => {
   });
 
   it.each([
-    ['nothing', '   ', 'empty', undefined, 'There is nothing to decode. Paste a token: three base64url parts separated by dots, starting with "eyJ".'],
+    [
+      'nothing',
+      '   ',
+      'empty',
+      undefined,
+      'There is nothing to decode. Paste a token: three base64url parts separated by dots, starting with "eyJ".',
+    ],
     [
       'a token with a line break inside',
       `${HEADER}.\n${PAYLOAD}.c2ln`,
@@ -80,7 +91,13 @@ describe('decoding a token', () => {
       undefined,
       'A JWT has three parts separated by dots (header.payload.signature); this has 1. It may be an opaque value such as a refresh token or an authorization code, which are not JWTs and cannot be decoded.',
     ],
-    ['an empty header', `.${PAYLOAD}.c2ln`, 'empty-part', 'header', "The header part is empty. A JWT's header and payload always have content."],
+    [
+      'an empty header',
+      `.${PAYLOAD}.c2ln`,
+      'empty-part',
+      'header',
+      "The header part is empty. A JWT's header and payload always have content.",
+    ],
     [
       'standard base64 in the payload',
       `${HEADER}.ab+c.c2ln`,
@@ -116,8 +133,20 @@ describe('decoding a token', () => {
       'payload',
       "The payload part decodes to text that is not JSON. A JWT's payload is a JSON object; this may be some other kind of token.",
     ],
-    ['a header that is a JSON array', `${b64u('[1]')}.${PAYLOAD}.c2ln`, 'not-object', 'header', 'The header part is JSON but an array, not an object.'],
-    ['a payload that is a JSON string', `${HEADER}.${b64u('"x"')}.c2ln`, 'not-object', 'payload', 'The payload part is JSON but a string, not an object.'],
+    [
+      'a header that is a JSON array',
+      `${b64u('[1]')}.${PAYLOAD}.c2ln`,
+      'not-object',
+      'header',
+      'The header part is JSON but an array, not an object.',
+    ],
+    [
+      'a payload that is a JSON string',
+      `${HEADER}.${b64u('"x"')}.c2ln`,
+      'not-object',
+      'payload',
+      'The payload part is JSON but a string, not an object.',
+    ],
   ])('explains %s', (_label, input, reason, part, message) => {
     expect(failure(input)).toEqual({ code: 'TOKEN_DECODE_FAILED', reason, part, message });
   });

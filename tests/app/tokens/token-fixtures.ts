@@ -22,7 +22,10 @@ export const CONFIG: AppConfig = {
 const b64u = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
 /** A compact token with a made-up signature (signature checks are faked in component tests). */
-export function makeToken(payload: Record<string, unknown>, header: Record<string, unknown> = { typ: 'JWT', alg: 'RS256', kid: 'k1' }): string {
+export function makeToken(
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = { typ: 'JWT', alg: 'RS256', kid: 'k1' },
+): string {
   return `${b64u(header)}.${b64u(payload)}.${Buffer.from(`sig-${JSON.stringify(payload).length}`).toString('base64url')}`;
 }
 

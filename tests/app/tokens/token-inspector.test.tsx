@@ -3,7 +3,16 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatLocalTime } from '../../../src/app/tokens/format.ts';
 import { TokenInspector } from '../../../src/app/tokens/token-inspector.tsx';
-import { accessTokenPayload, CLIENT, CONFIG, fakeVerifier, idTokenPayload, makeToken, NOW, TENANT } from './token-fixtures.ts';
+import {
+  accessTokenPayload,
+  CLIENT,
+  CONFIG,
+  fakeVerifier,
+  idTokenPayload,
+  makeToken,
+  NOW,
+  TENANT,
+} from './token-fixtures.ts';
 
 const verified = fakeVerifier(() => ({ state: 'verified', reason: 'Signed by key "k1".' })).verifier;
 
@@ -32,8 +41,12 @@ describe('token inspector', () => {
     const accessPanel = screen.getByRole('region', { name: 'Access token' });
     expect(within(idPanel).getByText(`this app (${CLIENT})`)).toBeTruthy();
     expect(within(accessPanel).getByText('Azure Databricks (2ff814a6-3304-4ab8-85cb-cd0e6f879c1d)')).toBeTruthy();
-    expect(within(accessPanel).getByText(`Entra ID tenant ${TENANT}, the configured tenant (v1.0 issuer, sts.windows.net)`)).toBeTruthy();
-    expect(within(idPanel).getByText(`Entra ID tenant ${TENANT}, the configured tenant (v2.0 issuer, localhost:5174)`)).toBeTruthy();
+    expect(
+      within(accessPanel).getByText(`Entra ID tenant ${TENANT}, the configured tenant (v1.0 issuer, sts.windows.net)`),
+    ).toBeTruthy();
+    expect(
+      within(idPanel).getByText(`Entra ID tenant ${TENANT}, the configured tenant (v2.0 issuer, localhost:5174)`),
+    ).toBeTruthy();
     expect(await within(accessPanel).findByText('Signature verified')).toBeTruthy();
   });
 
@@ -60,7 +73,9 @@ describe('token inspector', () => {
     const scope = within(claims).getByRole('row', { name: /scp/ });
     expect(within(scope).getByText('user_impersonation')).toBeTruthy();
     expect(within(scope).getByText(/delegated permissions the app may use on your behalf/)).toBeTruthy();
-    expect(within(claims).getByRole('row', { name: /amr/ }).textContent).toContain('password, multi-factor authentication');
+    expect(within(claims).getByRole('row', { name: /amr/ }).textContent).toContain(
+      'password, multi-factor authentication',
+    );
   });
 
   it('warns before copying the access token and copies only after confirmation', async () => {
@@ -70,7 +85,9 @@ describe('token inspector', () => {
     await userEvent.click(within(panel).getByRole('button', { name: 'Copy access token' }));
 
     const warning = screen.getByRole('alertdialog', { name: 'Copy the access token?' });
-    expect(warning.textContent).toContain('Anyone who has this access token can call Azure Databricks as you until it expires.');
+    expect(warning.textContent).toContain(
+      'Anyone who has this access token can call Azure Databricks as you until it expires.',
+    );
     expect(warning.textContent).not.toContain(accessToken);
     expect(writeText).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(within(warning).getByRole('button', { name: 'Cancel' }));
@@ -93,13 +110,18 @@ describe('token inspector', () => {
 
     await userEvent.click(within(panel).getByRole('button', { name: 'Copy access token' }));
     await userEvent.click(screen.getByRole('button', { name: 'Copy anyway' }));
-    expect(await within(panel).findByText(/^Could not copy: the browser refused access to the clipboard\./)).toBeTruthy();
+    expect(
+      await within(panel).findByText(/^Could not copy: the browser refused access to the clipboard\./),
+    ).toBeTruthy();
   });
 
   it('shows times as local dates with a live expiry countdown', () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
     vi.setSystemTime(NOW * 1000);
-    renderInspector({ access: makeToken(accessTokenPayload({ exp: NOW + 3600 })), id: makeToken(idTokenPayload({ exp: NOW + 2 })) });
+    renderInspector({
+      access: makeToken(accessTokenPayload({ exp: NOW + 3600 })),
+      id: makeToken(idTokenPayload({ exp: NOW + 2 })),
+    });
     const timer = screen.getByRole('timer', { name: 'Access token expiry' });
     expect(timer.textContent).toBe('expires in 1 h');
     expect(screen.getByRole('region', { name: 'Access token' }).textContent).toContain(formatLocalTime(NOW + 3600));
@@ -122,7 +144,9 @@ describe('token inspector', () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
     vi.setSystemTime(NOW * 1000);
     renderInspector({ id: makeToken(idTokenPayload({ nbf: NOW + 300 })) });
-    expect(within(screen.getByRole('region', { name: 'ID token' })).getByText(`${formatLocalTime(NOW + 300)} (in 5 min)`)).toBeTruthy();
+    expect(
+      within(screen.getByRole('region', { name: 'ID token' })).getByText(`${formatLocalTime(NOW + 300)} (in 5 min)`),
+    ).toBeTruthy();
   });
 
   it('shows hostile claim names and values literally, never as markup', () => {
@@ -150,7 +174,9 @@ describe('token inspector', () => {
     expect(details.open).toBe(false);
     await userEvent.click(summary);
     expect(details.open).toBe(true);
-    expect(within(panel).getByLabelText('Raw payload JSON of the access token').textContent).toContain('"scp": "user_impersonation"');
+    expect(within(panel).getByLabelText('Raw payload JSON of the access token').textContent).toContain(
+      '"scp": "user_impersonation"',
+    );
   });
 
   it('shows each verification state with its reason', async () => {
@@ -177,7 +203,15 @@ describe('token inspector', () => {
   });
 
   it('explains missing and malformed tokens instead of failing', () => {
-    render(<TokenInspector idToken="not.a-token" accessToken={undefined} clientId={CLIENT} config={CONFIG} verifier={verified} />);
+    render(
+      <TokenInspector
+        idToken="not.a-token"
+        accessToken={undefined}
+        clientId={CLIENT}
+        config={CONFIG}
+        verifier={verified}
+      />,
+    );
     expect(screen.getByRole('alert').textContent).toBe(
       'The ID token could not be decoded: A JWT has three parts separated by dots (header.payload.signature); this has 2.',
     );
@@ -187,6 +221,8 @@ describe('token inspector', () => {
   it('shows the header parameters with their meaning', () => {
     renderInspector();
     const header = screen.getByRole('table', { name: 'Header of the ID token' });
-    expect(within(header).getByRole('row', { name: /kid/ }).textContent).toContain("Which of the issuer's published keys signed the token");
+    expect(within(header).getByRole('row', { name: /kid/ }).textContent).toContain(
+      "Which of the issuer's published keys signed the token",
+    );
   });
 });

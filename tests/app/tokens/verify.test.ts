@@ -28,7 +28,10 @@ function fakeIdentityProvider(answer: (url: string) => Response = () => Response
   return { fetch, requests };
 }
 
-function sign(payload: Record<string, unknown>, options: { kid?: string; key?: KeyPair; header?: Record<string, unknown> } = {}) {
+function sign(
+  payload: Record<string, unknown>,
+  options: { kid?: string; key?: KeyPair; header?: Record<string, unknown> } = {},
+) {
   return new SignJWT(payload)
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: options.kid ?? 'k1', ...options.header })
     .sign((options.key ?? signing).privateKey);
@@ -40,7 +43,12 @@ describe('finding the issuer keys', () => {
     [`https://sts.windows.net/${TENANT}/`, PUBLIC, KEYS_URL, '1.0'],
     [`https://sts.windows.net/${TENANT}/`, SANDBOX, `https://localhost:5174/${TENANT}/discovery/v2.0/keys`, '1.0'],
     [`https://localhost:5174/${TENANT}/v2.0`, SANDBOX, `https://localhost:5174/${TENANT}/discovery/v2.0/keys`, '2.0'],
-    [`https://sts.chinacloudapi.cn/${TENANT}/`, { cloud: 'china', authorityHost: 'login.partner.microsoftonline.cn' }, `https://login.partner.microsoftonline.cn/${TENANT}/discovery/v2.0/keys`, '1.0'],
+    [
+      `https://sts.chinacloudapi.cn/${TENANT}/`,
+      { cloud: 'china', authorityHost: 'login.partner.microsoftonline.cn' },
+      `https://login.partner.microsoftonline.cn/${TENANT}/discovery/v2.0/keys`,
+      '1.0',
+    ],
   ] as const)('reads keys for %s on the configured authority host', (iss, config, url, version) => {
     expect(keysUrlFor(iss, config)).toEqual({ ok: true, url, version, tenantId: TENANT });
   });
@@ -63,14 +71,21 @@ describe('verifying a token signature', () => {
   it('verifies a v1.0 access token against the tenant keys, fetching them once', async () => {
     const idp = fakeIdentityProvider();
     const verifier = createTokenVerifier({ fetch: idp.fetch });
-    const token = await sign({ iss: `https://sts.windows.net/${TENANT}/`, aud: '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d' });
+    const token = await sign({
+      iss: `https://sts.windows.net/${TENANT}/`,
+      aud: '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d',
+    });
     const result = await verifyTokenSignature(token, PUBLIC, verifier);
-    expect(result).toEqual({ state: 'verified', reason: `Signed by key "k1", published by the issuer at ${KEYS_URL}.`, keysUrl: KEYS_URL });
+    expect(result).toEqual({
+      state: 'verified',
+      reason: `Signed by key "k1", published by the issuer at ${KEYS_URL}.`,
+      keysUrl: KEYS_URL,
+    });
     await verifyTokenSignature(token, PUBLIC, verifier);
     expect(idp.requests).toEqual([KEYS_URL]);
   });
 
-  it('verifies an expired token, since the signature is still the issuer\'s', async () => {
+  it("verifies an expired token, since the signature is still the issuer's", async () => {
     const idp = fakeIdentityProvider();
     const token = await sign({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, exp: 1 });
     expect((await createTokenVerifier({ fetch: idp.fetch }).verify(token, PUBLIC)).state).toBe('verified');
@@ -144,7 +159,9 @@ describe('verifying a token signature', () => {
     expect((await verifier.verify(`${b64u({ alg: 'HS256' })}.${body}.c2ln`, PUBLIC)).reason).toBe(
       'The token is signed with "HS256", but Entra ID signs with RS256 and publishes only RSA keys.',
     );
-    expect((await verifier.verify(`${b64u({ alg: 'RS256', nonce: 'n' })}.${body}.c2ln`, PUBLIC)).state).toBe('unavailable');
+    expect((await verifier.verify(`${b64u({ alg: 'RS256', nonce: 'n' })}.${body}.c2ln`, PUBLIC)).state).toBe(
+      'unavailable',
+    );
     expect((await verifier.verify('garbage', PUBLIC)).state).toBe('not-verified');
     expect(idp.requests).toEqual([]);
   });

@@ -67,7 +67,8 @@ export async function buildApp(outDir: string): Promise<Rolldown.RolldownOutput>
   });
   const outputs = Array.isArray(result) ? result : [result];
   const output = outputs[0];
-  if (!output || !('output' in output)) throw new Error('vite build returned no bundle (watch mode?); run it without --watch.');
+  if (!output || !('output' in output))
+    throw new Error('vite build returned no bundle (watch mode?); run it without --watch.');
   return output;
 }
 
@@ -84,7 +85,12 @@ export interface ServedApp {
   /** The localhost certificate and key the servers use, for a benchmark's own servers. */
   tls: { key: string; cert: string };
   /** Calls a sandbox control endpoint over loopback and returns its JSON body (or null for 204). */
-  control(service: 'entra' | 'workspace', method: 'GET' | 'PUT' | 'DELETE' | 'POST', path: string, body?: unknown): Promise<unknown>;
+  control(
+    service: 'entra' | 'workspace',
+    method: 'GET' | 'PUT' | 'DELETE' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -112,13 +118,21 @@ export async function startServedApp(): Promise<ServedApp> {
     build: { outDir },
   });
   const ca = readFileSync(join(dir, 'tls', 'ca.pem'), 'utf8');
-  const tls = { key: readFileSync(join(dir, 'tls', 'localhost-key.pem'), 'utf8'), cert: readFileSync(join(dir, 'tls', 'localhost.pem'), 'utf8') };
+  const tls = {
+    key: readFileSync(join(dir, 'tls', 'localhost-key.pem'), 'utf8'),
+    cert: readFileSync(join(dir, 'tls', 'localhost.pem'), 'utf8'),
+  };
   const agent = new Agent({ connect: { ca }, keepAliveTimeout: 1000 });
   const url = `https://localhost:${BENCH_PORT}`;
   const entraUrl = `https://localhost:${BENCH_PORT + 1}`;
   const workspaceUrl = `https://localhost:${BENCH_PORT + 2}`;
 
-  async function control(service: 'entra' | 'workspace', method: string, path: string, body?: unknown): Promise<unknown> {
+  async function control(
+    service: 'entra' | 'workspace',
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
     const base = service === 'entra' ? entraUrl : workspaceUrl;
     const response = await undiciFetch(`${base}${path}`, {
       method,
@@ -126,7 +140,10 @@ export async function startServedApp(): Promise<ServedApp> {
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`Sandbox ${service} control ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    if (!response.ok)
+      throw new Error(
+        `Sandbox ${service} control ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
+      );
     return text === '' ? null : JSON.parse(text);
   }
 
@@ -146,7 +163,10 @@ export async function startServedApp(): Promise<ServedApp> {
         await control('workspace', 'GET', '/_sandbox/requests');
         break;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`The sandbox did not start on ports ${BENCH_PORT + 1} and ${BENCH_PORT + 2} within 30 s.`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(`The sandbox did not start on ports ${BENCH_PORT + 1} and ${BENCH_PORT + 2} within 30 s.`, {
+            cause: error,
+          });
         await new Promise((r) => setTimeout(r, 200));
       }
     }

@@ -57,16 +57,21 @@ export async function startBarePage(options: {
 }): Promise<BarePage> {
   const proxy = createProxyMiddleware({ extraHosts: [options.workspaceHost], extraCa: options.ca, log: () => {} });
   const js = script(options.workspaceHost, options.token);
-  const server: Http2SecureServer = createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, (req, res) => {
-    const request = req as unknown as IncomingMessage;
-    const response = res as unknown as ServerResponse;
-    const path = (request.url ?? '/').split('?')[0];
-    if (path === '/' || path === '/index.html') return send(response, 'text/html; charset=utf-8', HTML);
-    if (path === '/bare.js') return send(response, 'text/javascript; charset=utf-8', js);
-    proxy(request, response, () => {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end(`The bare page has no ${request.method} ${path}.`);
-    });
-  });
+  const server: Http2SecureServer = createSecureServer(
+    { key: options.tls.key, cert: options.tls.cert, allowHTTP1: true },
+    (req, res) => {
+      const request = req as unknown as IncomingMessage;
+      const response = res as unknown as ServerResponse;
+      const path = (request.url ?? '/').split('?')[0];
+      if (path === '/' || path === '/index.html') return send(response, 'text/html; charset=utf-8', HTML);
+      if (path === '/bare.js') return send(response, 'text/javascript; charset=utf-8', js);
+      proxy(request, response, () => {
+        response
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end(`The bare page has no ${request.method} ${path}.`);
+      });
+    },
+  );
   // Chromium keeps idle connections open; close them with the server.
   const sockets = new Set<import('node:tls').TLSSocket>();
   server.on('secureConnection', (socket) => {

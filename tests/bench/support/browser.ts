@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium.ts';
 
-
 /**
  * The local localhost certificate's public-key pin. Chromium trusts exactly that key, as it would
  * a trusted CA's certificate: unlike `ignoreHTTPSErrors`, this keeps the HTTP cache on, so a reload

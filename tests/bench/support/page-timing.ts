@@ -76,7 +76,8 @@ export async function readMilestones(page: Page, timeout = 60_000): Promise<Page
     { timeout, polling: 50 },
   );
   const result = (await handle.jsonValue()) as PageTimes | { error: string };
-  if ('error' in result) throw new Error(`The page showed an error instead of the clusters: ${result.error.slice(0, 500)}`);
+  if ('error' in result)
+    throw new Error(`The page showed an error instead of the clusters: ${result.error.slice(0, 500)}`);
   return result;
 }
 
@@ -87,7 +88,12 @@ export async function readMilestones(page: Page, timeout = 60_000): Promise<Page
  * (`keydown` for a keystroke, `pointerdown` for a click). Resolves with milliseconds.
  * @throws when the DOM under `watch` does not change within 10 s.
  */
-export async function timeInteraction(page: Page, watch: string, eventType: 'keydown' | 'pointerdown', act: () => Promise<void>): Promise<number> {
+export async function timeInteraction(
+  page: Page,
+  watch: string,
+  eventType: 'keydown' | 'pointerdown',
+  act: () => Promise<void>,
+): Promise<number> {
   // A string, not a function: tsx adds name helpers to functions that do not exist in the page.
   await page.evaluate(`(() => {
     const state = {};

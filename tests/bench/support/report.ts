@@ -81,7 +81,9 @@ export class Report {
   finish(): number {
     // Timings on a busy machine are not comparable with a quiet one's; say which it was.
     const [one, five] = loadavg();
-    this.note(`Machine: ${availableParallelism()} cores, load average ${one?.toFixed(1)} (1 min), ${five?.toFixed(1)} (5 min) at the end.`);
+    this.note(
+      `Machine: ${availableParallelism()} cores, load average ${one?.toFixed(1)} (1 min), ${five?.toFixed(1)} (5 min) at the end.`,
+    );
     console.log(this.render());
     const missed = this.missed;
     if (missed.length === 0) {

@@ -9,10 +9,23 @@ import { ensureLocalTls, sandboxPlugin } from '../../../src/sandbox/index.ts';
  * PORT+2 to PORT+3 from the test (EXPLORER_* settings cannot point the sandbox elsewhere).
  */
 export default defineConfig(async (): Promise<UserConfig> => {
-  const settings = resolveServerSettings({ ...process.env, EXPLORER_TENANT_ID: '', EXPLORER_CLIENT_ID: '', EXPLORER_WORKSPACE_URL: '' });
-  if (settings.mode !== 'sandbox') throw new Error('The host-down server runs the sandbox only; unset EXPLORER_TENANT_ID, EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL.');
+  const settings = resolveServerSettings({
+    ...process.env,
+    EXPLORER_TENANT_ID: '',
+    EXPLORER_CLIENT_ID: '',
+    EXPLORER_WORKSPACE_URL: '',
+  });
+  if (settings.mode !== 'sandbox')
+    throw new Error(
+      'The host-down server runs the sandbox only; unset EXPLORER_TENANT_ID, EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL.',
+    );
   const tls = await ensureLocalTls();
-  const listen = { host: settings.listenHost, port: settings.port, strictPort: true, https: { key: tls.key, cert: tls.cert } };
+  const listen = {
+    host: settings.listenHost,
+    port: settings.port,
+    strictPort: true,
+    https: { key: tls.key, cert: tls.cert },
+  };
   return {
     plugins: [
       explorerServerPlugin({

@@ -32,8 +32,10 @@ export function watch(page: Page, entraPort: number): Watch {
   page.on('request', (request: Request) => {
     const url = new URL(request.url());
     seen.urls.push(request.url());
-    if (url.port === String(entraPort) && !url.pathname.startsWith('/sandbox-assets')) seen.idp.push(`${request.method()} ${url.pathname}`);
-    if (url.pathname.startsWith('/databricks/')) seen.workspace.push(`${request.method()} ${url.pathname.replace(/^\/databricks\/[^/]+/, '')}${url.search}`);
+    if (url.port === String(entraPort) && !url.pathname.startsWith('/sandbox-assets'))
+      seen.idp.push(`${request.method()} ${url.pathname}`);
+    if (url.pathname.startsWith('/databricks/'))
+      seen.workspace.push(`${request.method()} ${url.pathname.replace(/^\/databricks\/[^/]+/, '')}${url.search}`);
   });
   page.on('console', (message) => seen.console.push(message.text()));
   page.on('pageerror', (error) => seen.console.push(`pageerror: ${error.message}`));
@@ -57,7 +59,13 @@ export async function signInAs(page: Page, upn: string) {
 type Method = 'GET' | 'PUT' | 'DELETE' | 'POST';
 
 /** Calls a sandbox control API (`/_sandbox/…`) on the given port and returns the parsed JSON answer. */
-export async function control(page: Page, port: number, method: Method, path: string, body?: unknown): Promise<unknown> {
+export async function control(
+  page: Page,
+  port: number,
+  method: Method,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await page.request.fetch(`https://localhost:${port}${path}`, {
     method,
     ...(body === undefined ? {} : { data: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),

@@ -40,7 +40,12 @@ describe('GET /api/2.0/clusters/list', () => {
   it('shows a user only the clusters they created or were granted', async () => {
     const ana = await json<ListBody>(await t.get('/api/2.0/clusters/list', 'ana'));
     expect(ana.clusters?.map((c) => c.cluster_name).sort()).toEqual(
-      ['SQL Warehouse \'BI Serverless\' (sql-warehouse-backing)', 'ana-scratch', 'bi-dashboards', 'shared-analytics'].sort(),
+      [
+        "SQL Warehouse 'BI Serverless' (sql-warehouse-backing)",
+        'ana-scratch',
+        'bi-dashboards',
+        'shared-analytics',
+      ].sort(),
     );
     const eve = await json<ListBody>(await t.get('/api/2.0/clusters/list', 'eve'));
     expect(eve.clusters?.map((c) => c.cluster_name)).toEqual(['security-audit']);
@@ -103,9 +108,13 @@ describe('GET /api/2.1/clusters/list', () => {
     expect(bySource.clusters?.map((c) => c.cluster_source).sort()).toEqual(['JOB', 'PIPELINE']);
     const pinned = await json<ListBody>(await t.get('/api/2.1/clusters/list?filter_by.is_pinned=true', 'ben'));
     expect(pinned.clusters?.map((c) => c.cluster_name).sort()).toEqual(['bi-dashboards', 'shared-analytics']);
-    const unpinned = await json<ListBody>(await t.get('/api/2.1/clusters/list?filter_by.is_pinned=false&page_size=100', 'ben'));
+    const unpinned = await json<ListBody>(
+      await t.get('/api/2.1/clusters/list?filter_by.is_pinned=false&page_size=100', 'ben'),
+    );
     expect(unpinned.clusters).toHaveLength(11);
-    const policy = await json<ListBody>(await t.get('/api/2.1/clusters/list?filter_by.policy_id=E0631F5C0D000A1F', 'ben'));
+    const policy = await json<ListBody>(
+      await t.get('/api/2.1/clusters/list?filter_by.policy_id=E0631F5C0D000A1F', 'ben'),
+    );
     expect(policy.clusters?.map((c) => c.cluster_name)).toEqual(['bi-dashboards']);
     const none = await json<ListBody>(
       await t.get('/api/2.1/clusters/list?filter_by.is_pinned=true&filter_by.cluster_states=TERMINATED', 'ben'),
@@ -120,10 +129,14 @@ describe('GET /api/2.1/clusters/list', () => {
   });
 
   it('sorts by cluster name in either direction', async () => {
-    const asc = await json<ListBody>(await t.get('/api/2.1/clusters/list?sort_by.field=CLUSTER_NAME&sort_by.direction=ASC&page_size=100', 'ben'));
+    const asc = await json<ListBody>(
+      await t.get('/api/2.1/clusters/list?sort_by.field=CLUSTER_NAME&sort_by.direction=ASC&page_size=100', 'ben'),
+    );
     const names = asc.clusters?.map((c) => c.cluster_name) ?? [];
     expect(names).toEqual([...names].sort());
-    const desc = await json<ListBody>(await t.get('/api/2.1/clusters/list?sort_by.field=CLUSTER_NAME&sort_by.direction=DESC&page_size=100', 'ben'));
+    const desc = await json<ListBody>(
+      await t.get('/api/2.1/clusters/list?sort_by.field=CLUSTER_NAME&sort_by.direction=DESC&page_size=100', 'ben'),
+    );
     expect(desc.clusters?.map((c) => c.cluster_name)).toEqual([...names].reverse());
   });
 
@@ -141,13 +154,21 @@ describe('GET /api/2.1/clusters/list', () => {
     expect(body.error_code).toBe('INVALID_PARAMETER_VALUE');
     expect(body.message).toContain(message);
     expect(body.details).toEqual([
-      { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'INVALID_PARAMETER_VALUE', domain: expect.any(String), metadata: {} },
+      {
+        '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+        reason: 'INVALID_PARAMETER_VALUE',
+        domain: expect.any(String),
+        metadata: {},
+      },
     ]);
   });
 
   it('refuses a page token with a different filter than the page it came from', async () => {
     const first = await json<ListBody>(await t.get('/api/2.1/clusters/list?page_size=2', 'ben'));
-    const res = await t.get(`/api/2.1/clusters/list?page_size=2&filter_by.cluster_states=RUNNING&page_token=${first.next_page_token}`, 'ben');
+    const res = await t.get(
+      `/api/2.1/clusters/list?page_size=2&filter_by.cluster_states=RUNNING&page_token=${first.next_page_token}`,
+      'ben',
+    );
     expect(res.status).toBe(400);
     expect((await json<{ message: string }>(res)).message).toContain('does not belong to this filter and sort');
   });
@@ -162,7 +183,9 @@ describe('GET /api/2.1/clusters/list', () => {
 
   it('caps page_size at 100 and uses 20 when it is left out', async () => {
     await t.call('/_sandbox/clusters', { method: 'PUT', body: { generate: { count: 250, seed: 5 } } });
-    expect((await json<ListBody>(await t.get('/api/2.1/clusters/list?page_size=1000', 'ben'))).clusters).toHaveLength(100);
+    expect((await json<ListBody>(await t.get('/api/2.1/clusters/list?page_size=1000', 'ben'))).clusters).toHaveLength(
+      100,
+    );
     expect((await json<ListBody>(await t.get('/api/2.1/clusters/list', 'ben'))).clusters).toHaveLength(20);
   });
 });
@@ -200,7 +223,10 @@ describe('GET /api/2.0/clusters/get and /api/2.1/clusters/get', () => {
   it('answers 400 INVALID_PARAMETER_VALUE "Cluster … does not exist" to an unknown ID', async () => {
     const res = await t.get('/api/2.0/clusters/get?cluster_id=0000-000000-nothere0', 'ben');
     expect(res.status).toBe(400);
-    expect(await json(res)).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Cluster 0000-000000-nothere0 does not exist' });
+    expect(await json(res)).toMatchObject({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'Cluster 0000-000000-nothere0 does not exist',
+    });
   });
 
   it('answers 400 when cluster_id is missing', async () => {
@@ -220,7 +246,10 @@ describe('GET /api/2.0/preview/scim/v2/Me', () => {
   it("describes the caller with SCIM's user schema, groups and entitlements", async () => {
     const me = await json<Record<string, unknown>>(await t.get('/api/2.0/preview/scim/v2/Me', 'ana'));
     expect(me).toMatchObject({
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:workspace:2.0:User'],
+      schemas: [
+        'urn:ietf:params:scim:schemas:core:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:workspace:2.0:User',
+      ],
       id: expect.stringMatching(/^\d{16}$/),
       userName: 'ana@contoso.example',
       displayName: 'Ana Analyst',
@@ -231,7 +260,14 @@ describe('GET /api/2.0/preview/scim/v2/Me', () => {
       entitlements: [{ value: 'workspace-access' }, { value: 'databricks-sql-access' }],
     });
     const groups = me.groups as { display: string; value: string; $ref: string; type: string }[];
-    expect(groups).toEqual([{ display: 'data-analysts', value: expect.stringMatching(/^\d{16}$/), $ref: `Groups/${groups[0]?.value}`, type: 'direct' }]);
+    expect(groups).toEqual([
+      {
+        display: 'data-analysts',
+        value: expect.stringMatching(/^\d{16}$/),
+        $ref: `Groups/${groups[0]?.value}`,
+        type: 'direct',
+      },
+    ]);
   });
 
   it('lists admins in the admins group', async () => {
@@ -242,11 +278,24 @@ describe('GET /api/2.0/preview/scim/v2/Me', () => {
 
 describe('catalogue endpoints', () => {
   it.each(['2.0', '2.1'])('lists runtime versions and node types on %s', async (v) => {
-    const versions = await json<{ versions: { key: string; name: string }[] }>(await t.get(`/api/${v}/clusters/spark-versions`, 'ana'));
-    expect(versions.versions).toContainEqual({ key: '15.4.x-scala2.12', name: '15.4 LTS (includes Apache Spark 3.5.0, Scala 2.12)' });
-    const nodes = await json<{ node_types: Record<string, unknown>[] }>(await t.get(`/api/${v}/clusters/list-node-types`, 'ana'));
+    const versions = await json<{ versions: { key: string; name: string }[] }>(
+      await t.get(`/api/${v}/clusters/spark-versions`, 'ana'),
+    );
+    expect(versions.versions).toContainEqual({
+      key: '15.4.x-scala2.12',
+      name: '15.4 LTS (includes Apache Spark 3.5.0, Scala 2.12)',
+    });
+    const nodes = await json<{ node_types: Record<string, unknown>[] }>(
+      await t.get(`/api/${v}/clusters/list-node-types`, 'ana'),
+    );
     expect(nodes.node_types).toContainEqual(
-      expect.objectContaining({ node_type_id: 'Standard_DS3_v2', instance_type_id: 'Standard_DS3_v2', num_cores: 4, memory_mb: 14336, category: 'General Purpose' }),
+      expect.objectContaining({
+        node_type_id: 'Standard_DS3_v2',
+        instance_type_id: 'Standard_DS3_v2',
+        num_cores: 4,
+        memory_mb: 14336,
+        category: 'General Purpose',
+      }),
     );
   });
 });
@@ -262,14 +311,21 @@ describe('GET /aad/auth', () => {
 });
 
 describe('routing', () => {
-  it("answers 404 ENDPOINT_NOT_FOUND naming the method and path of an unknown route", async () => {
+  it('answers 404 ENDPOINT_NOT_FOUND naming the method and path of an unknown route', async () => {
     const res = await t.get('/api/2.0/clusters/frobnicate?secret=1', 'ben');
     expect(res.status).toBe(404);
-    expect(await json(res)).toMatchObject({ error_code: 'ENDPOINT_NOT_FOUND', message: "No API found for 'GET /api/2.0/clusters/frobnicate'" });
+    expect(await json(res)).toMatchObject({
+      error_code: 'ENDPOINT_NOT_FOUND',
+      message: "No API found for 'GET /api/2.0/clusters/frobnicate'",
+    });
   });
 
   it('answers 405 with Allow: GET to another method on a known route', async () => {
-    const res = await t.call('/api/2.0/clusters/list', { method: 'POST', headers: { Authorization: `Bearer ${await t.token('ben')}` }, body: {} });
+    const res = await t.call('/api/2.0/clusters/list', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await t.token('ben')}` },
+      body: {},
+    });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET');
   });
@@ -278,7 +334,10 @@ describe('routing', () => {
     const res = await t.get('/api/2.0/clusters/list', 'ben', { Origin: 'https://localhost:5173' });
     const cors = [...res.headers.keys()].filter((k) => k.startsWith('access-control-'));
     expect(cors).toEqual([]);
-    const preflight = await t.call('/api/2.0/clusters/list', { method: 'OPTIONS', headers: { Origin: 'https://localhost:5173' } });
+    const preflight = await t.call('/api/2.0/clusters/list', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://localhost:5173' },
+    });
     expect([...preflight.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
   });
 });

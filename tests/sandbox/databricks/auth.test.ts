@@ -36,7 +36,9 @@ describe('bearer token checks', () => {
       error_code: 401,
       message: 'Credential was not sent or was of an unsupported type for this API.',
     });
-    expect(res.headers.get('x-databricks-reason-phrase')).toBe('Credential was not sent or was of an unsupported type for this API.');
+    expect(res.headers.get('x-databricks-reason-phrase')).toBe(
+      'Credential was not sent or was of an unsupported type for this API.',
+    );
   });
 
   it('answers 401 to a Basic credential, which an Azure workspace does not take for Entra users', async () => {
@@ -97,11 +99,15 @@ describe('bearer token checks', () => {
     const token = await t.token('ben', { claims: { iss: `https://sts.windows.net/${OTHER_TENANT}/` } });
     const { res, text } = await listAs({ Authorization: `Bearer ${token}` });
     expect(res.status).toBe(400);
-    expect(text).toContain(`Expected iss claim to be: https://sts.windows.net/a1bc2d34-5e67-8f89-01ab-c2345d6c78de/, but was: https://sts.windows.net/${OTHER_TENANT}/`);
+    expect(text).toContain(
+      `Expected iss claim to be: https://sts.windows.net/a1bc2d34-5e67-8f89-01ab-c2345d6c78de/, but was: https://sts.windows.net/${OTHER_TENANT}/`,
+    );
   });
 
   it('rejects a v2.0 issuer for the same tenant, since the workspace expects v1 tokens', async () => {
-    const token = await t.token('ben', { claims: { iss: 'https://login.microsoftonline.com/a1bc2d34-5e67-8f89-01ab-c2345d6c78de/v2.0' } });
+    const token = await t.token('ben', {
+      claims: { iss: 'https://login.microsoftonline.com/a1bc2d34-5e67-8f89-01ab-c2345d6c78de/v2.0' },
+    });
     const { res } = await listAs({ Authorization: `Bearer ${token}` });
     expect(res.status).toBe(400);
   });
@@ -146,7 +152,9 @@ describe('workspace membership', () => {
 describe('the workspace resource-ID header', () => {
   it('provisions a Contributor on the workspace resource as an admin, who then needs the header no more', async () => {
     expect((await t.get('/api/2.0/clusters/list', 'fay')).status).toBe(403);
-    const withHeader = await t.get('/api/2.0/clusters/list', 'fay', { 'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID });
+    const withHeader = await t.get('/api/2.0/clusters/list', 'fay', {
+      'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID,
+    });
     expect(withHeader.status).toBe(200);
     expect(((await withHeader.json()) as { clusters: unknown[] }).clusters).toHaveLength(13);
     const me = (await (await t.get('/api/2.0/preview/scim/v2/Me', 'fay')).json()) as { groups: { display: string }[] };
@@ -155,7 +163,9 @@ describe('the workspace resource-ID header', () => {
   });
 
   it('compares the resource ID without regard to case, as Azure resource IDs are', async () => {
-    const res = await t.get('/api/2.0/clusters/list', 'fay', { 'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID.toLowerCase() });
+    const res = await t.get('/api/2.0/clusters/list', 'fay', {
+      'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID.toLowerCase(),
+    });
     expect(res.status).toBe(200);
   });
 
@@ -169,13 +179,17 @@ describe('the workspace resource-ID header', () => {
   });
 
   it('does not make a member without a role on the resource an admin', async () => {
-    const res = await t.get('/api/2.0/clusters/list', 'ana', { 'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID });
+    const res = await t.get('/api/2.0/clusters/list', 'ana', {
+      'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID,
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { clusters: unknown[] }).clusters).toHaveLength(4);
   });
 
   it('still refuses a non-member without a role who sends the right resource ID', async () => {
-    const res = await t.get('/api/2.0/clusters/list', 'carl', { 'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID });
+    const res = await t.get('/api/2.0/clusters/list', 'carl', {
+      'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID,
+    });
     expect(res.status).toBe(403);
   });
 

@@ -9,20 +9,29 @@ function checkCluster(c: ClusterDetails): string[] {
   const problems: string[] = [];
   const say = (p: string) => problems.push(`${c.cluster_id}: ${p}`);
   if (!ID_SHAPE.test(c.cluster_id)) say('cluster_id is not shaped MMDD-HHMMSS-xxxxxxxx');
-  if ((c.num_workers === undefined) === (c.autoscale === undefined)) say('needs exactly one of num_workers and autoscale');
+  if ((c.num_workers === undefined) === (c.autoscale === undefined))
+    say('needs exactly one of num_workers and autoscale');
   if (c.autoscale && c.autoscale.min_workers > c.autoscale.max_workers) say('autoscale min above max');
-  if (c.autotermination_minutes !== 0 && (c.autotermination_minutes < 10 || c.autotermination_minutes > 10000)) say('autotermination out of range');
+  if (c.autotermination_minutes !== 0 && (c.autotermination_minutes < 10 || c.autotermination_minutes > 10000))
+    say('autotermination out of range');
   const ended = c.state === 'TERMINATED' || c.state === 'TERMINATING';
-  if (ended !== (c.termination_reason !== undefined)) say('termination_reason only and always when TERMINATING/TERMINATED');
+  if (ended !== (c.termination_reason !== undefined))
+    say('termination_reason only and always when TERMINATING/TERMINATED');
   if ((c.state === 'TERMINATED') !== (c.terminated_time !== undefined)) say('terminated_time only when TERMINATED');
   if (c.terminated_time !== undefined && c.terminated_time < c.start_time) say('terminated before it started');
-  if (ACTIVE.has(c.state) && (!c.driver || c.spark_context_id === undefined)) say('an active cluster has a driver and a Spark context');
+  if (ACTIVE.has(c.state) && (!c.driver || c.spark_context_id === undefined))
+    say('an active cluster has a driver and a Spark context');
   if (!ACTIVE.has(c.state) && c.driver) say('only active clusters have a driver');
   if (c.state === 'RUNNING' && c.state_message !== '') say('state_message is empty when running');
-  if (c.default_tags.Vendor !== 'Databricks' || c.default_tags.ClusterId !== c.cluster_id || c.default_tags.ClusterName !== c.cluster_name) {
+  if (
+    c.default_tags.Vendor !== 'Databricks' ||
+    c.default_tags.ClusterId !== c.cluster_id ||
+    c.default_tags.ClusterName !== c.cluster_name
+  ) {
     say('default_tags do not match');
   }
-  if (c.creator_user_name && c.default_tags.Creator !== c.creator_user_name) say('Creator tag differs from creator_user_name');
+  if (c.creator_user_name && c.default_tags.Creator !== c.creator_user_name)
+    say('Creator tag differs from creator_user_name');
   if (!Number.isSafeInteger(c.start_time) || c.start_time < 1.6e12) say('start_time is not epoch milliseconds');
   if (!Number.isInteger(c.cluster_memory_mb) || c.cluster_memory_mb <= 0 || c.cluster_cores <= 0) say('bad totals');
   if (c.spec !== undefined) say('list entries carry no spec');
@@ -38,7 +47,8 @@ describe('the built-in clusters', () => {
     expect(new Set(clusters.map((c) => c.state))).toEqual(
       new Set(['PENDING', 'RUNNING', 'RESTARTING', 'RESIZING', 'TERMINATING', 'TERMINATED', 'ERROR']),
     );
-    for (const source of ['UI', 'API', 'JOB', 'PIPELINE', 'SQL']) expect(clusters.map((c) => c.cluster_source)).toContain(source);
+    for (const source of ['UI', 'API', 'JOB', 'PIPELINE', 'SQL'])
+      expect(clusters.map((c) => c.cluster_source)).toContain(source);
     expect(clusters.some((c) => c.autoscale)).toBe(true);
     expect(clusters.some((c) => c.num_workers !== undefined && c.num_workers > 0)).toBe(true);
     expect(clusters.some((c) => c.is_single_node)).toBe(true);
@@ -58,7 +68,11 @@ describe('the built-in clusters', () => {
 
   it('explain why terminated clusters stopped', () => {
     const c = clusters.find((x) => x.cluster_name === 'ana-scratch');
-    expect(c?.termination_reason).toEqual({ code: 'INACTIVITY', type: 'SUCCESS', parameters: { inactivity_duration_min: '60' } });
+    expect(c?.termination_reason).toEqual({
+      code: 'INACTIVITY',
+      type: 'SUCCESS',
+      parameters: { inactivity_duration_min: '60' },
+    });
     expect(c?.state_message).toBe('Inactive cluster terminated (inactive for 60 minutes).');
   });
 });

@@ -133,7 +133,8 @@ describe('the per-token rate limit', () => {
     const ws = await start({ rateLimit: { requestsPerSecond: 0.01, burst: 3 } });
     const token = await ws.token('ben');
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await ws.call(LIST, { headers: { Authorization: `Bearer ${token}` } })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await ws.call(LIST, { headers: { Authorization: `Bearer ${token}` } })).status);
     const last = await ws.call(LIST, { headers: { Authorization: `Bearer ${token}` } });
     statuses.push(last.status);
     expect(statuses).toEqual([200, 200, 200, 429]);

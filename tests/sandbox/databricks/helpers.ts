@@ -151,7 +151,9 @@ export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Pro
     (await fetch(`${ws.url}${path}`, {
       method: init.method ?? 'GET',
       headers: init.headers ?? {},
-      ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+      ...(init.body === undefined
+        ? {}
+        : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
       dispatcher,
       redirect: 'manual',
     })) as unknown as Response;
@@ -164,7 +166,8 @@ export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Pro
     lines,
     token: (user, options) => mintToken(issuer, user, options),
     async get(path, user = 'ben', headers = {}) {
-      const auth: Record<string, string> = user === null ? {} : { Authorization: `Bearer ${await mintToken(issuer, user)}` };
+      const auth: Record<string, string> =
+        user === null ? {} : { Authorization: `Bearer ${await mintToken(issuer, user)}` };
       return call(path, { headers: { ...auth, ...headers } });
     },
     call,
@@ -176,7 +179,11 @@ export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Pro
 }
 
 /** Walks the 2.1 list from the first page to the last, returning every page's clusters' IDs. */
-export async function walkPages(t: TestWorkspace, user: DemoUser, query: string): Promise<{ ids: string[]; pages: number }> {
+export async function walkPages(
+  t: TestWorkspace,
+  user: DemoUser,
+  query: string,
+): Promise<{ ids: string[]; pages: number }> {
   const token = await t.token(user);
   const ids: string[] = [];
   let pageToken: string | undefined;

@@ -21,7 +21,10 @@ afterEach(async () => {
 });
 afterAll(removeTestTls);
 
-async function client(user: DemoUser, options: { retryTimeoutSeconds?: number; ca?: string | null } = {}): Promise<WorkspaceClient> {
+async function client(
+  user: DemoUser,
+  options: { retryTimeoutSeconds?: number; ca?: string | null } = {},
+): Promise<WorkspaceClient> {
   const agent = new Agent({ keepAlive: true, ...(options.ca === null ? {} : { ca: options.ca ?? t.ca }) });
   agents.push(agent);
   return new WorkspaceClient(
@@ -36,7 +39,10 @@ async function client(user: DemoUser, options: { retryTimeoutSeconds?: number; c
   );
 }
 
-async function collect(w: WorkspaceClient, request: compute.ListClustersRequest = {}): Promise<compute.ClusterDetails[]> {
+async function collect(
+  w: WorkspaceClient,
+  request: compute.ListClustersRequest = {},
+): Promise<compute.ClusterDetails[]> {
   const all: compute.ClusterDetails[] = [];
   for await (const c of w.clusters.list(request)) all.push(c);
   return all;
@@ -74,7 +80,10 @@ describe('WorkspaceClient against the sandbox workspace', () => {
     const w = await client('ben');
     const running = await collect(w, { filter_by: { cluster_states: ['RUNNING', 'PENDING'], is_pinned: true } });
     expect(running.map((c) => c.cluster_name).sort()).toEqual(['bi-dashboards', 'shared-analytics']);
-    const jobs = await collect(w, { filter_by: { cluster_sources: ['JOB'] }, sort_by: { field: 'CLUSTER_NAME', direction: 'ASC' } });
+    const jobs = await collect(w, {
+      filter_by: { cluster_sources: ['JOB'] },
+      sort_by: { field: 'CLUSTER_NAME', direction: 'ASC' },
+    });
     expect(jobs.map((c) => c.cluster_source)).toEqual(['JOB']);
   });
 
@@ -99,7 +108,9 @@ describe('WorkspaceClient against the sandbox workspace', () => {
   it('lists everything for a Contributor only after the resource-ID header provisions her', async () => {
     const fay = await client('fay');
     expect((await failure(fay.clusters.sparkVersions())).statusCode).toBe(403);
-    const res = await t.get('/api/2.0/clusters/list', 'fay', { 'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID });
+    const res = await t.get('/api/2.0/clusters/list', 'fay', {
+      'X-Databricks-Azure-Workspace-Resource-Id': RESOURCE_ID,
+    });
     expect(res.status).toBe(200);
     expect(await collect(fay)).toHaveLength(13);
   });
@@ -126,7 +137,9 @@ describe('sandbox errors as the SDK classifies them', () => {
 
   it('surfaces an unknown endpoint as ApiError 404 ENDPOINT_NOT_FOUND', async () => {
     const w = await client('ben');
-    const e = await failure(w.apiClient.request({ path: '/api/2.0/clusters/nothing', method: 'GET', headers: new Headers(), raw: false }));
+    const e = await failure(
+      w.apiClient.request({ path: '/api/2.0/clusters/nothing', method: 'GET', headers: new Headers(), raw: false }),
+    );
     expect(e.statusCode).toBe(404);
     expect(e.errorCode).toBe('ENDPOINT_NOT_FOUND');
     expect(e.message).toBe("No API found for 'GET /api/2.0/clusters/nothing'");
@@ -139,7 +152,7 @@ describe('sandbox errors as the SDK classifies them', () => {
     expect(e.message).toBe('Cluster 0101-000000-missing0 does not exist');
   });
 
-  it("reads the claim mismatch from the HTML page, as it does for a real workspace", async () => {
+  it('reads the claim mismatch from the HTML page, as it does for a real workspace', async () => {
     const w = new WorkspaceClient(
       {
         host: t.url,

@@ -25,7 +25,8 @@ beforeAll(async () => {
   trusting = new Agent({ connect: { ca } });
   entra = await startEntra({ config: DEFAULT_SANDBOX_CONFIG, tls, host: '127.0.0.1', port: 0, stateDir: dir });
   const tokenKeys = createRemoteJWKSet(new URL(entra.jwksUri(TENANT)), {
-    [customFetch]: (url, init) => fetch(url, { ...(init as object), dispatcher: trusting }) as unknown as Promise<Response>,
+    [customFetch]: (url, init) =>
+      fetch(url, { ...(init as object), dispatcher: trusting }) as unknown as Promise<Response>,
   });
   workspace = await startWorkspace({
     config: DEFAULT_SANDBOX_CONFIG.workspace,
@@ -71,7 +72,7 @@ function sdkClient(token: string): WorkspaceClient {
 }
 
 describe('the workspace with tokens from the sandbox Entra ID', () => {
-  it('lets the SDK list an admin\'s clusters with a token the identity provider issued', async () => {
+  it("lets the SDK list an admin's clusters with a token the identity provider issued", async () => {
     const w = sdkClient(await ropcToken('ben@contoso.example', 'ben-sandbox'));
     const names: string[] = [];
     for await (const c of w.clusters.list({ page_size: 4 })) names.push(c.cluster_name ?? '');

@@ -1,5 +1,15 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { Browser, browserAuthorizeUrl, browserRedeem, type Harness, removeSharedState, responseParams, SPA_CLIENT, SPA_REDIRECT, startHarness } from './support.ts';
+import {
+  Browser,
+  browserAuthorizeUrl,
+  browserRedeem,
+  type Harness,
+  removeSharedState,
+  responseParams,
+  SPA_CLIENT,
+  SPA_REDIRECT,
+  startHarness,
+} from './support.ts';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -33,21 +43,31 @@ describe('protocol attacks the sandbox refuses', () => {
   it('accepts any port for the registered loopback redirect URI http://localhost, but not another path', async () => {
     harness = await startHarness();
     const base = { code_challenge_method: 'S256', response_mode: 'query' };
-    const ok = await harness.fetch(browserAuthorizeUrl(harness, { ...base, redirect_uri: 'http://localhost:49152' }).url);
+    const ok = await harness.fetch(
+      browserAuthorizeUrl(harness, { ...base, redirect_uri: 'http://localhost:49152' }).url,
+    );
     expect(ok.status).toBe(200);
-    const bad = await harness.fetch(browserAuthorizeUrl(harness, { ...base, redirect_uri: 'http://localhost:49152/steal' }).url);
+    const bad = await harness.fetch(
+      browserAuthorizeUrl(harness, { ...base, redirect_uri: 'http://localhost:49152/steal' }).url,
+    );
     expect(bad.status).toBe(400);
   });
 
   it('redirects after logout only to a registered URI, with the state', async () => {
     harness = await startHarness();
-    const evil = await harness.fetch(`${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}&state=s`);
+    const evil = await harness.fetch(
+      `${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}&state=s`,
+    );
     expect(evil.status).toBe(200);
     expect(evil.headers.get('location')).toBeNull();
     expect(await evil.text()).toContain('not a registered redirect URI');
-    const lookalike = await harness.fetch(`${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://localhost:5173/../evil')}`);
+    const lookalike = await harness.fetch(
+      `${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://localhost:5173/../evil')}`,
+    );
     expect(lookalike.headers.get('location')).toBeNull();
-    const good = await harness.fetch(`${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(SPA_REDIRECT)}&state=a%2Bb`);
+    const good = await harness.fetch(
+      `${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(SPA_REDIRECT)}&state=a%2Bb`,
+    );
     expect(good.status).toBe(302);
     expect(good.headers.get('location')).toBe(`${SPA_REDIRECT}?state=a%2Bb`);
   });
@@ -56,7 +76,9 @@ describe('protocol attacks the sandbox refuses', () => {
     harness = await startHarness();
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ana@contoso.example' });
-    await browser.request(`${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(SPA_REDIRECT)}`);
+    await browser.request(
+      `${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(SPA_REDIRECT)}`,
+    );
     const silent = await browser.request(browserAuthorizeUrl(harness, { prompt: 'none' }).url);
     expect(responseParams(silent.headers.get('location')!).get('error')).toBe('login_required');
   });
@@ -82,7 +104,7 @@ describe('protocol attacks the sandbox refuses', () => {
     const { url } = browserAuthorizeUrl(harness);
     const response = await harness.fetch(`${url}&client_id=98f7e6d5-4c3b-2a19-8d7e-6f5a4b3c2d1e`);
     expect(response.status).toBe(400);
-    expect(await response.text()).toContain("the parameter &#39;client_id&#39; appears more than once");
+    expect(await response.text()).toContain('the parameter &#39;client_id&#39; appears more than once');
   });
 
   it('answers a token request body over 64 KiB with a 400 and keeps running', async () => {
@@ -143,14 +165,19 @@ describe('protocol attacks the sandbox refuses', () => {
     const page = await (await browser.request(browserAuthorizeUrl(harness).url)).text();
     const ctx = /name="ctx" value="([^"]+)"/.exec(page)![1]!;
     const post = () =>
-      browser.request(`${harness!.authority}login`, { method: 'POST', body: new URLSearchParams({ ctx, demo_user: 'ana@contoso.example' }).toString() });
+      browser.request(`${harness!.authority}login`, {
+        method: 'POST',
+        body: new URLSearchParams({ ctx, demo_user: 'ana@contoso.example' }).toString(),
+      });
     expect((await post()).status).toBe(302);
     expect((await post()).status).toBe(400);
   });
 
   it('escapes what it echoes into the sign-in page', async () => {
     harness = await startHarness();
-    const response = await harness.fetch(browserAuthorizeUrl(harness, { login_hint: '"><script>alert(1)</script>' }).url);
+    const response = await harness.fetch(
+      browserAuthorizeUrl(harness, { login_hint: '"><script>alert(1)</script>' }).url,
+    );
     const html = await response.text();
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;');
@@ -160,7 +187,10 @@ describe('protocol attacks the sandbox refuses', () => {
     harness = await startHarness();
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
-    const tokens = await browserRedeem(harness, { code: responseParams(result.location!).get('code')!, code_verifier: verifier });
+    const tokens = await browserRedeem(harness, {
+      code: responseParams(result.location!).get('code')!,
+      code_verifier: verifier,
+    });
     const stolen = await browserRedeem(harness, {
       client_id: '98f7e6d5-4c3b-2a19-8d7e-6f5a4b3c2d1e',
       grant_type: 'refresh_token',

@@ -26,7 +26,11 @@ afterAll(removeSharedState);
 /** What msal-browser does with the redirect: parse the fragment, compare state, classify errors. */
 function msalReadsResponse(location: string, state: string) {
   const fragment = new URL(location).hash;
-  return AuthorizeProtocol.getAuthorizationCodePayload(Object.fromEntries(new URLSearchParams(fragment.slice(1))), state, 'test');
+  return AuthorizeProtocol.getAuthorizationCodePayload(
+    Object.fromEntries(new URLSearchParams(fragment.slice(1))),
+    state,
+    'test',
+  );
 }
 
 describe('the single-page-app flow as msal-browser v5 drives it', () => {
@@ -118,7 +122,10 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
     const paused = await browser.signIn(url, { demoUser: 'dana@contoso.example' });
     expect(paused.html).toContain('Permissions requested');
     expect(paused.html).toContain('user_impersonation');
-    const accepted = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, { demoUser: 'dana@contoso.example', consent: 'accept' });
+    const accepted = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, {
+      demoUser: 'dana@contoso.example',
+      consent: 'accept',
+    });
     expect(responseParams(accepted.location!).get('code')).toBeTruthy();
   });
 
@@ -145,14 +152,22 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
     const params = responseParams(response.headers.get('location')!);
     expect(params.get('error')).toBe('consent_required');
     expect(params.get('error_uri')).toMatch(/code=65001$/);
-    expect(() => msalReadsResponse(response.headers.get('location')!, silent.state)).toThrow(InteractionRequiredAuthError);
+    expect(() => msalReadsResponse(response.headers.get('location')!, silent.state)).toThrow(
+      InteractionRequiredAuthError,
+    );
   });
 
   it('asks for the MFA code and refuses a wrong one', async () => {
     harness = await startHarness();
-    const wrong = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, { demoUser: 'eve@contoso.example', mfaCode: '000000' });
+    const wrong = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, {
+      demoUser: 'eve@contoso.example',
+      mfaCode: '000000',
+    });
     expect(wrong.html).toContain('That code is not right');
-    const right = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, { demoUser: 'eve@contoso.example', mfaCode: '123456' });
+    const right = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, {
+      demoUser: 'eve@contoso.example',
+      mfaCode: '123456',
+    });
     expect(responseParams(right.location!).get('code')).toBeTruthy();
   });
 
@@ -170,14 +185,24 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
     harness = await startHarness(undefined, { clock: () => now });
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
-    const first = await browserRedeem(harness, { code: responseParams(result.location!).get('code')!, code_verifier: verifier });
+    const first = await browserRedeem(harness, {
+      code: responseParams(result.location!).get('code')!,
+      code_verifier: verifier,
+    });
     now += 23 * 3600_000;
-    const refreshed = await browserRedeem(harness, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string, redirect_uri: '' });
+    const refreshed = await browserRedeem(harness, {
+      grant_type: 'refresh_token',
+      refresh_token: first.body.refresh_token as string,
+      redirect_uri: '',
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).not.toBe(first.body.refresh_token);
     expect(refreshed.body.refresh_token_expires_in).toBe(3600);
     now += 3600_000;
-    const expired = await browserRedeem(harness, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token as string });
+    const expired = await browserRedeem(harness, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshed.body.refresh_token as string,
+    });
     expect(expired.status).toBe(400);
     expect(expired.body).toMatchObject({ error: 'invalid_grant', error_codes: [700084] });
   });
@@ -186,7 +211,11 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
     harness = await startHarness();
     const preflight = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
       method: 'OPTIONS',
-      headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: APP_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');

@@ -20,7 +20,11 @@ afterEach(() => {
 });
 afterAll(() => rm(stateDir, { recursive: true, force: true }));
 
-function runCli(args: string[]): { output: () => string; exited: Promise<number | null>; waitFor: (pattern: RegExp) => Promise<RegExpMatchArray> } {
+function runCli(args: string[]): {
+  output: () => string;
+  exited: Promise<number | null>;
+  waitFor: (pattern: RegExp) => Promise<RegExpMatchArray>;
+} {
   let output = '';
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/cli.ts', ...args], {
     env: { ...process.env, EXPLORER_STATE_DIR: stateDir, PORT: '' },
@@ -81,7 +85,10 @@ describe('npm run sandbox', { timeout: 60_000 }, () => {
 
   it('exits with a line-precise message for an invalid configuration file', async () => {
     const file = join(stateDir, 'bad.json');
-    await writeFile(file, '{\n  "users": [\n    { "upn": "x@contoso.example", "name": "X", "oid": "nope", "password": "p" }\n  ]\n}\n');
+    await writeFile(
+      file,
+      '{\n  "users": [\n    { "upn": "x@contoso.example", "name": "X", "oid": "nope", "password": "p" }\n  ]\n}\n',
+    );
     const run = runCli(['--port', '0', '--config', file]);
     expect(await run.exited).toBe(2);
     expect(run.output()).toContain('bad.json:3:55: users[0].oid: expected a GUID');

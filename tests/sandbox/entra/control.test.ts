@@ -1,6 +1,15 @@
 import { PublicClientApplication, ServerError } from '@azure/msal-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { configWith, DATABRICKS_DEFAULT, type Harness, jwtPayload, removeSharedState, SPA_CLIENT, startHarness, TENANT } from './support.ts';
+import {
+  configWith,
+  DATABRICKS_DEFAULT,
+  type Harness,
+  jwtPayload,
+  removeSharedState,
+  SPA_CLIENT,
+  startHarness,
+  TENANT,
+} from './support.ts';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -13,19 +22,33 @@ function ropc(h: Harness) {
   return new PublicClientApplication({
     auth: { clientId: SPA_CLIENT, authority: h.authority, knownAuthorities: [h.entra.authorityHost] },
     system: { networkClient: h.network },
-  }).acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'ana@contoso.example', password: 'ana-sandbox' });
+  }).acquireTokenByUsernamePassword({
+    scopes: [DATABRICKS_DEFAULT],
+    username: 'ana@contoso.example',
+    password: 'ana-sandbox',
+  });
 }
 
 async function putFaults(h: Harness, faults: unknown): Promise<Response> {
-  return (await h.fetch(`${h.entra.url}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify(faults) })) as unknown as Response;
+  return (await h.fetch(`${h.entra.url}/_sandbox/faults`, {
+    method: 'PUT',
+    body: JSON.stringify(faults),
+  })) as unknown as Response;
 }
 
 describe('the control API under /_sandbox/', () => {
   it('lists protocol requests by method, path and status, without query strings, and resets the list', async () => {
     harness = await startHarness();
     await harness.fetch(`${harness.authority}v2.0/.well-known/openid-configuration?secret=abc`);
-    const list = (await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()) as { method: string; path: string; status: number; at: string }[];
-    expect(list).toEqual([{ method: 'GET', path: `/${TENANT}/v2.0/.well-known/openid-configuration`, status: 200, at: expect.any(String) }]);
+    const list = (await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()) as {
+      method: string;
+      path: string;
+      status: number;
+      at: string;
+    }[];
+    expect(list).toEqual([
+      { method: 'GET', path: `/${TENANT}/v2.0/.well-known/openid-configuration`, status: 200, at: expect.any(String) },
+    ]);
     expect(JSON.stringify(list)).not.toContain('secret');
     await harness.fetch(`${harness.entra.url}/sandbox-assets/page.css`);
     expect(await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()).toHaveLength(1);
@@ -35,8 +58,14 @@ describe('the control API under /_sandbox/', () => {
 
   it('fails the token endpoint with an injected 503 for the given count, then recovers', async () => {
     harness = await startHarness();
-    expect((await putFaults(harness, { tokenEndpoint: { status: 503, count: 1, retryAfterSeconds: 2 } })).status).toBe(200);
-    const raw = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password' });
+    expect((await putFaults(harness, { tokenEndpoint: { status: 503, count: 1, retryAfterSeconds: 2 } })).status).toBe(
+      200,
+    );
+    const raw = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=password',
+    });
     expect(raw.status).toBe(503);
     expect(raw.headers.get('retry-after')).toBe('2');
     expect(await raw.json()).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90033] });
@@ -93,7 +122,9 @@ describe('the control API under /_sandbox/', () => {
     harness = await startHarness(undefined, { log: (line) => lines.push(line) });
     await ropc(harness);
     await harness.fetch(`${harness.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}&login_hint=secret-hint`);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^entra POST /${TENANT}/oauth2/v2.0/token 200 \\d+ms$`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^entra POST /${TENANT}/oauth2/v2.0/token 200 \\d+ms$`)),
+    );
     expect(lines.join('\n')).not.toMatch(/ana-sandbox|secret-hint|eyJ/);
   });
 });

@@ -68,31 +68,45 @@ describe('discovery endpoints', () => {
     await harness.close();
     harness = await startHarness();
     const second = (await json(harness, `/${TENANT}/discovery/v2.0/keys`)).body;
-    const pick = (jwks: Record<string, unknown>) => (jwks.keys as Record<string, unknown>[]).map(({ kid, n, x5c }) => ({ kid, n, x5c }));
+    const pick = (jwks: Record<string, unknown>) =>
+      (jwks.keys as Record<string, unknown>[]).map(({ kid, n, x5c }) => ({ kid, n, x5c }));
     expect(pick(second)).toEqual(pick(first));
   });
 
   it('answers instance discovery for its own host and refuses others with invalid_instance', async () => {
     harness = await startHarness();
-    const own = await json(harness, `/common/discovery/instance?api-version=1.1&authorization_endpoint=${harness.entra.url}/${TENANT}/oauth2/v2.0/authorize`);
+    const own = await json(
+      harness,
+      `/common/discovery/instance?api-version=1.1&authorization_endpoint=${harness.entra.url}/${TENANT}/oauth2/v2.0/authorize`,
+    );
     expect(own.body).toMatchObject({
       tenant_discovery_endpoint: `${harness.entra.url}/${TENANT}/v2.0/.well-known/openid-configuration`,
       metadata: [{ preferred_network: harness.entra.authorityHost, aliases: [harness.entra.authorityHost] }],
     });
-    const other = await json(harness, '/common/discovery/instance?api-version=1.1&authorization_endpoint=https://login.example/x/oauth2/v2.0/authorize');
+    const other = await json(
+      harness,
+      '/common/discovery/instance?api-version=1.1&authorization_endpoint=https://login.example/x/oauth2/v2.0/authorize',
+    );
     expect(other.status).toBe(400);
     expect(other.body).toMatchObject({ error: 'invalid_instance', error_codes: [50049] });
   });
 
   it('reports configured domains as managed in userrealm and others as unknown', async () => {
     harness = await startHarness();
-    expect((await json(harness, '/common/userrealm/ana@contoso.example?api-version=1.0')).body).toMatchObject({ account_type: 'Managed', domain_name: 'contoso.example' });
-    expect((await json(harness, '/common/userrealm/x@fabrikam.example?api-version=1.0')).body).toMatchObject({ account_type: 'Unknown' });
+    expect((await json(harness, '/common/userrealm/ana@contoso.example?api-version=1.0')).body).toMatchObject({
+      account_type: 'Managed',
+      domain_name: 'contoso.example',
+    });
+    expect((await json(harness, '/common/userrealm/x@fabrikam.example?api-version=1.0')).body).toMatchObject({
+      account_type: 'Unknown',
+    });
   });
 
   it('announces the public URL it is given instead of its listening address', async () => {
     harness = await startHarness(undefined, { publicUrl: 'https://login.sandbox.example/' });
-    const response = await harness.fetch(`https://127.0.0.1:${harness.entra.port}/${TENANT}/v2.0/.well-known/openid-configuration`);
+    const response = await harness.fetch(
+      `https://127.0.0.1:${harness.entra.port}/${TENANT}/v2.0/.well-known/openid-configuration`,
+    );
     const body = (await response.json()) as Record<string, unknown>;
     expect(body.issuer).toBe(`https://login.sandbox.example/${TENANT}/v2.0`);
     expect(body.token_endpoint).toBe(`https://login.sandbox.example/${TENANT}/oauth2/v2.0/token`);

@@ -25,7 +25,11 @@ afterEach(async () => {
 });
 afterAll(removeSharedState);
 
-function pca(h: Harness, clientId = SPA_CLIENT, options: { origin?: string; authority?: string } = {}): PublicClientApplication {
+function pca(
+  h: Harness,
+  clientId = SPA_CLIENT,
+  options: { origin?: string; authority?: string } = {},
+): PublicClientApplication {
   return new PublicClientApplication({
     auth: { clientId, authority: options.authority ?? h.authority, knownAuthorities: [h.entra.authorityHost] },
     system: { networkClient: options.origin ? trustingNetworkModule(h.tls.ca, { origin: options.origin }) : h.network },
@@ -42,8 +46,19 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Signs in through the pages and returns the code, for the given client and redirect URI. */
-async function codeFor(h: Harness, clientId: string, redirectUri: string, challenge: string, upn = 'ana@contoso.example') {
-  const url = await pca(h, clientId).getAuthCodeUrl({ scopes: [DATABRICKS_DEFAULT], redirectUri, codeChallenge: challenge, codeChallengeMethod: 'S256' });
+async function codeFor(
+  h: Harness,
+  clientId: string,
+  redirectUri: string,
+  challenge: string,
+  upn = 'ana@contoso.example',
+) {
+  const url = await pca(h, clientId).getAuthCodeUrl({
+    scopes: [DATABRICKS_DEFAULT],
+    redirectUri,
+    codeChallenge: challenge,
+    codeChallengeMethod: 'S256',
+  });
   const result = await new Browser(h).signIn(url, { demoUser: upn });
   expect(result.location, result.html).toBeDefined();
   return responseParams(result.location!).get('code')!;
@@ -51,12 +66,32 @@ async function codeFor(h: Harness, clientId: string, redirectUri: string, challe
 
 describe('errors the sandbox shows on its own page (never redirected)', () => {
   const cases: [string, (h: Harness) => string, number][] = [
-    ['an unknown tenant', (h) => `${h.entra.url}/00000000-0000-0000-0000-000000000000/oauth2/v2.0/authorize?client_id=${SPA_CLIENT}`, 90002],
+    [
+      'an unknown tenant',
+      (h) => `${h.entra.url}/00000000-0000-0000-0000-000000000000/oauth2/v2.0/authorize?client_id=${SPA_CLIENT}`,
+      90002,
+    ],
     ['no client_id', (h) => `${h.authority}oauth2/v2.0/authorize?response_type=code`, 900144],
-    ['an unknown app', (h) => `${h.authority}oauth2/v2.0/authorize?client_id=${randomUUID()}&redirect_uri=${SPA_REDIRECT}`, 700016],
-    ['no redirect_uri', (h) => `${h.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}&response_type=code`, 900971],
-    ['a relative redirect_uri', (h) => `${h.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}&redirect_uri=%2Fcallback`, 90102],
-    ['an unregistered redirect_uri', (h) => `${h.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}&redirect_uri=https%3A%2F%2Fevil.example%2F`, 50011],
+    [
+      'an unknown app',
+      (h) => `${h.authority}oauth2/v2.0/authorize?client_id=${randomUUID()}&redirect_uri=${SPA_REDIRECT}`,
+      700016,
+    ],
+    [
+      'no redirect_uri',
+      (h) => `${h.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}&response_type=code`,
+      900971,
+    ],
+    [
+      'a relative redirect_uri',
+      (h) => `${h.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}&redirect_uri=%2Fcallback`,
+      90102,
+    ],
+    [
+      'an unregistered redirect_uri',
+      (h) => `${h.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}&redirect_uri=https%3A%2F%2Fevil.example%2F`,
+      50011,
+    ],
   ];
   it.each(cases)('refuses %s with its AADSTS code', async (_name, build, code) => {
     harness = await startHarness();
@@ -72,8 +107,18 @@ describe('errors returned to the redirect URI with the state', () => {
     ['response_type=token', { response_type: 'token' }, 'unsupported_response_type', 700054],
     ['no scope', { scope: undefined }, 'invalid_request', 900144],
     ['an unknown scope', { scope: `${randomUUID()}/read openid` }, 'invalid_scope', 70011],
-    ['scopes of two resources', { scope: `${DATABRICKS_DEFAULT} 00000003-0000-0000-c000-000000000000/User.Read` }, 'invalid_scope', 28000],
-    ['a single-page app without PKCE', { code_challenge: undefined, code_challenge_method: undefined }, 'invalid_request', 9002325],
+    [
+      'scopes of two resources',
+      { scope: `${DATABRICKS_DEFAULT} 00000003-0000-0000-c000-000000000000/User.Read` },
+      'invalid_scope',
+      28000,
+    ],
+    [
+      'a single-page app without PKCE',
+      { code_challenge: undefined, code_challenge_method: undefined },
+      'invalid_request',
+      9002325,
+    ],
     ['a single-page app with a plain challenge', { code_challenge_method: 'plain' }, 'invalid_request', 9002325],
     ['a malformed code_challenge', { code_challenge: 'short' }, 'invalid_request', 501491],
     ['an unsupported prompt', { prompt: 'create' }, 'invalid_request', 90023],
@@ -88,8 +133,12 @@ describe('errors returned to the redirect URI with the state', () => {
     const params = responseParams(location);
     expect(params.get('state')).toBe(request.state);
     expect(params.get('error')).toBe(error);
-    expect(params.get('error_description')).toMatch(new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: .+\\r\\nCorrelation ID: .+\\r\\nTimestamp: `));
-    expect(() => AuthorizeProtocol.getAuthorizationCodePayload(Object.fromEntries(params), request.state, 'test')).toThrow(ServerError);
+    expect(params.get('error_description')).toMatch(
+      new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: .+\\r\\nCorrelation ID: .+\\r\\nTimestamp: `),
+    );
+    expect(() =>
+      AuthorizeProtocol.getAuthorizationCodePayload(Object.fromEntries(params), request.state, 'test'),
+    ).toThrow(ServerError);
   });
 
   it('reports an unsupported response_mode in the query', async () => {
@@ -111,7 +160,11 @@ describe('token endpoint errors, as MSAL classifies them', () => {
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ error: 'unsupported_grant_type', error_codes: [70003], correlation_id: correlationId });
+    expect(body).toMatchObject({
+      error: 'unsupported_grant_type',
+      error_codes: [70003],
+      correlation_id: correlationId,
+    });
     expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     expect(body.trace_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(body.error_uri).toBe(`${harness.entra.url}/error?code=70003`);
@@ -119,14 +172,26 @@ describe('token endpoint errors, as MSAL classifies them', () => {
 
   it('refuses an unknown app with unauthorized_client (AADSTS700016), a server error', async () => {
     harness = await startHarness();
-    const error = await caught(pca(harness, randomUUID()).acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'ana@contoso.example', password: 'ana-sandbox' }));
+    const error = await caught(
+      pca(harness, randomUUID()).acquireTokenByUsernamePassword({
+        scopes: [DATABRICKS_DEFAULT],
+        username: 'ana@contoso.example',
+        password: 'ana-sandbox',
+      }),
+    );
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ errorCode: 'unauthorized_client', errorNo: 700016 });
   });
 
   it('refuses ROPC for an app without public client flows (AADSTS7000218)', async () => {
     harness = await startHarness();
-    const error = await caught(pca(harness, WEB_CLIENT).acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'ana@contoso.example', password: 'ana-sandbox' }));
+    const error = await caught(
+      pca(harness, WEB_CLIENT).acquireTokenByUsernamePassword({
+        scopes: [DATABRICKS_DEFAULT],
+        username: 'ana@contoso.example',
+        password: 'ana-sandbox',
+      }),
+    );
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ errorCode: 'invalid_client', errorNo: 7000218 });
   });
@@ -155,7 +220,14 @@ describe('token endpoint errors, as MSAL classifies them', () => {
 
     const { verifier: v2, challenge: c2 } = await new CryptoProvider().generatePkceCodes();
     const code2 = await codeFor(harness, WEB_CLIENT, SPA_REDIRECT, c2);
-    const error = await caught(pca(harness, WEB_CLIENT, { origin: APP_ORIGIN }).acquireTokenByCode({ code: code2, codeVerifier: v2, redirectUri: SPA_REDIRECT, scopes: [DATABRICKS_DEFAULT] }));
+    const error = await caught(
+      pca(harness, WEB_CLIENT, { origin: APP_ORIGIN }).acquireTokenByCode({
+        code: code2,
+        codeVerifier: v2,
+        redirectUri: SPA_REDIRECT,
+        scopes: [DATABRICKS_DEFAULT],
+      }),
+    );
     expect(error).toBeInstanceOf(ServerError);
     expect(error).not.toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorCode: 'invalid_request', errorNo: 9002326 });
@@ -165,7 +237,14 @@ describe('token endpoint errors, as MSAL classifies them', () => {
     harness = await startHarness();
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
     const code = await codeFor(harness, SPA_CLIENT, SPA_REDIRECT, challenge);
-    const error = await caught(pca(harness).acquireTokenByCode({ code, codeVerifier: verifier, redirectUri: SPA_REDIRECT, scopes: [DATABRICKS_DEFAULT] }));
+    const error = await caught(
+      pca(harness).acquireTokenByCode({
+        code,
+        codeVerifier: verifier,
+        redirectUri: SPA_REDIRECT,
+        scopes: [DATABRICKS_DEFAULT],
+      }),
+    );
     expect(error).toMatchObject({ errorCode: 'invalid_request', errorNo: 9002327 });
   });
 
@@ -186,7 +265,10 @@ describe('token endpoint errors, as MSAL classifies them', () => {
     expect(first.status).toBe(200);
     const second = await browserRedeem(harness, { code, code_verifier: verifier });
     expect(second.body).toMatchObject({ error: 'invalid_grant', error_codes: [54005] });
-    const refresh = await browserRedeem(harness, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string });
+    const refresh = await browserRedeem(harness, {
+      grant_type: 'refresh_token',
+      refresh_token: first.body.refresh_token as string,
+    });
     expect(refresh.body).toMatchObject({ error: 'invalid_grant', error_codes: [50173] });
   });
 
@@ -205,7 +287,11 @@ describe('token endpoint errors, as MSAL classifies them', () => {
     harness = await startHarness();
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
-    const response = await browserRedeem(harness, { code: responseParams(result.location!).get('code')!, code_verifier: verifier, redirect_uri: 'https://localhost:5173/other' });
+    const response = await browserRedeem(harness, {
+      code: responseParams(result.location!).get('code')!,
+      code_verifier: verifier,
+      redirect_uri: 'https://localhost:5173/other',
+    });
     expect(response.body).toMatchObject({ error: 'invalid_grant', error_codes: [500112] });
   });
 
@@ -215,7 +301,10 @@ describe('token endpoint errors, as MSAL classifies them', () => {
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     now += 601_000;
-    const response = await browserRedeem(harness, { code: responseParams(result.location!).get('code')!, code_verifier: verifier });
+    const response = await browserRedeem(harness, {
+      code: responseParams(result.location!).get('code')!,
+      code_verifier: verifier,
+    });
     expect(response.body).toMatchObject({ error: 'invalid_grant', error_codes: [70008] });
   });
 
@@ -223,22 +312,41 @@ describe('token endpoint errors, as MSAL classifies them', () => {
     let now = Date.now();
     harness = await startHarness(undefined, { clock: () => now });
     const app = pca(harness);
-    const result = await app.acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'ana@contoso.example', password: 'ana-sandbox' });
+    const result = await app.acquireTokenByUsernamePassword({
+      scopes: [DATABRICKS_DEFAULT],
+      username: 'ana@contoso.example',
+      password: 'ana-sandbox',
+    });
     now += 91 * 86_400_000;
-    const error = await caught(app.acquireTokenSilent({ account: result!.account!, scopes: [DATABRICKS_DEFAULT], forceRefresh: true }));
+    const error = await caught(
+      app.acquireTokenSilent({ account: result!.account!, scopes: [DATABRICKS_DEFAULT], forceRefresh: true }),
+    );
     expect(error).toMatchObject({ errorCode: 'invalid_grant', errorNo: 700082 });
   });
 
   it('refuses refresh tokens revoked through the faults API (AADSTS50173), which MSAL reports as invalid_grant', async () => {
     harness = await startHarness();
     const app = pca(harness);
-    const result = await app.acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'ana@contoso.example', password: 'ana-sandbox' });
-    const put = await harness.fetch(`${harness.entra.url}/_sandbox/faults`, { method: 'PUT', body: JSON.stringify({ revokeRefreshTokensFor: 'ana@contoso.example' }) });
+    const result = await app.acquireTokenByUsernamePassword({
+      scopes: [DATABRICKS_DEFAULT],
+      username: 'ana@contoso.example',
+      password: 'ana-sandbox',
+    });
+    const put = await harness.fetch(`${harness.entra.url}/_sandbox/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ revokeRefreshTokensFor: 'ana@contoso.example' }),
+    });
     expect(put.status).toBe(200);
-    const error = await caught(app.acquireTokenSilent({ account: result!.account!, scopes: [DATABRICKS_DEFAULT], forceRefresh: true }));
+    const error = await caught(
+      app.acquireTokenSilent({ account: result!.account!, scopes: [DATABRICKS_DEFAULT], forceRefresh: true }),
+    );
     expect(error).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50173 });
     // A new sign-in works again.
-    await app.acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'ana@contoso.example', password: 'ana-sandbox' });
+    await app.acquireTokenByUsernamePassword({
+      scopes: [DATABRICKS_DEFAULT],
+      username: 'ana@contoso.example',
+      password: 'ana-sandbox',
+    });
   });
 
   it('refuses a client secret from a public client (AADSTS700025)', async () => {
@@ -254,7 +362,13 @@ describe('token endpoint errors, as MSAL classifies them', () => {
 
   it('refuses an unknown user in ROPC (AADSTS50034)', async () => {
     harness = await startHarness();
-    const error = await caught(pca(harness).acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'zoe@contoso.example', password: 'x' }));
+    const error = await caught(
+      pca(harness).acquireTokenByUsernamePassword({
+        scopes: [DATABRICKS_DEFAULT],
+        username: 'zoe@contoso.example',
+        password: 'x',
+      }),
+    );
     expect(error).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50034 });
   });
 });

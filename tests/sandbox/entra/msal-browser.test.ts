@@ -7,7 +7,17 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_CONFIG } from '../../../src/sandbox/config.ts';
-import { DATABRICKS, DATABRICKS_DEFAULT, type Harness, removeSharedState, sharedState, SPA_CLIENT, startHarness, TENANT, WEB_CLIENT } from './support.ts';
+import {
+  DATABRICKS,
+  DATABRICKS_DEFAULT,
+  type Harness,
+  removeSharedState,
+  sharedState,
+  SPA_CLIENT,
+  startHarness,
+  TENANT,
+  WEB_CLIENT,
+} from './support.ts';
 
 /**
  * The real @azure/msal-browser (its UMD build) in Debian's Chromium, against the sandbox: the
@@ -71,36 +81,61 @@ beforeAll(async () => {
   const { tls } = await sharedState();
   pageServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     const path = (req.url ?? '/').split(/[?#]/)[0]!;
-    if (path === '/msal-browser.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(msalBundle);
-    if (path === '/msal-redirect-bridge.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bridgeBundle);
+    if (path === '/msal-browser.js')
+      return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(msalBundle);
+    if (path === '/msal-redirect-bridge.js')
+      return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bridgeBundle);
     if (path === '/bridge') {
       return void res
         .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><title>bridge</title><script src="/msal-redirect-bridge.js"></script><script src="/bridge.js"></script>');
+        .end(
+          '<!doctype html><title>bridge</title><script src="/msal-redirect-bridge.js"></script><script src="/bridge.js"></script>',
+        );
     }
     const script = scripts[path];
     if (script !== undefined) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     const app = path === '/' ? 'spa' : path.replace(/\//g, '');
-    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>loading</title><script src="/msal-browser.js"></script><script src="/${app}.js"></script>`);
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        `<!doctype html><title>loading</title><script src="/msal-browser.js"></script><script src="/${app}.js"></script>`,
+      );
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   origin = `https://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
   // The web-platform app gets the page's origin on the web platform, to show AADSTS9002326.
   const config = structuredClone(DEFAULT_SANDBOX_CONFIG);
   config.apps.find((app) => app.clientId === WEB_CLIENT)!.redirectUris.web.push(`${origin}/web`);
-  harness = await startHarness(config, { extraSpaRedirectUris: [`${origin}/`, `${origin}/bridge`, `${origin}/logout`] });
+  harness = await startHarness(config, {
+    extraSpaRedirectUris: [`${origin}/`, `${origin}/bridge`, `${origin}/logout`],
+  });
   const common = { authority: harness.authority, host: harness.entra.authorityHost, scope: DATABRICKS_DEFAULT };
   scripts = {
     '/spa.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/` }),
     '/web.js': appScript({ ...common, clientId: WEB_CLIENT, redirectUri: `${origin}/web` }),
-    '/sso.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/`, sso: 'ana@contoso.example', bridge: `${origin}/bridge` }),
+    '/sso.js': appScript({
+      ...common,
+      clientId: SPA_CLIENT,
+      redirectUri: `${origin}/`,
+      sso: 'ana@contoso.example',
+      bridge: `${origin}/bridge`,
+    }),
     '/bridge.js': 'msalRedirectBridge.broadcastResponseToMainFrame();',
     '/logout.js': appScript({ ...common, clientId: SPA_CLIENT, redirectUri: `${origin}/logout`, logout: 'yes' }),
   };
-  const spki = createHash('sha256').update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  const spki = createHash('sha256')
+    .update(new X509Certificate(tls.cert).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--ignore-certificate-errors-spki-list=${spki}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      `--ignore-certificate-errors-spki-list=${spki}`,
+    ],
   });
 }, 60_000);
 
@@ -117,71 +152,90 @@ async function results(page: Page): Promise<Record<string, Record<string, unknow
 }
 
 // `npm test` installs Chromium before the browser journeys; without it these checks are skipped.
-describe.skipIf(!existsSync(CHROMIUM))('@azure/msal-browser v5 in Chromium against the sandbox', { timeout: 60_000 }, () => {
-  it('signs in with loginRedirect, reads the fragment, hits the cache for .default and refreshes cross-origin', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${origin}/?login`);
-    await page.getByRole('button', { name: /Ana Analyst/ }).click();
-    const outcome = await results(page);
-    expect(outcome.error).toBeUndefined();
-    expect(outcome.login).toMatchObject({ username: 'ana@contoso.example', nonce: 'string', homeAccountId: `0a11ce00-0000-4000-8000-000000000001.${TENANT}` });
-    expect(outcome.login!.scopes).toEqual(expect.arrayContaining([`${DATABRICKS}/user_impersonation`, DATABRICKS_DEFAULT]));
-    expect(outcome.cached).toEqual({ same: true });
-    expect(outcome.refreshed).toMatchObject({ same: false });
-    await context.close();
-  });
+describe.skipIf(!existsSync(CHROMIUM))(
+  '@azure/msal-browser v5 in Chromium against the sandbox',
+  { timeout: 60_000 },
+  () => {
+    it('signs in with loginRedirect, reads the fragment, hits the cache for .default and refreshes cross-origin', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/?login`);
+      await page.getByRole('button', { name: /Ana Analyst/ }).click();
+      const outcome = await results(page);
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.login).toMatchObject({
+        username: 'ana@contoso.example',
+        nonce: 'string',
+        homeAccountId: `0a11ce00-0000-4000-8000-000000000001.${TENANT}`,
+      });
+      expect(outcome.login!.scopes).toEqual(
+        expect.arrayContaining([`${DATABRICKS}/user_impersonation`, DATABRICKS_DEFAULT]),
+      );
+      expect(outcome.cached).toEqual({ same: true });
+      expect(outcome.refreshed).toMatchObject({ same: false });
+      await context.close();
+    });
 
-  it('signs in through the username and password fields and the MFA step', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${origin}/?login`);
-    await page.getByLabel('Username').fill('eve@contoso.example');
-    await page.getByLabel('Password').fill('eve-sandbox');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByLabel('Verification code').fill('123456');
-    await page.getByRole('button', { name: 'Verify' }).click();
-    const outcome = await results(page);
-    expect(outcome.login).toMatchObject({ username: 'eve@contoso.example' });
-    await context.close();
-  });
+    it('signs in through the username and password fields and the MFA step', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/?login`);
+      await page.getByLabel('Username').fill('eve@contoso.example');
+      await page.getByLabel('Password').fill('eve-sandbox');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByLabel('Verification code').fill('123456');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      const outcome = await results(page);
+      expect(outcome.login).toMatchObject({ username: 'eve@contoso.example' });
+      await context.close();
+    });
 
-  it('surfaces AADSTS9002326 for a web-platform app as a ServerError the page can read', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${origin}/web?login`);
-    await page.getByRole('button', { name: /Ana Analyst/ }).click();
-    const outcome = await results(page);
-    expect(outcome.error).toMatchObject({ errorCode: 'invalid_request', errorNo: 9002326, server: true, interactionRequired: false });
-    await context.close();
-  });
+    it('surfaces AADSTS9002326 for a web-platform app as a ServerError the page can read', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/web?login`);
+      await page.getByRole('button', { name: /Ana Analyst/ }).click();
+      const outcome = await results(page);
+      expect(outcome.error).toMatchObject({
+        errorCode: 'invalid_request',
+        errorNo: 9002326,
+        server: true,
+        interactionRequired: false,
+      });
+      await context.close();
+    });
 
-  it('renews silently in a hidden iframe (prompt=none) with the session cookie, and asks for sign-in without one', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${origin}/?login`);
-    await page.getByRole('button', { name: /Ana Analyst/ }).click();
-    await results(page);
-    await page.goto(`${origin}/sso`);
-    expect((await results(page)).sso).toEqual({ username: 'ana@contoso.example' });
-    await context.close();
+    it('renews silently in a hidden iframe (prompt=none) with the session cookie, and asks for sign-in without one', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/?login`);
+      await page.getByRole('button', { name: /Ana Analyst/ }).click();
+      await results(page);
+      await page.goto(`${origin}/sso`);
+      expect((await results(page)).sso).toEqual({ username: 'ana@contoso.example' });
+      await context.close();
 
-    const fresh = await browser.newContext();
-    const other = await fresh.newPage();
-    await other.goto(`${origin}/sso`);
-    expect((await results(other)).error).toMatchObject({ errorCode: 'login_required', interactionRequired: true });
-    await fresh.close();
-  });
+      const fresh = await browser.newContext();
+      const other = await fresh.newPage();
+      await other.goto(`${origin}/sso`);
+      expect((await results(other)).error).toMatchObject({ errorCode: 'login_required', interactionRequired: true });
+      await fresh.close();
+    });
 
-  it('signs out with logoutRedirect: the session ends and MSAL lands back on the registered URI with the state', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${origin}/logout?login`);
-    await page.getByRole('button', { name: /Ana Analyst/ }).click();
-    expect((await results(page)).loggedOut).toEqual({ accounts: 0 });
-    expect(harness.entra.requests().some((request) => request.path.endsWith('/oauth2/v2.0/logout') && request.status === 302)).toBe(true);
-    await page.goto(`${origin}/sso`);
-    expect((await results(page)).error).toMatchObject({ errorCode: 'login_required' });
-    await context.close();
-  });
-});
+    it('signs out with logoutRedirect: the session ends and MSAL lands back on the registered URI with the state', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/logout?login`);
+      await page.getByRole('button', { name: /Ana Analyst/ }).click();
+      expect((await results(page)).loggedOut).toEqual({ accounts: 0 });
+      expect(
+        harness.entra
+          .requests()
+          .some((request) => request.path.endsWith('/oauth2/v2.0/logout') && request.status === 302),
+      ).toBe(true);
+      await page.goto(`${origin}/sso`);
+      expect((await results(page)).error).toMatchObject({ errorCode: 'login_required' });
+      await context.close();
+    });
+  },
+);

@@ -2,7 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CryptoProvider, InteractionRequiredAuthError, PublicClientApplication, ServerError } from '@azure/msal-node';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { configWith, DATABRICKS, DATABRICKS_DEFAULT, type Harness, removeSharedState, responseParams, SPA_CLIENT, startHarness, Browser, TENANT } from './support.ts';
+import {
+  configWith,
+  DATABRICKS,
+  DATABRICKS_DEFAULT,
+  type Harness,
+  removeSharedState,
+  responseParams,
+  SPA_CLIENT,
+  startHarness,
+  Browser,
+  TENANT,
+} from './support.ts';
 
 let harness: Harness | undefined;
 
@@ -26,7 +37,13 @@ async function verify(h: Harness, token: string, options: { issuer: string; audi
 }
 
 /** The auth-code flow with PKCE, on the public-client redirect URI http://localhost, as the origin article does. */
-async function signInWithCode(h: Harness, pca: PublicClientApplication, upn: string, password: string, extra: { mfaCode?: string; nonce?: string } = {}) {
+async function signInWithCode(
+  h: Harness,
+  pca: PublicClientApplication,
+  upn: string,
+  password: string,
+  extra: { mfaCode?: string; nonce?: string } = {},
+) {
   const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
   const state = '12345';
   const url = await pca.getAuthCodeUrl({
@@ -44,7 +61,14 @@ async function signInWithCode(h: Harness, pca: PublicClientApplication, upn: str
   expect(params.get('state')).toBe(state);
   const code = params.get('code')!;
   return pca.acquireTokenByCode(
-    { code, scopes: [DATABRICKS_DEFAULT], redirectUri: 'http://localhost', codeVerifier: verifier, state, nonce: extra.nonce },
+    {
+      code,
+      scopes: [DATABRICKS_DEFAULT],
+      redirectUri: 'http://localhost',
+      codeVerifier: verifier,
+      state,
+      nonce: extra.nonce,
+    },
     { code, state: params.get('state')!, client_info: params.get('client_info')! },
   );
 }
@@ -59,7 +83,10 @@ describe('the sandbox with @azure/msal-node', () => {
     expect(result.account?.homeAccountId).toBe(`0a11ce00-0000-4000-8000-000000000001.${TENANT}`);
     expect(result.scopes).toEqual(expect.arrayContaining([`${DATABRICKS}/user_impersonation`, DATABRICKS_DEFAULT]));
 
-    const access = await verify(harness, result.accessToken, { issuer: `https://sts.windows.net/${TENANT}/`, audience: DATABRICKS });
+    const access = await verify(harness, result.accessToken, {
+      issuer: `https://sts.windows.net/${TENANT}/`,
+      audience: DATABRICKS,
+    });
     expect(access.protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(access.protectedHeader.kid).toBe(access.protectedHeader.x5t);
     expect(access.payload).toMatchObject({
@@ -80,7 +107,10 @@ describe('the sandbox with @azure/msal-node', () => {
     expect(lifetime).toBeGreaterThanOrEqual(3600);
     expect(lifetime).toBeLessThanOrEqual(5400);
 
-    const id = await verify(harness, result.idToken, { issuer: `${harness.entra.url}/${TENANT}/v2.0`, audience: SPA_CLIENT });
+    const id = await verify(harness, result.idToken, {
+      issuer: `${harness.entra.url}/${TENANT}/v2.0`,
+      audience: SPA_CLIENT,
+    });
     expect(id.payload).toMatchObject({ ver: '2.0', preferred_username: 'ana@contoso.example', tid: TENANT });
     expect(id.payload.nonce).toBeUndefined();
   });
@@ -102,10 +132,19 @@ describe('the sandbox with @azure/msal-node', () => {
     expect(cached.accessToken).toBe(first.accessToken);
     expect(harness.entra.requests()).toEqual([]);
 
-    const refreshed = await pca.acquireTokenSilent({ account: first.account!, scopes: [DATABRICKS_DEFAULT], forceRefresh: true });
+    const refreshed = await pca.acquireTokenSilent({
+      account: first.account!,
+      scopes: [DATABRICKS_DEFAULT],
+      forceRefresh: true,
+    });
     expect(refreshed.accessToken).not.toBe(first.accessToken);
-    expect(harness.entra.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([`POST /${TENANT}/oauth2/v2.0/token 200`]);
-    await verify(harness, refreshed.accessToken, { issuer: `https://sts.windows.net/${TENANT}/`, audience: DATABRICKS });
+    expect(harness.entra.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      `POST /${TENANT}/oauth2/v2.0/token 200`,
+    ]);
+    await verify(harness, refreshed.accessToken, {
+      issuer: `https://sts.windows.net/${TENANT}/`,
+      audience: DATABRICKS,
+    });
   });
 
   it('refreshes an access token that has expired, with a short configured lifetime', async () => {
@@ -127,21 +166,33 @@ describe('the sandbox with @azure/msal-node', () => {
       username: 'ben@contoso.example',
       password: 'ben-sandbox',
     });
-    const access = await verify(harness, result!.accessToken, { issuer: `https://sts.windows.net/${TENANT}/`, audience: DATABRICKS });
+    const access = await verify(harness, result!.accessToken, {
+      issuer: `https://sts.windows.net/${TENANT}/`,
+      audience: DATABRICKS,
+    });
     expect(access.payload).toMatchObject({ upn: 'ben@contoso.example', scp: 'user_impersonation' });
   });
 
   it('asks an MFA user for the verification code and records mfa in amr', async () => {
     harness = await startHarness();
-    const result = await signInWithCode(harness, createPca(harness), 'eve@contoso.example', 'eve-sandbox', { mfaCode: '123456' });
-    const access = await verify(harness, result.accessToken, { issuer: `https://sts.windows.net/${TENANT}/`, audience: DATABRICKS });
+    const result = await signInWithCode(harness, createPca(harness), 'eve@contoso.example', 'eve-sandbox', {
+      mfaCode: '123456',
+    });
+    const access = await verify(harness, result.accessToken, {
+      issuer: `https://sts.windows.net/${TENANT}/`,
+      audience: DATABRICKS,
+    });
     expect(access.payload.amr).toEqual(['pwd', 'mfa']);
   });
 
   it('refuses ROPC for an MFA user with AADSTS50076, which MSAL classifies as interaction required', async () => {
     harness = await startHarness();
     const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'eve@contoso.example', password: 'eve-sandbox' })
+      .acquireTokenByUsernamePassword({
+        scopes: [DATABRICKS_DEFAULT],
+        username: 'eve@contoso.example',
+        password: 'eve-sandbox',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorCode: 'invalid_grant', subError: 'basic_action', errorNo: 50076 });
@@ -150,7 +201,11 @@ describe('the sandbox with @azure/msal-node', () => {
   it('refuses a wrong password with AADSTS50126 as a server error', async () => {
     harness = await startHarness();
     const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'ana@contoso.example', password: 'wrong' })
+      .acquireTokenByUsernamePassword({
+        scopes: [DATABRICKS_DEFAULT],
+        username: 'ana@contoso.example',
+        password: 'wrong',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect(error).not.toBeInstanceOf(InteractionRequiredAuthError);
@@ -160,7 +215,11 @@ describe('the sandbox with @azure/msal-node', () => {
   it('refuses ROPC for a user who has not consented with AADSTS65001 (interaction required)', async () => {
     harness = await startHarness();
     const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username: 'dana@contoso.example', password: 'dana-sandbox' })
+      .acquireTokenByUsernamePassword({
+        scopes: [DATABRICKS_DEFAULT],
+        username: 'dana@contoso.example',
+        password: 'dana-sandbox',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorNo: 65001, subError: 'consent_required' });

@@ -14,9 +14,12 @@ describe('the sign-in pages', () => {
     const html = await (await harness.fetch(browserAuthorizeUrl(harness).url)).text();
     expect(html).toContain('Local sandbox — not Microsoft.');
     expect(html).toMatch(/<label for="username">Username<\/label>\s*<input id="username"/);
-    expect(html).toMatch(/<label for="password">Password<\/label>\s*<input id="password" name="password" type="password"/);
+    expect(html).toMatch(
+      /<label for="password">Password<\/label>\s*<input id="password" name="password" type="password"/,
+    );
     expect(html).toContain('<button type="submit" class="primary">Sign in</button>');
-    for (const upn of ['ana', 'ben', 'carl', 'dana', 'eve', 'fay']) expect(html).toContain(`value="${upn}@contoso.example"`);
+    for (const upn of ['ana', 'ben', 'carl', 'dana', 'eve', 'fay'])
+      expect(html).toContain(`value="${upn}@contoso.example"`);
   });
 
   it('sends a CSP without inline script or style, allowing forms to post back to the app origin', async () => {
@@ -39,14 +42,20 @@ describe('the sign-in pages', () => {
     const page = await (await browser.request(browserAuthorizeUrl(harness).url)).text();
     expect(page).not.toContain('name="demo_user"');
     const ctx = /name="ctx" value="([^"]+)"/.exec(page)![1]!;
-    const forged = await browser.request(`${harness.authority}login`, { method: 'POST', body: new URLSearchParams({ ctx, demo_user: 'ben@contoso.example' }).toString() });
+    const forged = await browser.request(`${harness.authority}login`, {
+      method: 'POST',
+      body: new URLSearchParams({ ctx, demo_user: 'ben@contoso.example' }).toString(),
+    });
     expect(forged.status).toBe(200);
     expect(await forged.text()).toContain('Your username or password is incorrect');
   });
 
   it('tells the user when the password is wrong, keeping the username', async () => {
     harness = await startHarness();
-    const result = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, { username: 'ana@contoso.example', password: 'nope' });
+    const result = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, {
+      username: 'ana@contoso.example',
+      password: 'nope',
+    });
     expect(result.html).toContain('role="alert"');
     expect(result.html).toContain('Your username or password is incorrect');
     expect(result.html).toContain('value="ana@contoso.example"');
@@ -58,7 +67,10 @@ describe('the sign-in pages', () => {
     const browser = new Browser(harness);
     const page = await (await browser.request(url)).text();
     const ctx = /name="ctx" value="([^"]+)"/.exec(page)![1]!;
-    const response = await browser.request(`${harness.authority}login`, { method: 'POST', body: new URLSearchParams({ ctx, demo_user: 'ana@contoso.example' }).toString() });
+    const response = await browser.request(`${harness.authority}login`, {
+      method: 'POST',
+      body: new URLSearchParams({ ctx, demo_user: 'ana@contoso.example' }).toString(),
+    });
     const html = await response.text();
     expect(html).toContain('<form method="post" action="https://localhost:5173/" id="form-post">');
     expect(html).toContain('name="code"');
@@ -90,12 +102,25 @@ describe('the sign-in pages', () => {
           { id: 'f0000000-0000-4000-8000-00000000000f', domain: 'fabrikam.example' },
         ],
         users: [
-          { upn: 'ana@contoso.example', name: 'Ana Analyst', oid: '0a11ce00-0000-4000-8000-000000000001', password: 'ana-sandbox' },
-          { upn: 'gus@fabrikam.example', name: 'Gus Guest', oid: '06050000-0000-4000-8000-000000000007', password: 'gus-sandbox' },
+          {
+            upn: 'ana@contoso.example',
+            name: 'Ana Analyst',
+            oid: '0a11ce00-0000-4000-8000-000000000001',
+            password: 'ana-sandbox',
+          },
+          {
+            upn: 'gus@fabrikam.example',
+            name: 'Gus Guest',
+            oid: '06050000-0000-4000-8000-000000000007',
+            password: 'gus-sandbox',
+          },
         ],
       }),
     );
-    const result = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, { username: 'gus@fabrikam.example', password: 'gus-sandbox' });
+    const result = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, {
+      username: 'gus@fabrikam.example',
+      password: 'gus-sandbox',
+    });
     expect(result.location).toBeUndefined();
     expect(result.html).toContain('AADSTS50020');
   });

@@ -43,11 +43,15 @@ export async function removeSharedState(): Promise<void> {
   shared = undefined;
 }
 
-export async function startHarness(config: SandboxConfig = DEFAULT_SANDBOX_CONFIG, options: Partial<EntraOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  config: SandboxConfig = DEFAULT_SANDBOX_CONFIG,
+  options: Partial<EntraOptions> = {},
+): Promise<Harness> {
   const { dir, tls } = await sharedState();
   const entra = await startEntra({ config, tls, host: '127.0.0.1', port: 0, stateDir: dir, ...options });
   const dispatcher = new Agent({ connect: { ca: tls.ca } });
-  const fetch = (url: string, init: Parameters<typeof undiciFetch>[1] = {}) => undiciFetch(url, { redirect: 'manual', ...init, dispatcher });
+  const fetch = (url: string, init: Parameters<typeof undiciFetch>[1] = {}) =>
+    undiciFetch(url, { redirect: 'manual', ...init, dispatcher });
   return {
     entra,
     tls,
@@ -70,7 +74,12 @@ export function configWith(overrides: Record<string, unknown>): SandboxConfig {
 export function trustingNetworkModule(ca: string, extraHeaders: Record<string, string> = {}): INetworkModule {
   const dispatcher = new Agent({ connect: { ca } });
   async function send<T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
-    const response = await undiciFetch(url, { method, headers: { ...options?.headers, ...extraHeaders }, body: options?.body, dispatcher });
+    const response = await undiciFetch(url, {
+      method,
+      headers: { ...options?.headers, ...extraHeaders },
+      body: options?.body,
+      dispatcher,
+    });
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name] = value;
@@ -92,12 +101,19 @@ export class Browser {
     this.harness = harness;
   }
 
-  async request(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await this.harness.fetch(url, {
       method: init.method ?? 'GET',
       body: init.body,
-      headers: { ...(cookie ? { cookie } : {}), ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...init.headers },
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(init.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...init.headers,
+      },
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
@@ -117,7 +133,13 @@ export class Browser {
    */
   async signIn(
     authorizeUrl: string,
-    steps: { username?: string; password?: string; demoUser?: string; mfaCode?: string; consent?: 'accept' | 'deny' } = {},
+    steps: {
+      username?: string;
+      password?: string;
+      demoUser?: string;
+      mfaCode?: string;
+      consent?: 'accept' | 'deny';
+    } = {},
   ): Promise<{ location?: string; html?: string; status: number }> {
     let response = await this.request(authorizeUrl);
     for (let step = 0; step < 6; step++) {
@@ -171,7 +193,9 @@ export function pkcePair(): { verifier: string; challenge: string } {
 
 /** msal-browser v5 state: standard base64 JSON, `|`, app state (with characters that need encoding). */
 export function browserState(): string {
-  const id = Buffer.from(JSON.stringify({ id: randomUUID(), meta: { interactionType: 'redirect' } })).toString('base64');
+  const id = Buffer.from(JSON.stringify({ id: randomUUID(), meta: { interactionType: 'redirect' } })).toString(
+    'base64',
+  );
   return `${id}|app+state/=`;
 }
 
@@ -202,7 +226,9 @@ export function browserAuthorizeUrl(
     pocd: '1',
     ...overrides,
   };
-  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   return { url: `${h.authority}oauth2/v2.0/authorize?${query}`, state: params.state ?? state, nonce, verifier };
 }
 
@@ -228,5 +254,9 @@ export async function browserRedeem(
     headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', ...headers },
     body: body.toString(),
   });
-  return { status: response.status, headers: response.headers as unknown as Headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers as unknown as Headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
