@@ -103,6 +103,8 @@ export class ClusterLifecycle {
   /** Starts a terminated cluster: PENDING now, RUNNING after `pendingMs`. */
   start(c: ClusterDetails, user: string, now: number): void {
     if (c.state !== 'TERMINATED') throw unexpectedState(c);
+    // The history is made up from the details as they were before this change.
+    this.events(c);
     const workers = targetWorkers(c);
     this.#store.update({
       ...stripRuntime(c),
@@ -129,6 +131,8 @@ export class ClusterLifecycle {
   /** Restarts a running cluster: RESTARTING now, RUNNING after `restartingMs`. */
   restart(c: ClusterDetails, user: string, now: number): void {
     if (!['RUNNING', 'RESIZING'].includes(c.state)) throw unexpectedState(c);
+    // The history is made up from the details as they were before this change.
+    this.events(c);
     const workers = targetWorkers(c);
     this.#store.update({
       ...c,
@@ -150,6 +154,8 @@ export class ClusterLifecycle {
   /** Terminates a cluster: TERMINATING now, TERMINATED after `terminatingMs`; a terminated one is left as it is. */
   terminate(c: ClusterDetails, user: string, now: number): void {
     if (c.state === 'TERMINATED' || c.state === 'TERMINATING') return;
+    // The history is made up from the details as they were before this change.
+    this.events(c);
     const reason: TerminationReason = { code: 'USER_REQUEST', type: 'SUCCESS', parameters: { username: user } };
     this.#store.update({
       ...c,
