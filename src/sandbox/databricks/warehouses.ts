@@ -163,7 +163,8 @@ export class WarehousesState {
       num_active_sessions: running ? 2 : 0,
       jdbc_url: `jdbc:spark://${host}:443/default;transportMode=http;ssl=1;AuthMech=3;httpPath=${path};`,
       odbc_params: { hostname: host, path, protocol: 'https', port: 443 },
-      ...(running ? { health: { status: 'HEALTHY' } } : {}),
+      // Always present (empty unless running): the SDK's waiters read `health.summary` on every poll.
+      health: running ? { status: 'HEALTHY' } : {},
     };
   }
 
