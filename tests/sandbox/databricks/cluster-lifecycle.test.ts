@@ -215,3 +215,18 @@ describe('cluster permissions', () => {
     expect((await t.get(`/api/2.0/permissions/clusters/${BI_DASHBOARDS}`, 'eve')).status).toBe(403);
   });
 });
+
+describe('the sandbox clock', () => {
+  it('moves on through POST /_sandbox/clock, so a person can skip a wait, and back on reset', async () => {
+    await t.post('/api/2.1/clusters/start', 'ana', { cluster_id: ANA_SCRATCH });
+    const res = await t.call('/_sandbox/clock', { method: 'POST', body: { advanceMs: CLUSTER_TIMINGS.pendingMs } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ now: clock.now + CLUSTER_TIMINGS.pendingMs });
+    expect((await getCluster(ANA_SCRATCH, 'ana')).state).toBe('RUNNING');
+    expect((await t.call('/_sandbox/clock', { method: 'POST', body: { advanceMs: -1 } })).status).toBe(400);
+    await t.call('/_sandbox/reset', { method: 'POST' });
+    expect(await (await t.call('/_sandbox/clock', { method: 'POST', body: { advanceMs: 0 } })).json()).toEqual({
+      now: clock.now,
+    });
+  });
+});
