@@ -1,4 +1,4 @@
-import { type ApiRequest, type ApiRoute, optionalInt, optionalString, requiredString } from './api.ts';
+import { type ApiRequest, type ApiRoute, optionalInt, optionalString, requiredString, tokenPage } from './api.ts';
 import { nodeSize } from './catalog.ts';
 import type { ClusterAccess } from './cluster-permissions.ts';
 import type { ClusterStore } from './cluster-store.ts';
@@ -340,7 +340,11 @@ export function clusterLifecycleRoutes(
   ]);
 }
 
-/** One page of events: `offset`/`limit` (default 50, at most 500), `next_page` repeats the request with the next offset. */
+/**
+ * One page of events, in either style the API takes: `page_size`/`page_token` (current; answers
+ * `next_page_token`/`prev_page_token` and a `total_count` of 0), or the deprecated `offset`/`limit`
+ * (default 50, at most 500), whose `next_page` repeats the request with the next offset.
+ */
 function eventsPage(req: ApiRequest, all: readonly ClusterEvent[]): Record<string, unknown> {
   const startTime = optionalInt(req, 'start_time', 0, Number.MAX_SAFE_INTEGER);
   const endTime = optionalInt(req, 'end_time', 0, Number.MAX_SAFE_INTEGER);
@@ -351,11 +355,9 @@ function eventsPage(req: ApiRequest, all: readonly ClusterEvent[]): Record<strin
   const types = req.body.event_types;
   if (types !== undefined && (!Array.isArray(types) || types.some((t) => !EVENT_TYPES.includes(t as string)))) {
     throw invalidParameter(
-      `Invalid event_types: expected an array of event types such as STARTING, RUNNING, TERMINATING.`,
+      'Invalid event_types: expected an array of event types such as STARTING, RUNNING, TERMINATING.',
     );
   }
-  const offset = optionalInt(req, 'offset', 0, 1_000_000) ?? 0;
-  const limit = optionalInt(req, 'limit', 1, 500) ?? 50;
   const wanted = new Set(types as string[] | undefined);
   const picked = all.filter(
     (e) =>
@@ -364,8 +366,31 @@ function eventsPage(req: ApiRequest, all: readonly ClusterEvent[]): Record<strin
       (wanted.size === 0 || wanted.has(e.type)),
   );
   picked.sort((a, b) => (order === 'ASC' ? a.timestamp - b.timestamp : b.timestamp - a.timestamp));
+
+  const pageToken = optionalString(req, 'page_token');
+  const rawSize = optionalInt(req, 'page_size', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (pageToken !== undefined || rawSize !== undefined) {
+    // Out of range sizes are brought to 0 or 500, as the reference says; 0 lets the server choose.
+    const size = rawSize === undefined || rawSize <= 0 ? 50 : Math.min(rawSize, 500);
+    const scope = JSON.stringify([req.body.cluster_id, startTime, endTime, order, [...wanted].sort(), size]);
+    const page = tokenPage(picked, size, pageToken, scope);
+    return {
+      events: page.items,
+      ...(page.next ? { next_page_token: page.next } : {}),
+      ...(page.prev ? { prev_page_token: page.prev } : {}),
+      total_count: 0,
+    };
+  }
+  const offset = optionalInt(req, 'offset', 0, 1_000_000) ?? 0;
+  const limit = optionalInt(req, 'limit', 1, 500) ?? 50;
+  if (offset > 0 && order === 'DESC' && endTime === undefined) {
+    throw invalidParameter('end_time is required when offset is specified and events are listed in DESC order.');
+  }
   const events = picked.slice(offset, offset + limit);
   const body: Record<string, unknown> = { events, total_count: picked.length };
-  if (offset + limit < picked.length) body.next_page = { ...req.body, offset: offset + limit, limit };
+  if (offset + limit < picked.length) {
+    // The next request pins end_time, so events recorded meanwhile do not shift a DESC listing.
+    body.next_page = { ...req.body, offset: offset + limit, limit, end_time: endTime ?? req.now };
+  }
   return body;
 }

@@ -273,7 +273,8 @@ export class JobsState {
         return (from === undefined || r.start_time >= from) && (to === undefined || r.start_time <= to);
       });
       const scope = `runs|${req.member.upn}|${jobId ?? ''}|${activeOnly}|${completedOnly}|${from ?? ''}|${to ?? ''}`;
-      const page = offsetOrTokenPage(req, runs, 25, 20, scope);
+      // "If a request specifies a limit of 0, the service instead uses the maximum limit."
+      const page = offsetOrTokenPage(req, runs, 25, 20, scope, true);
       return {
         ...(page.items.length > 0 ? { runs: page.items.map((r) => this.#runJson(r, req.now)) } : {}),
         has_more: page.hasMore,
@@ -417,8 +418,10 @@ function offsetOrTokenPage<T>(
   maxLimit: number,
   defaultLimit: number,
   scope: string,
+  zeroMeansMax = false,
 ): { items: T[]; hasMore: boolean; next?: string; prev?: string } {
-  const limit = optionalInt(req, 'limit', 1, maxLimit) ?? defaultLimit;
+  const asked = optionalInt(req, 'limit', zeroMeansMax ? 0 : 1, maxLimit) ?? defaultLimit;
+  const limit = asked === 0 ? maxLimit : asked;
   const offset = optionalInt(req, 'offset', 0, 1_000_000);
   const token = optionalString(req, 'page_token');
   if (offset !== undefined && token !== undefined) {

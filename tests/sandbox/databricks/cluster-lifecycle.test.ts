@@ -165,6 +165,43 @@ describe('cluster events', () => {
     expect(total).toBe(4);
   });
 
+  it('pages by page_size and page_token, the current style, newest first', async () => {
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const body = (await (
+        await t.post('/api/2.1/clusters/events', 'ben', {
+          cluster_id: '1124-020000-j0b41827',
+          page_size: 3,
+          ...(token ? { page_token: token } : {}),
+        })
+      ).json()) as {
+        events: { type: string }[];
+        next_page_token?: string;
+        prev_page_token?: string;
+        total_count: number;
+      };
+      seen.push(...body.events.map((e) => e.type));
+      expect(body.total_count).toBe(0);
+      if (pages > 0) expect(body.prev_page_token).toBeDefined();
+      token = body.next_page_token;
+      pages += 1;
+    } while (token);
+    expect(pages).toBe(2);
+    expect(seen).toEqual(['TERMINATING', 'RUNNING', 'DRIVER_HEALTHY', 'CREATING']);
+  });
+
+  it('pins end_time in next_page of a DESC listing, and asks for it when an offset comes without one', async () => {
+    const first = (await (
+      await t.post('/api/2.1/clusters/events', 'ben', { cluster_id: '1124-020000-j0b41827', limit: 2 })
+    ).json()) as { next_page: { end_time: number; offset: number } };
+    expect(first.next_page).toMatchObject({ offset: 2, end_time: clock.now });
+    const res = await t.post('/api/2.1/clusters/events', 'ben', { cluster_id: '1124-020000-j0b41827', offset: 2 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+  });
+
   it('filters by event type and answers newest first by default', async () => {
     await t.post('/api/2.1/clusters/restart', 'ben', { cluster_id: BI_DASHBOARDS });
     const body = (await (

@@ -89,6 +89,14 @@ describe('jobs', () => {
     });
   });
 
+  it('reads a runs limit of 0 as the maximum, 25, and refuses more', async () => {
+    const all = await json<{ runs: unknown[]; has_more: boolean }>(t.get('/api/2.2/jobs/runs/list?limit=0'));
+    expect(all.runs).toHaveLength(13);
+    expect(all.has_more).toBe(false);
+    expect((await t.get('/api/2.2/jobs/runs/list?limit=26')).status).toBe(400);
+    expect((await t.get('/api/2.2/jobs/list?limit=0')).status).toBe(400);
+  });
+
   it('runs a job now: PENDING, RUNNING, then TERMINATED with a result', async () => {
     const { run_id } = await json<{ run_id: number }>(t.post('/api/2.2/jobs/run-now', 'ana', { job_id: 530118822 }));
     const state = async () =>
