@@ -90,11 +90,13 @@ export class ClusterLifecycle {
         this.#pending.delete(id);
         continue;
       }
+      if ((steps[0] as Step).at > now) continue;
       while (steps.length > 0 && (steps[0] as Step).at <= now) {
         const step = steps.shift() as Step;
         c = step.apply(c);
         if (step.event) this.#record({ cluster_id: id, timestamp: step.at, ...step.event });
       }
+      // Only a real change rebuilds the store's cached views.
       this.#store.update(c);
       if (steps.length === 0) this.#pending.delete(id);
     }

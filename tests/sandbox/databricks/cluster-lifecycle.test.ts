@@ -267,3 +267,23 @@ describe('the sandbox clock', () => {
     });
   });
 });
+
+describe('the cluster store during a transition', () => {
+  it('keeps its cached views while nothing is due, and rebuilds them once a step applies', async () => {
+    const { ClusterStore } = await import('../../../src/sandbox/databricks/cluster-store.ts');
+    const { ClusterLifecycle } = await import('../../../src/sandbox/databricks/cluster-lifecycle.ts');
+    const store = new ClusterStore('builtin', 0);
+    const lifecycle = new ClusterLifecycle(store);
+    const page = () => store.page({ kind: 'all' }, {}, { field: 'DEFAULT', direction: 'ASC' }, 5, undefined);
+    lifecycle.start(store.find(ANA_SCRATCH) as NonNullable<ReturnType<typeof store.find>>, 'ana@contoso.example', 0);
+    page();
+    const built = store.viewsBuilt;
+    lifecycle.advance(CLUSTER_TIMINGS.pendingMs - 2_000);
+    page();
+    expect(store.viewsBuilt).toBe(built);
+    lifecycle.advance(CLUSTER_TIMINGS.pendingMs);
+    page();
+    expect(store.viewsBuilt).toBe(built + 1);
+    expect(store.find(ANA_SCRATCH)?.state).toBe('RUNNING');
+  });
+});
