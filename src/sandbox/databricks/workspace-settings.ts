@@ -195,8 +195,6 @@ export function workspaceSettingsRoutes(startedAt: number): ApiRoute[] {
         creation_time: created,
         expiry_time: tk.lifetimeDays === null ? -1 : created + tk.lifetimeDays * DAY,
         comment: tk.comment,
-        created_by_username: req.member.upn,
-        created_by_id: Number(numericId(`user:${req.member.upn}`)),
       };
     }),
   });
