@@ -59,7 +59,8 @@ async function paths(): Promise<string[]> {
   );
 }
 
-describe('the Databricks SDK for JavaScript against the catalogue', () => {
+// Each waiter sleeps 1–1.75 s between its two polls; allow for that on a busy machine.
+describe('the Databricks SDK for JavaScript against the catalogue', { timeout: 20_000 }, () => {
   it('clusters: starts a terminated cluster and waits for RUNNING, then reads its events', async () => {
     const w = await client('ana');
     const progress = advancing(CLUSTER_TIMINGS.pendingMs, (c: { state?: string }) => c.state);
