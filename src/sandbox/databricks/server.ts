@@ -151,8 +151,9 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     const match = handler ? undefined : catalogue.router.match(method, path);
     if (!handler && !match)
       throw new WorkspaceApiError(404, 'ENDPOINT_NOT_FOUND', `No API found for '${method} ${path}'`);
-    const allowed = handler ? ['GET'] : match && 'allowed' in match ? match.allowed : [];
-    if ((handler && method !== 'GET') || (match && 'allowed' in match)) {
+    // The methods the path takes, when the request's is not among them.
+    const allowed = handler ? (method === 'GET' ? [] : ['GET']) : match && 'allowed' in match ? match.allowed : [];
+    if (allowed.length > 0) {
       throw new WorkspaceApiError(
         405,
         'BAD_REQUEST',
