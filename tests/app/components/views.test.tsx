@@ -29,7 +29,7 @@ describe('timeline view', () => {
     timeline.add({ kind: 'api', status: 'fail', title: 'GET /api/2.1/clusters/list → 503', durationMs: 40 });
     const items = within(await screen.findByRole('list', { name: 'Events' })).getAllByRole('listitem');
     expect(items).toHaveLength(2);
-    expect(items[0]!.textContent).toContain('Redirect to authorize');
+    expect(items[0]!.textContent).toContain('Redirect to sign in (authorize, with PKCE)');
     expect(items[0]!.textContent).toContain('PKCE S256');
     expect(items[1]!.textContent).toContain('failed');
     expect(items[1]!.textContent).toContain('40 ms');
