@@ -223,7 +223,11 @@ function EventList({ steps }: { steps: SequenceStep[] }) {
           <details>
             <summary>
               <span class="timeline-time">{formatOffset(step.offsetMs)}</span>
-              <span class="timeline-status">{STATUS_LABEL[step.entry.status]}</span>
+              <span
+                class={`timeline-status${step.entry.status === 'ok' || step.entry.status === 'info' ? ' seq-sr' : ''}`}
+              >
+                {STATUS_LABEL[step.entry.status]}
+              </span>
               <span class="timeline-title">
                 {step.label}
                 {step.entry.count > 1 ? ` ×${step.entry.count}` : ''}
