@@ -26,31 +26,49 @@ function PasteBox(props: {
 }) {
   const id = useId();
   const [failed, setFailed] = useState(false);
+  // The app's own token is compared but not shown: the page may be on a projector.
+  const [fromApp, setFromApp] = useState(false);
+  const setText = (text: string, app: boolean) => {
+    setFromApp(app);
+    props.onText(text);
+  };
   return (
     <div class="compare-box">
-      <label for={`${id}-input`}>{props.label}</label>
-      <textarea
-        id={`${id}-input`}
-        rows={4}
-        spellcheck={false}
-        autocomplete="off"
-        value={props.text}
-        onInput={(event) => props.onText((event.currentTarget as HTMLTextAreaElement).value)}
-      />
+      {fromApp ? (
+        <>
+          <span class="compare-box-label">{props.label}</span>
+          <p class="compare-from-app">This app's current access token (not shown).</p>
+        </>
+      ) : (
+        <>
+          <label for={`${id}-input`}>{props.label}</label>
+          <textarea
+            id={`${id}-input`}
+            rows={4}
+            spellcheck={false}
+            autocomplete="off"
+            value={props.text}
+            onInput={(event) => setText((event.currentTarget as HTMLTextAreaElement).value, false)}
+          />
+        </>
+      )}
       <div class="compare-actions">
         {props.getAccessToken && (
           <button
             type="button"
             onClick={() => {
               setFailed(false);
-              props.getAccessToken?.().then(props.onText, () => setFailed(true));
+              props.getAccessToken?.().then(
+                (token) => setText(token, true),
+                () => setFailed(true),
+              );
             }}
           >
             Use this app's access token
             <span class="compare-sr"> as the {props.label.toLowerCase()}</span>
           </button>
         )}
-        <button type="button" onClick={() => props.onText('')} disabled={props.text === ''}>
+        <button type="button" onClick={() => setText('', false)} disabled={props.text === ''}>
           Clear<span class="compare-sr"> the {props.label.toLowerCase()}</span>
         </button>
       </div>
@@ -138,38 +156,41 @@ export function CompareTokens({ config, getAccessToken, nowSeconds }: CompareTok
             Show only the claims that differ
           </label>
           <div class="compare-table-wrap">
-            <table class="compare-table">
-              <caption>Claim by claim</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Claim</th>
-                  <th scope="col">First token</th>
-                  <th scope="col">Second token</th>
-                  <th scope="col">For Azure Databricks</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.name} class={row.same ? 'same' : row.matters ? 'matters' : 'differs'}>
-                    <th scope="row">
-                      <code>{row.name}</code>
-                    </th>
-                    <td>{cell(row.name, row.first)}</td>
-                    <td>{cell(row.name, row.second)}</td>
-                    <td>
-                      {row.same
-                        ? 'Same'
-                        : row.matters
-                          ? `Matters. ${row.why ?? ''}`
-                          : row.significance === 'noise'
-                            ? 'Differs in every new token; does not matter'
-                            : `Differs; does not matter now.${row.why ? ` ${row.why}` : ''}`}
-                    </td>
+            {rows.length === 0 ? (
+              <p>Every claim is the same.</p>
+            ) : (
+              <table class="compare-table">
+                <caption>Claim by claim</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Claim</th>
+                    <th scope="col">First token</th>
+                    <th scope="col">Second token</th>
+                    <th scope="col">For Azure Databricks</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            {rows.length === 0 && <p>Every claim is the same.</p>}
+                </thead>
+                <tbody>
+                  {rows.map((row) => (
+                    <tr key={row.name} class={row.same ? 'same' : row.matters ? 'matters' : 'differs'}>
+                      <th scope="row">
+                        <code>{row.name}</code>
+                      </th>
+                      <td>{cell(row.name, row.first)}</td>
+                      <td>{cell(row.name, row.second)}</td>
+                      <td>
+                        {row.same
+                          ? 'Same'
+                          : row.matters
+                            ? `Matters. ${row.why ?? ''}`
+                            : row.significance === 'noise'
+                              ? 'Differs in every new token; does not matter'
+                              : `Differs; does not matter now.${row.why ? ` ${row.why}` : ''}`}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
           </div>
         </>
       )}
