@@ -26,6 +26,15 @@ async function faults(page: Page, port: number, body: unknown) {
   expect(response.ok(), `faults answered ${response.status()}`).toBe(true);
 }
 
+/** Elements that stick out of the viewport, other than inside a box that scrolls sideways. */
+function wideElements(page: Page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.seq-scroll, .compare-table-wrap'))
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+  );
+}
+
 test.afterEach(async ({ page, baseURL }) => {
   const { entra, workspace } = ports(baseURL);
   await faults(page, entra, null).catch(() => {});
@@ -113,12 +122,31 @@ test('draws a whole session from sign-in to clusters, with a silent renewal and 
   await expect(diagram).toBeVisible();
   await page.screenshot({ path: join(OUT, 'timeline-diagram-390.png') });
   // Nothing sticks out of the page; the diagram scrolls sideways inside its own box.
-  const wide = await page.evaluate(() =>
-    [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.seq-scroll'))
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
-  );
-  expect(wide).toEqual([]);
+  expect(await wideElements(page)).toEqual([]);
+});
+
+test('shows a failed sign-in on the Timeline while signed out', async ({ page, baseURL }) => {
+  const { entra } = ports(baseURL);
+  // The token endpoint refuses the code once: the sign-in comes back but cannot be completed.
+  await faults(page, entra, { tokenEndpoint: { status: 400, error: 'invalid_grant', count: 1 } });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel(/user ?name|email/i).fill('ana@contoso.example');
+  await page.getByLabel(/password/i).fill('ana-sandbox');
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+
+  await page.getByRole('navigation', { name: 'Without signing in' }).getByRole('link', { name: 'Timeline' }).click();
+  const steps = page.getByRole('list', { name: 'Steps' });
+  await expect(steps.getByRole('button', { name: /Authorization code sent back to the app/ })).toBeVisible();
+  const failure = steps.getByRole('button', { name: /Sign-in could not be completed.*failed/ });
+  await expect(failure).toBeVisible();
+  await failure.click();
+  await expect(page.getByRole('region', { name: /^Details of step/ })).toContainText('invalid_grant');
+  mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: join(OUT, 'timeline-failed-sign-in.png'), fullPage: true });
+  expect(await page.content()).not.toMatch(TOKEN_SHAPED);
 });
 
 test('opens the token decoder as its own view without signing in, and compares two tokens', async ({ page }) => {
@@ -144,6 +172,10 @@ test('opens the token decoder as its own view without signing in, and compares t
   );
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: join(OUT, 'decode-compare-1280.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByRole('table', { name: 'Claim by claim' })).toBeVisible();
+  expect(await wideElements(page)).toEqual([]);
+  await page.screenshot({ path: join(OUT, 'decode-compare-390.png'), fullPage: true });
   expect(page.url()).not.toMatch(TOKEN_SHAPED);
   await page.getByRole('link', { name: 'Sign-in page' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();

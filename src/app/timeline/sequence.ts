@@ -151,7 +151,7 @@ const BY_TITLE: ReadonlyArray<[RegExp, Reading]> = [
   ],
   [
     /^Sign-in response rejected$/,
-    { kind: 'failure', label: () => 'The app rejected the sign-in response', from: 'app', to: 'app' },
+    { kind: 'failure', label: () => 'Sign-in could not be completed', from: 'app', to: 'app' },
   ],
   [
     /^Unexpected sign-in response ignored$/,
@@ -193,7 +193,23 @@ function queryParameters(path: string): Array<[string, string]> {
   return [...new URLSearchParams(path.slice(q + 1)).entries()];
 }
 
-function readStep(entry: TimelineEntry, firstAt: number): SequenceStep {
+/**
+ * What a token request carries, by the protocol (RFC 6749 §4.1.3 and §6, RFC 7636 §4.5): the
+ * timeline records that the request happened, not its body, and secret values are never shown.
+ */
+const TOKEN_REQUEST_PARAMETERS: Partial<Record<StepKind, Array<[string, string]>>> = {
+  'code-redeemed': [
+    ['grant_type', 'authorization_code'],
+    ['code', '(not shown)'],
+    ['code_verifier', '(not shown)'],
+  ],
+  'token-request': [
+    ['grant_type', 'refresh_token'],
+    ['refresh_token', '(not shown)'],
+  ],
+};
+
+function readStep(entry: TimelineEntry, firstAt: number, tokenEndpoint: string | undefined): SequenceStep {
   const reading = readReading(entry);
   const offsetMs = entry.at - firstAt;
   const base = {
@@ -231,12 +247,15 @@ function readStep(entry: TimelineEntry, firstAt: number): SequenceStep {
     };
   }
 
+  const tokenParameters = TOKEN_REQUEST_PARAMETERS[reading.kind];
   const { endpoint, parameters } =
     reading.kind === 'authorize' || reading.kind === 'sign-out'
       ? splitDetail(entry.detail)
-      : { endpoint: undefined, parameters: [] as Array<[string, string]> };
+      : tokenParameters
+        ? { endpoint: tokenEndpoint ?? "the tenant's token endpoint", parameters: tokenParameters }
+        : { endpoint: undefined, parameters: [] as Array<[string, string]> };
   if (reading.note) notes.unshift(reading.note);
-  else if (entry.detail && endpoint === undefined) notes.unshift(entry.detail);
+  else if (entry.detail && reading.kind !== 'authorize' && reading.kind !== 'sign-out') notes.unshift(entry.detail);
   const status = entry.status === 'fail' ? 'failed' : entry.status === 'wait' ? 'waiting' : 'done';
   const roundTrip = reading.kind === 'code-redeemed';
   return {
@@ -259,7 +278,14 @@ function readStep(entry: TimelineEntry, firstAt: number): SequenceStep {
 /** Reads every entry; offsets count from the first one. */
 export function readSequence(entries: readonly TimelineEntry[]): SequenceStep[] {
   const firstAt = entries[0]?.at ?? 0;
-  return entries.map((entry) => readStep(entry, firstAt));
+  let tokenEndpoint: string | undefined;
+  return entries.map((entry) => {
+    const step = readStep(entry, firstAt, tokenEndpoint);
+    // The token endpoint sits beside the authorize endpoint: .../oauth2/v2.0/authorize → .../token.
+    if (step.kind === 'authorize' && step.facts.endpoint?.endsWith('/authorize'))
+      tokenEndpoint = step.facts.endpoint.replace(/\/authorize$/, '/token');
+    return step;
+  });
 }
 
 export function laneName(id: LaneId): string {

@@ -175,9 +175,9 @@ export function CompareTokens({ config, getAccessToken, nowSeconds }: CompareTok
                       <th scope="row">
                         <code>{row.name}</code>
                       </th>
-                      <td>{cell(row.name, row.first)}</td>
-                      <td>{cell(row.name, row.second)}</td>
-                      <td>
+                      <td data-label="First token">{cell(row.name, row.first)}</td>
+                      <td data-label="Second token">{cell(row.name, row.second)}</td>
+                      <td data-label="For Azure Databricks">
                         {row.same
                           ? 'Same'
                           : row.matters

@@ -157,6 +157,29 @@ describe('timeline view', () => {
     expect(document.body.innerHTML).not.toContain(JWT);
   });
 
+  it('names the token endpoint and the grant of a code redemption and a renewal, without their secrets', async () => {
+    const user = userEvent.setup();
+    render(<TimelineView timeline={session()} />);
+    await user.click(screen.getByRole('button', { name: /^Step 3: Code redeemed/ }));
+    const redeemed = screen.getByRole('region', { name: 'Details of step 3' });
+    expect(redeemed.textContent).toContain('Endpointlogin.microsoftonline.com/a1bc/oauth2/v2.0/token');
+    expect(
+      within(redeemed)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['grant_type=authorization_code', 'code=(not shown)', 'code_verifier=(not shown)']);
+    expect(redeemed.textContent).toContain(
+      'ID token and access token for 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default',
+    );
+    await user.click(screen.getByRole('button', { name: /^Step 7: Token request/ }));
+    const renewal = screen.getByRole('region', { name: 'Details of step 7' });
+    expect(
+      within(renewal)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['grant_type=refresh_token', 'refresh_token=(not shown)']);
+  });
+
   it('closes the details with Escape, keeping the focus on the arrow', async () => {
     const user = userEvent.setup();
     render(<TimelineView timeline={session()} />);
