@@ -122,7 +122,9 @@ describe('app shell', () => {
     expect(within(alert).getByText(/Ask a workspace admin to add you/)).toBeTruthy();
     expect(await screen.findByText('Not recognised by the workspace')).toBeTruthy();
     await userEvent.click(screen.getByRole('tab', { name: 'Timeline' }));
-    expect(await screen.findByText(/GET \/api\/2.1\/clusters\/list → 403/)).toBeTruthy();
+    expect(
+      await screen.findByRole('button', { name: /GET \/api\/2.1\/clusters\/list.*failed.*answer ✕ 403/ }),
+    ).toBeTruthy();
   });
 
   it('explains a sign-in failure from the redirect and offers to sign in again', async () => {

@@ -43,7 +43,7 @@ async function expectTabsWork(page: Page) {
   await page.getByRole('tab', { name: 'Tokens' }).click();
   await expect(page.getByText('Azure Databricks').first()).toBeVisible();
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByText(/GET \/api\/2\.1\/clusters\/list → 200/).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /GET \/api\/2\.1\/clusters\/list.*answer 200/ }).first()).toBeVisible();
 }
 
 test('renews an access token that expired mid-session silently, with one refresh-token grant and no error', async ({
@@ -72,7 +72,7 @@ test('renews an access token that expired mid-session silently, with one refresh
   ]);
   expect(seen.idp.filter((r) => r.includes('/authorize'))).toEqual([]);
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByText(/refresh/i).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /New access token \(silent renewal\)/ }).first()).toBeVisible();
 });
 
 test.describe('workspace failures', () => {

@@ -104,10 +104,10 @@ test('signs in on the sandbox page, shows claims and clusters, reloads with no i
   expect(seen.idp).toEqual([]);
 
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByText('Redirect to authorize')).toBeVisible();
-  await expect(page.getByText(/PKCE S256/)).toBeVisible();
-  await expect(page.getByText('Code redeemed at the token endpoint')).toBeVisible();
-  await expect(page.getByText(/GET \/api\/2\.1\/clusters\/list → 200/).first()).toBeVisible();
+  await page.getByRole('button', { name: /Redirect to sign in \(authorize, with PKCE\)/ }).click();
+  await expect(page.getByRole('region', { name: 'Details of step 1' })).toContainText('PKCE=S256');
+  await expect(page.getByRole('button', { name: /Code redeemed for tokens/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /GET \/api\/2\.1\/clusters\/list.*answer 200/ }).first()).toBeVisible();
 
   await expectNoTokenLeaks(page, seen);
 
@@ -167,7 +167,7 @@ test('renews a revoked session with one sign-in redirect and returns to the same
   expect(seen.idp.filter((r) => r.includes('/authorize'))).toHaveLength(1);
   await expect(page.getByRole('alert')).toHaveCount(0);
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByText('Signing in again to renew the session')).toBeVisible();
+  await expect(page.getByRole('button', { name: /Redirect to sign in again \(session renewal\)/ })).toBeVisible();
 });
 
 async function signInAs(page: Page, upn: string) {
@@ -254,8 +254,14 @@ test.describe('workspace faults', () => {
     await expect(page.getByRole('alert')).toHaveCount(0);
     expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
     await page.getByRole('tab', { name: 'Timeline' }).click();
-    await expect(page.getByText('forced after the workspace rejected the token')).toBeVisible();
-    await expect(page.getByText('MSAL measured the silent renewal')).toBeVisible();
+    await page
+      .getByRole('button', { name: /New access token \(silent renewal\)/ })
+      .last()
+      .click();
+    await expect(page.getByRole('region', { name: /^Details of step/ })).toContainText(
+      'forced after the workspace rejected the token',
+    );
+    await expect(page.getByRole('button', { name: /Silent renewal done.*took \d+ ms/ }).first()).toBeVisible();
     await page.getByRole('tab', { name: 'Clusters' }).click();
     await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
 

@@ -47,6 +47,6 @@ test('takes the README screenshots along the sign-in journey', async ({ page, ba
   await shoot(page, '5-show-me-how');
 
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByText('Redirect to authorize')).toBeVisible();
+  await expect(page.getByRole('button', { name: /Redirect to sign in \(authorize, with PKCE\)/ })).toBeVisible();
   await shoot(page, '6-timeline');
 });

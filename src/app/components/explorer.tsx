@@ -7,7 +7,9 @@ import { me, type WhoAmI } from '../databricks/scim.ts';
 import { DoctorActionsContext } from '../errors/error-panel.tsx';
 import { ShowMeHow } from '../snippets/show-me-how.tsx';
 import type { Timeline } from '../timeline/timeline.ts';
+import { SignedOutViews } from '../timeline/signed-out-views.tsx';
 import { TimelineView } from '../timeline/timeline-view.tsx';
+import { DecodeView } from '../tokens/decode-view.tsx';
 import { AccountPicker } from './account-picker.tsx';
 import { AppHeader } from './app-header.tsx';
 import { createClustersStore } from './clusters-store.ts';
@@ -21,6 +23,7 @@ export const VIEWS = [
   { id: 'clusters', label: 'Clusters' },
   { id: 'tokens', label: 'Tokens' },
   { id: 'timeline', label: 'Timeline' },
+  { id: 'decode', label: 'Decode a token' },
   { id: 'how', label: 'Show me how' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
@@ -89,6 +92,11 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
           title: `${record.method} ${record.path.split('?')[0]} → ${record.status ?? record.failure}`,
           detail: `${record.path}${record.resourceIdHeader ? ' · with resource-ID header' : ''}${record.afterForcedRefresh ? ' · after a forced token refresh' : ''}`,
           durationMs: record.durationMs,
+          http: {
+            method: record.method,
+            path: record.path,
+            ...(record.status !== undefined ? { status: record.status } : {}),
+          },
         });
       },
       onRetry(notice) {
@@ -159,6 +167,12 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
             {view === 'clusters' && <ClustersView />}
             {view === 'tokens' && <TokensView view={view} />}
             {view === 'timeline' && <TimelineView timeline={timeline} />}
+            {view === 'decode' && (
+              <DecodeView
+                config={config}
+                getAccessToken={async () => (await getTokens({ view: 'decode' })).accessToken}
+              />
+            )}
             {view === 'how' && (
               <ShowMeHow
                 workspaceUrl={config.workspaceUrl}
@@ -220,12 +234,14 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
     );
   else if (state.status === 'signed-out') {
     body = (
-      <Landing
-        sandbox={config.sandbox}
-        error={state.error}
-        busy={false}
-        onSignIn={() => auth.signIn({ view: currentView() })}
-      />
+      <SignedOutViews timeline={timeline} config={config}>
+        <Landing
+          sandbox={config.sandbox}
+          error={state.error}
+          busy={false}
+          onSignIn={() => auth.signIn({ view: currentView() })}
+        />
+      </SignedOutViews>
     );
   } else body = <SignedIn timeline={timeline} onSettings={onSettings} />;
 

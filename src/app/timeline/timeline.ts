@@ -19,6 +19,14 @@ export interface TimelineEntry {
   durationMs?: number;
   /** How many identical consecutive entries this one stands for. */
   count: number;
+  /** For an HTTP call: method, path with its query (redacted) and status, for the diagram's details. */
+  http?: TimelineHttp;
+}
+
+export interface TimelineHttp {
+  method: string;
+  path: string;
+  status?: number;
 }
 
 export type TimelineInput = Omit<TimelineEntry, 'id' | 'at' | 'count'> & { at?: number };
@@ -84,6 +92,15 @@ export function createTimeline(options: TimelineOptions = {}): Timeline {
         ...(input.detail !== undefined ? { detail: redactSecrets(input.detail) } : {}),
         ...(input.durationMs !== undefined ? { durationMs: Math.round(input.durationMs) } : {}),
         count: 1,
+        ...(input.http
+          ? {
+              http: {
+                method: input.http.method,
+                path: redactSecrets(input.http.path),
+                ...(input.http.status !== undefined ? { status: input.http.status } : {}),
+              },
+            }
+          : {}),
       };
       const last = list[list.length - 1];
       if (
