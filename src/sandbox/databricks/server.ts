@@ -3,6 +3,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { toWireJson } from './json.ts';
 import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, tokenExpired } from './auth.ts';
 import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
 import { ClusterStore, type ListFilter, type ListSort, type Visibility } from './cluster-store.ts';
@@ -391,7 +392,7 @@ function oneOf(q: URLSearchParams, key: string, allowed: readonly string[]): str
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = toWireJson(body);
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
