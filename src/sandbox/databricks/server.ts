@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { toWireJson } from './json.ts';
-import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, tokenExpired } from './auth.ts';
+import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, rejectToken, tokenExpired } from './auth.ts';
 import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
 import { ClusterStore, type ListFilter, type ListSort, type Visibility } from './cluster-store.ts';
 import { CLUSTER_SOURCES, CLUSTER_STATES, type ClusterSource, type ClusterState, specOf } from './clusters.ts';
@@ -231,6 +231,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
         );
       }
       if (plan.tokenExpired) throw tokenExpired();
+      if (plan.tokenRejected) throw rejectToken(plan.tokenRejected);
       const body = await serveApi(req, path, url.searchParams);
       sendJson(res, 200, body);
       record(200);
