@@ -130,6 +130,13 @@ test('explains a user who is not in the workspace, and the page stays usable', a
   await expect(alert).toContainText('Ask a workspace admin to add you');
   await page.getByRole('tab', { name: 'Show me how' }).click();
   await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText('$DATABRICKS_TOKEN');
+  // The server names its local CA, so the commands work as pasted on this machine.
+  await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText(
+    /--cacert '\/[^']*\/tls\/ca\.pem'/,
+  );
+  await expect(page.getByRole('figure', { name: 'Python: List clusters (API 2.0)' })).toContainText(
+    /verify="\/[^"]*\/tls\/ca\.pem"/,
+  );
 });
 
 test('renews a revoked session with one sign-in redirect and returns to the same view with the data', async ({
