@@ -113,7 +113,7 @@ export function validateConfig(input: ConfigInput): ValidationResult {
 }
 
 /** POSIX (`/…`) or Windows (`C:\…`, `\\server\…`) absolute path, one line, of a sane length. */
-const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/]|\\\\)[^\u0000-\u001f\u007f]{1,1023}$/;
+const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/]|\\\\)\P{Cc}{1,1023}$/u;
 
 /**
  * The server's CA bundle path, kept only while the workspace is the server's own: a workspace
