@@ -272,6 +272,11 @@ test.describe('workspace faults', () => {
     await expect(
       page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' }),
     ).toBeVisible();
+    // The workspace's own words, a cause that fits an expired token, and the status said once.
+    await expect(page.getByRole('alert')).toContainText('"Token is expired"');
+    await expect(page.getByRole('alert')).toContainText('token lifetime policy');
+    await expect(page.getByRole('alert')).not.toContainText('401 401');
+    await expect(page.getByRole('alert')).not.toContainText('different Entra tenant');
     expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
     await expect(page.getByRole('tab', { name: 'Tokens' })).toBeEnabled();
   });
