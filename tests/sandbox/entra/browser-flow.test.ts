@@ -63,6 +63,10 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
     ['user.read', 'openid profile User.Read'],
     ['https://graph.microsoft.com/User.Read', 'https://graph.microsoft.com/User.Read'],
     ['00000003-0000-0000-c000-000000000000/User.Read', '00000003-0000-0000-c000-000000000000/User.Read'],
+    [
+      'https://graph.microsoft.com/.default',
+      'https://graph.microsoft.com/User.Read https://graph.microsoft.com/.default',
+    ],
   ])('accepts the Microsoft Graph scope %s as Entra does, and names it back as asked', async (asked, granted) => {
     harness = await startHarness();
     const scope = `${asked} openid profile offline_access`;
