@@ -1,3 +1,9 @@
+/**
+ * The error doctor's dispatcher: picks the row of an explanation table by the failure's type and
+ * its codes and typed fields (never its message text), and adds the facts and a stable id. The
+ * explanations themselves are data, in `identity-table.ts` and `workspace-table.ts`.
+ */
+
 import { SignInError } from '../auth/errors.ts';
 import { isConfigError } from '../config/errors.ts';
 import { DatabricksApiError, ProxyRefusedError, WorkspaceError } from '../databricks/errors.ts';
@@ -16,12 +22,6 @@ import {
 } from './workspace-table.ts';
 
 export type { Diagnosis, DoctorAction, DoctorContext } from './diagnosis.ts';
-
-/**
- * The error doctor's dispatcher: picks the row of an explanation table by the failure's type and
- * its codes and typed fields (never its message text), and adds the facts and a stable id. The
- * explanations themselves are data, in `identity-table.ts` and `workspace-table.ts`.
- */
 
 /** A table row by own key only (a code such as `constructor` must not find Object.prototype's). */
 function row<T>(table: Readonly<Record<string | number, T>>, key: string | number | undefined): T | undefined {
@@ -44,8 +44,8 @@ function explainSignIn(error: SignInError, ctx: DoctorContext): Explanation {
   };
 }
 
-/** `clusters/get` in either API version, the one call whose 400 INVALID_PARAMETER_VALUE means "no such cluster". */
-const CLUSTERS_GET = /^\/api\/2\.[01]\/clusters\/get(\?|$)/;
+/** `clusters/get?cluster_id=…` (either API version): its 400 INVALID_PARAMETER_VALUE means "no such cluster". */
+const CLUSTERS_GET = /^\/api\/2\.[01]\/clusters\/get\?(?:[^#]*&)?cluster_id=[^&#]/;
 
 function explainApi(error: DatabricksApiError, ctx: DoctorContext): Explanation {
   if (error.tokenRejection !== undefined) return TOKEN_REJECTION_EXPLANATIONS[error.tokenRejection](error, ctx);

@@ -366,6 +366,17 @@ describe('error doctor: branches on codes and typed fields', () => {
         ctx,
       ).title,
     ).toBe('The workspace refused the request');
+    const noId = { method: 'GET', path: '/api/2.1/clusters/get' };
+    expect(
+      diagnose(
+        new DatabricksApiError(noId, {
+          status: 400,
+          errorCode: 'INVALID_PARAMETER_VALUE',
+          apiMessage: 'Missing required field: cluster_id',
+        }),
+        ctx,
+      ).title,
+    ).toBe('The workspace refused the request');
   });
 
   it('does not treat an error whose code merely starts with CONFIG_ as a configuration error', () => {
