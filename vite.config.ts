@@ -25,7 +25,11 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
       serving &&
         explorerServerPlugin({
           identityOrigins: settings.identityOrigins,
-          runtimeConfig: settings.runtimeConfig,
+          // With the sandbox, "Show me how" names the local CA so its commands work as pasted here.
+          runtimeConfig:
+            settings.mode === 'sandbox'
+              ? { ...settings.runtimeConfig, caBundlePath: tls.caPath }
+              : settings.runtimeConfig,
           warnings: settings.warnings,
           proxy: {
             extraHosts: settings.proxyExtraHosts,

@@ -16,6 +16,8 @@ export interface RuntimeConfig {
   workspaceName?: string;
   sandbox?: boolean;
   sandboxAuthorityOrigin?: string;
+  /** Absolute path of the CA bundle that commands run on this machine need for the workspace. */
+  caBundlePath?: string;
 }
 
 /** Azure clouds the server accepts in `EXPLORER_CLOUD`. */

@@ -130,6 +130,13 @@ test('explains a user who is not in the workspace, and the page stays usable', a
   await expect(alert).toContainText('Ask a workspace admin to add you');
   await page.getByRole('tab', { name: 'Show me how' }).click();
   await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText('$DATABRICKS_TOKEN');
+  // The server names its local CA, so the commands work as pasted on this machine.
+  await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText(
+    /--cacert '\/[^']*\/tls\/ca\.pem'/,
+  );
+  await expect(page.getByRole('figure', { name: 'Python: List clusters (API 2.0)' })).toContainText(
+    /verify="\/[^"]*\/tls\/ca\.pem"/,
+  );
 });
 
 test('renews a revoked session with one sign-in redirect and returns to the same view with the data', async ({
@@ -271,6 +278,11 @@ test.describe('workspace faults', () => {
     await expect(
       page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' }),
     ).toBeVisible();
+    // The workspace's own words, a cause that fits an expired token, and the status said once.
+    await expect(page.getByRole('alert')).toContainText('"Token is expired"');
+    await expect(page.getByRole('alert')).toContainText('token lifetime policy');
+    await expect(page.getByRole('alert')).not.toContainText('401 401');
+    await expect(page.getByRole('alert')).not.toContainText('different Entra tenant');
     expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
     await expect(page.getByRole('tab', { name: 'Tokens' })).toBeEnabled();
   });

@@ -177,6 +177,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
               <ShowMeHow
                 workspaceUrl={config.workspaceUrl}
                 workspaceResourceId={config.workspaceResourceId}
+                caBundlePath={config.caBundlePath}
                 lastCall={lastCall}
                 getToken={async () => (await getTokens({ view: 'how' })).accessToken}
               />

@@ -5,6 +5,8 @@
  * through {@link redactSecrets} on the way in.
  */
 
+import { redactSecrets } from '../errors/redact.ts';
+
 export type TimelineKind = 'auth' | 'token' | 'api' | 'error';
 export type TimelineStatus = 'ok' | 'fail' | 'info' | 'wait';
 
@@ -36,15 +38,6 @@ export interface Timeline {
   entries(): readonly TimelineEntry[];
   subscribe(listener: () => void): () => void;
   clear(): void;
-}
-
-const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const SECRET_PARAM = /\b(code|refresh_token|access_token|id_token|client_secret|code_verifier)=([^&\s#]+)/gi;
-const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi;
-
-/** Removes anything token-shaped from a text meant for display or storage. */
-export function redactSecrets(text: string): string {
-  return text.replace(JWT, '[token]').replace(SECRET_PARAM, '$1=[redacted]').replace(BEARER, 'Bearer [redacted]');
 }
 
 export interface TimelineOptions {

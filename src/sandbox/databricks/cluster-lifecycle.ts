@@ -214,8 +214,9 @@ export class ClusterLifecycle {
       last_activity_time: startTime,
       cluster_memory_mb: driver.memoryMb + workers * worker.memoryMb,
       cluster_cores: driver.cores + workers * worker.cores,
-      // A new Spark context on each start; below 2^53 so JSON.parse keeps it exact.
-      spark_context_id: 4_503_599_627_370_496 + seed * 7_919 + this.#contexts,
+      // A new Spark context on each start: a 19-digit int64 as real workspaces send (odd, so a
+      // JSON.parse that rounds to a double visibly changes it).
+      spark_context_id: 4_020_997_813_441_461_827n + BigInt(seed) * 1_000_002n + BigInt(this.#contexts) * 2n,
       jdbc_port: 10000,
       driver: {
         node_id: nodeId(0),

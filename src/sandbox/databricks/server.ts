@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { readApiBody } from './api.ts';
-import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, tokenExpired } from './auth.ts';
+import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, rejectToken, tokenExpired } from './auth.ts';
 import { createCatalogue } from './catalogue.ts';
+import { toWireJson } from './json.ts';
 import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
 import { ClusterStore, type ListFilter, type ListSort, type Visibility } from './cluster-store.ts';
 import { CLUSTER_SOURCES, CLUSTER_STATES, type ClusterSource, type ClusterState, specOf } from './clusters.ts';
@@ -263,6 +264,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
         );
       }
       if (plan.tokenExpired) throw tokenExpired();
+      if (plan.tokenRejected) throw rejectToken(plan.tokenRejected);
       const body = await serveApi(req, path, url.searchParams);
       sendJson(res, 200, body);
       record(200);
@@ -435,7 +437,7 @@ function oneOf(q: URLSearchParams, key: string, allowed: readonly string[]): str
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = toWireJson(body);
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -49,6 +49,55 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
     expect(msalReadsResponse(result.location!, state).code).toBe(params.get('code'));
   });
 
+  it('leaves client_info out of the redirect when the request did not ask for it, as Entra does', async () => {
+    harness = await startHarness();
+    const { url, state } = browserAuthorizeUrl(harness, { client_info: undefined });
+    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const params = responseParams(result.location!);
+    expect([...params.keys()].sort()).toEqual(['code', 'session_state', 'state']);
+    expect(params.get('state')).toBe(state);
+  });
+
+  it.each([
+    ['User.Read', 'openid profile User.Read'],
+    ['user.read', 'openid profile User.Read'],
+    ['https://graph.microsoft.com/User.Read', 'https://graph.microsoft.com/User.Read'],
+    ['00000003-0000-0000-c000-000000000000/User.Read', '00000003-0000-0000-c000-000000000000/User.Read'],
+    [
+      'https://graph.microsoft.com/.default',
+      'https://graph.microsoft.com/User.Read https://graph.microsoft.com/.default',
+    ],
+  ])('accepts the Microsoft Graph scope %s as Entra does, and names it back as asked', async (asked, granted) => {
+    harness = await startHarness();
+    const scope = `${asked} openid profile offline_access`;
+    const { url, verifier } = browserAuthorizeUrl(harness, { scope });
+    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const params = responseParams(result.location!);
+    expect(params.get('error_description')).toBeNull();
+    const token = await browserRedeem(harness, { code: params.get('code')!, code_verifier: verifier, scope });
+    expect(token.status).toBe(200);
+    expect(token.body.scope).toBe(granted);
+    expect(jwtPayload(token.body.access_token as string)).toMatchObject({
+      aud: '00000003-0000-0000-c000-000000000000',
+      scp: 'User.Read',
+    });
+    const refreshed = await browserRedeem(harness, {
+      grant_type: 'refresh_token',
+      refresh_token: token.body.refresh_token as string,
+      scope,
+    });
+    expect(refreshed.body.scope).toBe(granted);
+  });
+
+  it('still refuses a scope Microsoft Graph does not expose here, naming it (AADSTS70011)', async () => {
+    harness = await startHarness();
+    const { url } = browserAuthorizeUrl(harness, { scope: 'Mail.Rread openid' });
+    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const params = responseParams(result.location!);
+    expect(params.get('error')).toBe('invalid_scope');
+    expect(params.get('error_description')).toContain("AADSTS70011: The scope 'Mail.Rread' is not valid");
+  });
+
   it('redeems the code cross-origin with PKCE, readable by the page, with the nonce and the .default scope', async () => {
     harness = await startHarness();
     const { url, nonce, verifier } = browserAuthorizeUrl(harness);

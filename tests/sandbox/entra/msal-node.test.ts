@@ -42,12 +42,13 @@ async function signInWithCode(
   pca: PublicClientApplication,
   upn: string,
   password: string,
-  extra: { mfaCode?: string; nonce?: string } = {},
+  extra: { mfaCode?: string; nonce?: string; scopes?: string[] } = {},
 ) {
+  const scopes = extra.scopes ?? [DATABRICKS_DEFAULT];
   const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
   const state = '12345';
   const url = await pca.getAuthCodeUrl({
-    scopes: [DATABRICKS_DEFAULT],
+    scopes,
     redirectUri: 'http://localhost',
     codeChallenge: challenge,
     codeChallengeMethod: 'S256',
@@ -63,7 +64,7 @@ async function signInWithCode(
   return pca.acquireTokenByCode(
     {
       code,
-      scopes: [DATABRICKS_DEFAULT],
+      scopes,
       redirectUri: 'http://localhost',
       codeVerifier: verifier,
       state,
@@ -74,6 +75,19 @@ async function signInWithCode(
 }
 
 describe('the sandbox with @azure/msal-node', () => {
+  it("grants Microsoft's sample scope User.Read as a Graph scope, and MSAL's cache then answers for it", async () => {
+    harness = await startHarness();
+    const pca = createPca(harness);
+    const result = await signInWithCode(harness, pca, 'ana@contoso.example', 'ana-sandbox', { scopes: ['User.Read'] });
+    expect(result.scopes).toEqual(expect.arrayContaining(['User.Read']));
+    const before = (await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()) as unknown[];
+    const silent = await pca.acquireTokenSilent({ account: result.account!, scopes: ['User.Read'] });
+    expect(silent.fromCache).toBe(true);
+    expect(silent.accessToken).toBe(result.accessToken);
+    const after = (await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()) as unknown[];
+    expect(after).toHaveLength(before.length);
+  });
+
   it('signs a user in with the auth-code flow and PKCE and issues verifiable tokens for Azure Databricks', async () => {
     harness = await startHarness();
     const pca = createPca(harness);
