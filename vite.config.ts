@@ -55,7 +55,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
             name: 'app',
             environment: 'happy-dom',
             include: ['tests/app/**/*.test.{ts,tsx}'],
-            setupFiles: ['tests/support/setup-dom.ts'],
+            setupFiles: ['tests/app/support/setup-dom.ts'],
           },
         },
         {
