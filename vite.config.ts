@@ -59,7 +59,9 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
             name: 'app',
             environment: 'happy-dom',
             include: ['tests/app/**/*.test.{ts,tsx}'],
-            setupFiles: ['tests/support/setup-dom.ts'],
+            setupFiles: ['tests/app/support/setup-dom.ts'],
+            // Component tests render up to 10,000 rows in happy-dom; 5 s is too tight on a busy machine.
+            testTimeout: 15_000,
           },
         },
         {
@@ -68,6 +70,11 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
             name: 'node',
             environment: 'node',
             include: ['tests/proxy/**/*.test.ts', 'tests/sandbox/**/*.test.ts'],
+            // Real HTTPS servers, real MSAL and the Databricks SDK: a test makes several TLS round
+            // trips, which take seconds when the machine is busy (npm test must pass at load 8 on 2
+            // cores). Key generation happens once per file, in a beforeAll with its own timeout.
+            testTimeout: 20_000,
+            hookTimeout: 120_000,
           },
         },
       ],

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createCA, createCert } from 'mkcert';
 import { Agent, request } from 'undici';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { classifyUpstreamError } from '../../src/proxy/middleware.ts';
 import {
   createClient,
@@ -27,6 +27,10 @@ afterEach(async () => {
   await upstream?.close();
   client = proxy = upstream = undefined;
 });
+// The local CA and certificate, generated once for the file before any test (seconds on a busy
+// machine). Servers start per test on port 0: each test gives the upstream its own behaviour and
+// counts its connections, and listening costs milliseconds.
+beforeAll(() => testTls(), 120_000);
 afterAll(() => removeTestTls());
 
 async function setUp(

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, removeSharedState, startHarness, TENANT } from './support.ts';
 
 let harness: Harness | undefined;
@@ -7,6 +7,8 @@ afterEach(async () => {
   harness = undefined;
 });
 afterAll(removeSharedState);
+// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
+beforeAll(async () => (await startHarness()).close(), 120_000);
 
 async function json(h: Harness, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await h.fetch(`${h.entra.url}${path}`);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CryptoProvider, InteractionRequiredAuthError, PublicClientApplication, ServerError } from '@azure/msal-node';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   configWith,
   DATABRICKS,
@@ -22,6 +22,8 @@ afterEach(async () => {
   harness = undefined;
 });
 afterAll(removeSharedState);
+// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
+beforeAll(async () => (await startHarness()).close(), 120_000);
 
 function createPca(h: Harness): PublicClientApplication {
   return new PublicClientApplication({
