@@ -60,7 +60,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('leaves client_info out of the redirect when the request did not ask for it, as Entra does', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url, state } = browserAuthorizeUrl(harness, { client_info: undefined });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const params = responseParams(result.location!);
@@ -78,7 +78,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
       'https://graph.microsoft.com/User.Read https://graph.microsoft.com/.default',
     ],
   ])('accepts the Microsoft Graph scope %s as Entra does, and names it back as asked', async (asked, granted) => {
-    harness = await startHarness();
+    const harness = shared;
     const scope = `${asked} openid profile offline_access`;
     const { url, verifier } = browserAuthorizeUrl(harness, { scope });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
@@ -100,7 +100,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('still refuses a scope Microsoft Graph does not expose here, naming it (AADSTS70011)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url } = browserAuthorizeUrl(harness, { scope: 'Mail.Rread openid' });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const params = responseParams(result.location!);
