@@ -28,6 +28,17 @@ export const AUTHORITY_ORIGINS: Record<AzureCloud, string> = {
   china: 'https://login.partner.microsoftonline.cn',
 };
 
+/**
+ * Every sign-in host a person can choose in the Settings panel, the configured cloud's first. The
+ * page's Content-Security-Policy lists them all: the token request and the signature check's key
+ * fetch (JWKS) go from the browser straight to the chosen cloud's host, whatever the server's own
+ * cloud is, and nothing else is reachable.
+ */
+export function signInOrigins(first?: AzureCloud): string[] {
+  const all = Object.values(AUTHORITY_ORIGINS);
+  return first ? [AUTHORITY_ORIGINS[first], ...all.filter((origin) => origin !== AUTHORITY_ORIGINS[first])] : all;
+}
+
 const CLOUD_DOMAINS: Record<AzureCloud, string> = {
   public: 'azuredatabricks.net',
   usgov: 'databricks.azure.us',
@@ -51,7 +62,7 @@ interface CommonSettings {
   allowPost: boolean;
   /** Served at `/explorer-config.json`. */
   runtimeConfig: RuntimeConfig;
-  /** Origins of the identity provider, for the CSP. */
+  /** Origins of the identity providers the page may contact (the sandbox's and every cloud's sign-in host), for the CSP. */
   identityOrigins: string[];
   /** Hosts the proxy forwards to besides the Azure Databricks patterns. */
   proxyExtraHosts: string[];
@@ -149,7 +160,7 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
         sandbox: true,
         sandboxAuthorityOrigin: authorityOrigin,
       },
-      identityOrigins: [authorityOrigin],
+      identityOrigins: [authorityOrigin, ...signInOrigins()],
       proxyExtraHosts: [workspaceHost],
       sandbox: {
         entraPort: port + 1,
@@ -192,7 +203,7 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
     warnings,
     allowPost,
     runtimeConfig: { tenantId, clientId, cloud, workspaceUrl, ...resource, sandbox: false },
-    identityOrigins: [AUTHORITY_ORIGINS[cloud]],
+    identityOrigins: signInOrigins(cloud),
     proxyExtraHosts: [],
   };
 }

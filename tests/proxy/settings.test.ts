@@ -30,7 +30,12 @@ describe('server settings from the environment', () => {
         sandbox: true,
         sandboxAuthorityOrigin: 'https://localhost:5174',
       },
-      identityOrigins: ['https://localhost:5174'],
+      identityOrigins: [
+        'https://localhost:5174',
+        'https://login.microsoftonline.com',
+        'https://login.microsoftonline.us',
+        'https://login.partner.microsoftonline.cn',
+      ],
       proxyExtraHosts: ['localhost:5175'],
       sandbox: {
         entraPort: 5174,
@@ -86,7 +91,11 @@ describe('server settings from the environment', () => {
         workspaceUrl: 'https://adb-1234567890123456.7.azuredatabricks.net',
         sandbox: false,
       },
-      identityOrigins: ['https://login.microsoftonline.com'],
+      identityOrigins: [
+        'https://login.microsoftonline.com',
+        'https://login.microsoftonline.us',
+        'https://login.partner.microsoftonline.cn',
+      ],
       proxyExtraHosts: [],
     });
   });
@@ -97,7 +106,15 @@ describe('server settings from the environment', () => {
   ])('accepts a %s workspace with its sign-in host', (cloud, url, authority) => {
     const settings = resolveServerSettings({ ...AZURE, EXPLORER_CLOUD: cloud, EXPLORER_WORKSPACE_URL: url });
     expect(settings.runtimeConfig).toMatchObject({ cloud, workspaceUrl: url });
-    expect(settings.identityOrigins).toEqual([authority]);
+    // Its own sign-in host first, and the other clouds' too: Settings may choose any of them.
+    expect(settings.identityOrigins[0]).toBe(authority);
+    expect([...settings.identityOrigins].sort()).toEqual(
+      [
+        'https://login.microsoftonline.com',
+        'https://login.microsoftonline.us',
+        'https://login.partner.microsoftonline.cn',
+      ].sort(),
+    );
   });
 
   it('accepts a verified domain or "organizations" as the tenant', () => {
