@@ -7,6 +7,7 @@ import {
   CLOUDS,
   type Cloud,
   certificatePath,
+  OTHER_USER,
   realShapePorts,
   SIGN_IN_HOST,
   TENANT_ID,
@@ -86,6 +87,7 @@ async function configureInSettings(page: Page, cloud: Cloud) {
 }
 
 async function journey(page: Page, cloud: Cloud, how: 'server' | 'settings') {
+  test.setTimeout(120_000);
   const origin = `https://localhost:${how === 'server' ? ports.envApp(cloud) : ports.settingsApp}`;
   const entra = ports.entra(cloud);
   const host = SIGN_IN_HOST[cloud];
@@ -163,4 +165,101 @@ test.describe('configured in Settings on a default npm start', () => {
       await journey(page, cloud, 'settings');
     });
   }
+});
+
+test.describe('changing settings and signing out, with real host names', () => {
+  test.setTimeout(120_000);
+  const origin = `https://localhost:${ports.settingsApp}`;
+
+  async function signInWithSettings(page: Page, cloud: Cloud) {
+    await page.goto(`${origin}/`);
+    await configureInSettings(page, cloud);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.hostname === SIGN_IN_HOST[cloud]);
+    await signInOnSandboxPage(page, USER.upn, USER.password);
+    await expect(page.getByRole('button', { name: /^Details of / }).first()).toBeVisible();
+  }
+
+  test('another cloud chosen while signed in ends the old session cleanly and says so', async ({ page }) => {
+    await control(page, ports.entra('public'), 'DELETE', '/_sandbox/faults');
+    await signInWithSettings(page, 'public');
+    const seen = watchIdp(page);
+
+    await configureInSettings(page, 'usgov');
+    const notice = page.getByRole('status').filter({ hasText: 'The settings changed' });
+    await expect(notice).toHaveText(
+      `The settings changed the cloud public → usgov, so ${USER.upn} was signed out here. Sign in for the new settings.`,
+    );
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Signed-in user' })).toHaveText('');
+    expect(seen.idp).toEqual([]);
+    // Nothing of the old configuration is left in MSAL's cache.
+    expect(
+      await page.evaluate(() =>
+        Object.keys(sessionStorage).filter((key) => /login\.windows\.net|microsoftonline\.com/.test(key)),
+      ),
+    ).toEqual([]);
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.hostname === SIGN_IN_HOST.usgov);
+    await signInOnSandboxPage(page, USER.upn, USER.password);
+    await expect(page.getByRole('button', { name: /^Details of / }).first()).toBeVisible();
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await expect(page.getByText('Signed out: the sign-in settings changed')).toBeVisible();
+    await expect(page.getByText(`cloud public → usgov · signed out ${USER.upn}`)).toBeVisible();
+  });
+
+  test('signing out of one of two accounts asks in every tab; an account switch reaches the other tab', async ({
+    page,
+  }) => {
+    await control(page, ports.entra('public'), 'DELETE', '/_sandbox/faults');
+    await signInWithSettings(page, 'public');
+    await page.getByRole('button', { name: 'Switch account' }).click();
+    await page.waitForURL((url) => url.hostname === SIGN_IN_HOST.public);
+    await signInOnSandboxPage(page, OTHER_USER.upn, OTHER_USER.password);
+    const who = (tab: Page) => tab.getByRole('region', { name: 'Signed-in user' });
+    await expect(who(page)).toContainText(OTHER_USER.upn);
+
+    // A second tab opened from the app (it inherits this tab's sessionStorage).
+    const [other] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.evaluate(() => window.open(location.href, '_blank')),
+    ]);
+    await expect(who(other)).toContainText(OTHER_USER.upn);
+
+    // Switching account in one tab reaches the other.
+    await page.getByRole('combobox', { name: 'Account' }).selectOption({ label: USER.upn });
+    await expect(who(page)).toContainText(USER.upn);
+    await expect(who(other)).toContainText(USER.upn);
+    await expect(other.getByRole('status').filter({ hasText: 'Another tab switched to' })).toHaveText(
+      `Another tab switched to ${USER.upn}; this tab uses that account now too.`,
+    );
+
+    // Signing out of that account: neither tab carries on as the other account without asking.
+    await page.getByRole('button', { name: `Sign out of ${USER.upn}` }).click();
+    await page.waitForURL((url) => url.origin === origin);
+    for (const [tab, text] of [
+      [
+        page,
+        `You signed out of ${USER.upn}. ${OTHER_USER.upn} is still signed in in this browser: choose an account to continue, or sign out of all accounts.`,
+      ],
+      [
+        other,
+        `You signed out of ${USER.upn} in another tab. ${OTHER_USER.upn} is still signed in in this browser: choose an account to continue, or sign out of all accounts.`,
+      ],
+    ] as const) {
+      await expect(tab.getByRole('heading', { name: 'Choose an account' })).toBeVisible();
+      await expect(tab.getByRole('status').filter({ hasText: 'You signed out' })).toHaveText(text);
+      await expect(tab.getByRole('button', { name: /^Details of / })).toHaveCount(0);
+    }
+
+    // Signing out of all accounts in one tab signs out every tab.
+    await other.getByRole('button', { name: 'Sign out of all accounts' }).click();
+    await other.waitForURL((url) => url.origin === origin);
+    for (const tab of [page, other]) {
+      await expect(tab.getByRole('button', { name: 'Sign in' })).toBeVisible();
+      await expect(tab.getByRole('status').filter({ hasText: 'You signed out of all accounts' })).toBeVisible();
+    }
+  });
 });

@@ -343,18 +343,13 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     const change = owner ? describeConfigChange(owner, config) : '';
     if (owner && change) {
       await pca.clearCache().catch(() => undefined);
-      timeline.add({
-        kind: 'auth',
-        status: 'info',
-        title: 'Signed out: the sign-in settings changed',
-        detail: [
-          change,
-          owner.usernames.length ? `signed out ${owner.usernames.join(', ')}` : 'no account was signed in',
-        ]
-          .filter(Boolean)
-          .join(' · '),
-      });
       if (owner.usernames.length > 0) {
+        timeline.add({
+          kind: 'auth',
+          status: 'info',
+          title: 'Signed out: the sign-in settings changed',
+          detail: `${change} · signed out ${owner.usernames.join(', ')}`,
+        });
         notice = `The settings changed the ${change}, so ${listNames(owner.usernames)} ${owner.usernames.length > 1 ? 'were' : 'was'} signed out here. Sign in for the new settings.`;
       }
     }
