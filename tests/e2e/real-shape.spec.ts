@@ -263,3 +263,39 @@ test.describe('changing settings and signing out, with real host names', () => {
     }
   });
 });
+
+test("the page's policy lets it reach every cloud's sign-in host, and refuses anything else", async ({ page }) => {
+  // A server configured for the public cloud: a person may still choose another cloud in Settings.
+  await page.goto(`https://localhost:${ports.envApp('public')}/`);
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  const outcome = await page.evaluate(
+    async ({ urls }) => {
+      const blocked: string[] = [];
+      document.addEventListener('securitypolicyviolation', (event) => blocked.push(event.blockedURI));
+      const results: Record<string, string> = {};
+      for (const url of urls) {
+        results[url] = await fetch(url).then(
+          (response) => `HTTP ${response.status}`,
+          () => 'failed',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0)); // violation events are queued as tasks
+      return { results, blocked };
+    },
+    {
+      urls: [
+        ...CLOUDS.map((cloud) => `https://${SIGN_IN_HOST[cloud]}/${TENANT_ID}/discovery/v2.0/keys`),
+        `https://${WORKSPACE_HOST.public}/api/2.0/clusters/list`,
+        'https://graph.microsoft.com/v1.0/me',
+      ],
+    },
+  );
+  for (const cloud of CLOUDS) {
+    expect(outcome.results[`https://${SIGN_IN_HOST[cloud]}/${TENANT_ID}/discovery/v2.0/keys`], cloud).toBe('HTTP 200');
+  }
+  expect(outcome.results[`https://${WORKSPACE_HOST.public}/api/2.0/clusters/list`]).toBe('failed');
+  expect(outcome.results['https://graph.microsoft.com/v1.0/me']).toBe('failed');
+  expect(outcome.blocked.sort()).toEqual(
+    [`https://${WORKSPACE_HOST.public}/api/2.0/clusters/list`, 'https://graph.microsoft.com/v1.0/me'].sort(),
+  );
+});
