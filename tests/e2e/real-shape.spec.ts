@@ -184,12 +184,19 @@ test.describe('changing settings and signing out, with real host names', () => {
     await control(page, ports.entra('public'), 'DELETE', '/_sandbox/faults');
     await signInWithSettings(page, 'public');
     const seen = watchIdp(page);
+    // Another tab of the app, signed in too (it inherits this tab's sessionStorage).
+    const [other] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.evaluate(() => window.open(location.href, '_blank')),
+    ]);
+    await expect(other.getByRole('button', { name: /^Details of / }).first()).toBeVisible();
 
     await configureInSettings(page, 'usgov');
-    const notice = page.getByRole('status').filter({ hasText: 'The settings changed' });
-    await expect(notice).toHaveText(
-      `The settings changed the cloud public → usgov, so ${USER.upn} was signed out here. Sign in for the new settings.`,
-    );
+    const said = `The settings changed the cloud public → usgov, so ${USER.upn} was signed out here. Sign in for the new settings.`;
+    await expect(page.getByRole('status').filter({ hasText: 'The settings changed' })).toHaveText(said);
+    // The other tab follows the new settings: same signed-out page, nothing of the old session in use.
+    await expect(other.getByRole('status').filter({ hasText: 'The settings changed' })).toHaveText(said);
+    await expect(other.getByRole('button', { name: /^Details of / })).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
     await expect(page.getByRole('region', { name: 'Signed-in user' })).toHaveText('');

@@ -7,6 +7,7 @@ import {
   EventType,
   PublicClientApplication,
 } from '@azure/msal-browser';
+import { SETTINGS_STORAGE_KEY } from '../config/load-config.ts';
 import type { AppConfig } from '../config/types.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { SignInError, toSignInError } from './errors.ts';
@@ -138,6 +139,14 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
   const notify = (notice?: string) => {
     for (const listener of listeners) listener(notice);
   };
+  // Settings live in localStorage, shared by every tab: when another tab applies new ones, this tab
+  // starts over with them (the next load clears the old configuration's session and says so), so
+  // no tab keeps using the old tenant, client or cloud. Writing the same value fires no event.
+  globalThis.addEventListener?.('storage', (event: StorageEvent) => {
+    if (event.key !== SETTINGS_STORAGE_KEY) return;
+    timeline.add({ kind: 'auth', status: 'info', title: 'Settings changed in another tab: reloading with them' });
+    location.reload();
+  });
   // This tab asked whether another tab is signed in (it is signed out and did not just sign out).
   let askedForSession = false;
   channel?.addEventListener('message', (event: MessageEvent) => {
