@@ -172,6 +172,19 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
             : undefined,
         );
       });
+    } else if (data?.type === 'account-selected' && data.homeAccountId) {
+      const account = pca.getAllAccounts().find((a) => a.homeAccountId === data.homeAccountId);
+      if (account && pca.getActiveAccount()?.homeAccountId !== account.homeAccountId) {
+        pca.setActiveAccount(account);
+        tokenLookup.forget();
+        timeline.add({
+          kind: 'auth',
+          status: 'info',
+          title: 'Another tab switched to this account',
+          detail: account.username,
+        });
+        notify(`Another tab switched to ${account.username}; this tab uses that account now too.`);
+      }
     } else if (data?.type === 'session' && data.result && askedForSession) {
       askedForSession = false;
       void adoptSession(data.result, 'Picked up the sign-in of another tab', false).finally(() => notify());
@@ -532,7 +545,8 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         .acquireTokenSilent({ scopes: [DATABRICKS_SCOPE], account, cacheLookupPolicy: CacheLookupPolicy.AccessToken })
         .then(
           (result) => channel?.postMessage({ type: 'account-selected', result }),
-          () => undefined, // nothing cached to hand over; the other tabs keep their account
+          // No valid access token to hand over: tabs that know the account switch to it themselves.
+          () => channel?.postMessage({ type: 'account-selected', homeAccountId, username: account.username }),
         );
     },
 
