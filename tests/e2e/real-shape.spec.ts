@@ -54,6 +54,8 @@ const SIGN_IN_HOSTS = new Set(Object.values(SIGN_IN_HOST));
 interface Seen {
   /** `METHOD host/path` of every request to a sign-in host (the sign-in page's own assets left out). */
   idp: string[];
+  /** The same, never reset. */
+  all: string[];
   /** Token requests' grant types. */
   grants: string[];
   /** Console lines about the Content-Security-Policy. */
@@ -61,11 +63,12 @@ interface Seen {
 }
 
 function watchIdp(page: Page): Seen {
-  const seen: Seen = { idp: [], grants: [], csp: [] };
+  const seen: Seen = { idp: [], all: [], grants: [], csp: [] };
   page.on('request', (request: Request) => {
     const url = new URL(request.url());
     if (!SIGN_IN_HOSTS.has(url.hostname) || url.pathname.startsWith('/sandbox-assets')) return;
     seen.idp.push(`${request.method()} ${url.hostname}${url.pathname}`);
+    seen.all.push(`${request.method()} ${url.hostname}${url.pathname}`);
     if (url.pathname.endsWith('/oauth2/v2.0/token'))
       seen.grants.push(new URLSearchParams(request.postData() ?? '').get('grant_type') ?? '?');
   });
@@ -149,6 +152,8 @@ async function journey(page: Page, cloud: Cloud, how: 'server' | 'settings') {
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(seen.idp).toContain(`GET ${host}/${TENANT_ID}/oauth2/v2.0/logout`);
   expect(seen.csp).toEqual([]);
+  // MSAL was given the cloud's metadata: no discovery request to any sign-in host, ever.
+  expect(seen.all.filter((request) => /openid-configuration|discovery\/instance/.test(request))).toEqual([]);
 }
 
 test.describe('configured on the server (EXPLORER_*)', () => {
