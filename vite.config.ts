@@ -34,8 +34,11 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
           proxy: {
             extraHosts: settings.proxyExtraHosts,
             allowPost: settings.allowPost,
-            // The sandbox workspace's certificate comes from the local CA.
-            ...(settings.mode === 'sandbox' ? { extraCa: tls.ca } : {}),
+            connectTo: settings.proxyConnectTo,
+            // The sandbox workspace's certificate comes from the local CA; EXPLORER_PROXY_CA_FILE adds more.
+            ...(settings.mode === 'sandbox' || settings.proxyExtraCa
+              ? { extraCa: [settings.mode === 'sandbox' ? tls.ca : '', settings.proxyExtraCa ?? ''].join('\n').trim() }
+              : {}),
           },
         }),
       serving &&

@@ -69,7 +69,7 @@ test('signs in on the sandbox page, shows claims and clusters, reloads with no i
 
   await expectNoTokenLeaks(page, seen);
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out of ana@contoso.example' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(page.url()).not.toContain('state=');
   expect(
@@ -252,8 +252,8 @@ test('signing out in one tab shows signed-out in the other', async ({ page }) =>
     page.waitForEvent('popup'),
     page.evaluate(() => window.open(location.href, '_blank')),
   ]);
-  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(other.getByRole('button', { name: 'Sign out of ana@contoso.example' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out of ana@contoso.example' }).click();
   await expect(other.getByRole('button', { name: 'Sign in' })).toBeVisible();
 });
 
@@ -311,7 +311,7 @@ test.describe('tampered redirects', () => {
     });
     await signInAs(page, 'ana@contoso.example');
     expect(response).not.toBe('');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out of ana@contoso.example' }).click();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await page.goto(response);
     await expect(

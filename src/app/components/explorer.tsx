@@ -142,9 +142,15 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
         sandbox={config.sandbox}
         onSwitchTo={auth.selectAccount}
         onSwitchAccount={() => auth.signIn({ view, switchAccount: true })}
-        onSignOut={auth.signOut}
+        onSignOut={() => void auth.signOut({ scope: 'account' })}
+        onSignOutAll={() => void auth.signOut({ scope: 'all' })}
         onSettings={onSettings}
       />
+      {state.status === 'signed-in' && state.notice && (
+        <p class="auth-notice" role="status">
+          {state.notice}
+        </p>
+      )}
       <WorkspaceContext.Provider value={workspace}>
         <div class="tabs" role="tablist" aria-label="Views">
           {VIEWS.map((v) => (
@@ -231,6 +237,7 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
         accounts={state.accounts}
         onPick={auth.selectAccount}
         onOther={() => auth.signIn({ view: currentView(), switchAccount: true })}
+        onSignOutAll={() => void auth.signOut({ scope: 'all' })}
       />
     );
   else if (state.status === 'signed-out') {
@@ -257,9 +264,15 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
           sandbox={config.sandbox}
           onSwitchTo={auth.selectAccount}
           onSwitchAccount={() => auth.signIn({ view: currentView(), switchAccount: true })}
-          onSignOut={auth.signOut}
+          onSignOut={() => void auth.signOut({ scope: 'account' })}
+          onSignOutAll={() => void auth.signOut({ scope: 'all' })}
           onSettings={onSettings}
         />
+      )}
+      {state.status !== 'signed-in' && 'notice' in state && state.notice && (
+        <p class="auth-notice" role="status">
+          {state.notice}
+        </p>
       )}
       {body}
     </DoctorActionsContext.Provider>
