@@ -1,7 +1,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { test as base, expect, type Page, type Request } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
+import { test as base, expect } from './support/fixtures.ts';
 import {
   CLIENT_ID,
   CLOUDS,
