@@ -24,7 +24,7 @@ import { installMilestoneTimer, readMilestones, timeInteraction } from './suppor
 import { median, Report } from './support/report.ts';
 
 const CLUSTERS = 10_000;
-const LOADS = 3;
+const LOADS = 5;
 const INTERACTIONS = 12;
 const USER = { upn: 'ben@contoso.example', password: 'ben-sandbox' };
 const FIRST_ROWS_SLACK_MS = 50;
