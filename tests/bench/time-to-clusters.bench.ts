@@ -35,7 +35,7 @@ import { type RecordedRequest, type ServedApp, SANDBOX_TENANT_ID } from './suppo
 import { collectPageErrors, newBenchContext, signInThroughSandbox } from './support/browser.ts';
 import { runBrowserBenchmark } from './support/harness.ts';
 import { installMilestoneTimer, type Milestones, type PageTimes, readMilestones } from './support/page-timing.ts';
-import { type ServedPage, startBarePage, startPeer } from './support/pages.ts';
+import type { ServedPage } from './support/pages.ts';
 import { kb, median, Report } from './support/report.ts';
 
 const LATENCY_MS = 50;
@@ -228,9 +228,9 @@ async function freshSignIn(
   return { ms: times.origin + times.first - submitted, context, page };
 }
 
-runBrowserBenchmark('time-to-clusters', async ({ app, browser, onClose }) => {
+runBrowserBenchmark('time-to-clusters', async ({ app, browser, onClose, startPeer, startBarePage }) => {
   await app.control('workspace', 'PUT', '/_sandbox/rate-limit', false);
-  const peer: ServedPage = await startPeer(app);
+  const peer: ServedPage = await startPeer();
   onClose(() => peer.close());
 
   const subjects: Record<Name, Subject> = {
@@ -256,7 +256,7 @@ runBrowserBenchmark('time-to-clusters', async ({ app, browser, onClose }) => {
     if (request) {
       const token = /^Bearer (.+)$/.exec((await (await request).headerValue('authorization')) ?? '')?.[1];
       if (!token) throw new Error('The app sent no Bearer token to the workspace; cannot give the bare page a token.');
-      const bare = await startBarePage(app, token);
+      const bare = await startBarePage(token);
       onClose(() => bare.close());
       Object.assign(subjects.bare, { url: `${bare.url}/`, outDir: bare.outDir });
     }

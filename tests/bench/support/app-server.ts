@@ -164,30 +164,10 @@ export async function startServedApp(): Promise<ServedApp> {
     key: readFileSync(join(dir, 'tls', 'localhost-key.pem'), 'utf8'),
     cert: readFileSync(join(dir, 'tls', 'localhost.pem'), 'utf8'),
   };
-  const agent = new Agent({ connect: { ca }, keepAliveTimeout: 1000 });
   const url = `https://localhost:${BENCH_PORT}`;
   const entraUrl = `https://localhost:${BENCH_PORT + 1}`;
   const workspaceUrl = `https://localhost:${BENCH_PORT + 2}`;
-
-  async function control(
-    service: 'entra' | 'workspace',
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<unknown> {
-    const base = service === 'entra' ? entraUrl : workspaceUrl;
-    const response = await undiciFetch(`${base}${path}`, {
-      method,
-      dispatcher: agent,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
-    const text = await response.text();
-    if (!response.ok)
-      throw new Error(
-        `Sandbox ${service} control ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
-      );
-    return text === '' ? null : JSON.parse(text);
-  }
+  const { control, agent } = sandboxControl(entraUrl, workspaceUrl, ca);
 
   const close = async () => {
     await server.close();
@@ -218,6 +198,35 @@ export async function startServedApp(): Promise<ServedApp> {
   }
 
   return { url, outDir, entraUrl, workspaceUrl, workspaceHost: `localhost:${BENCH_PORT + 2}`, ca, tls, control, close };
+}
+
+/** Calls to the sandbox control APIs over loopback, trusting the local CA. */
+export function sandboxControl(
+  entraUrl: string,
+  workspaceUrl: string,
+  ca: string,
+): { control: ServedApp['control']; agent: Agent } {
+  const agent = new Agent({ connect: { ca }, keepAliveTimeout: 1000 });
+  async function control(
+    service: 'entra' | 'workspace',
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
+    const base = service === 'entra' ? entraUrl : workspaceUrl;
+    const response = await undiciFetch(`${base}${path}`, {
+      method,
+      dispatcher: agent,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(
+        `Sandbox ${service} control ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
+      );
+    return text === '' ? null : JSON.parse(text);
+  }
+  return { control, agent };
 }
 
 /** Resolves when nothing accepts connections on the port any more (at most 5 s). */
