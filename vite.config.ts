@@ -21,7 +21,7 @@ function preloadStartupChunks(): Plugin {
     },
     transformIndexHtml: {
       order: 'post',
-      handler(_html, { chunk, bundle }) {
+      handler(html, { chunk, bundle }) {
         if (!chunk || !bundle) return;
         const files = new Set<string>();
         const visit = (file: string) => {
@@ -31,11 +31,14 @@ function preloadStartupChunks(): Plugin {
           for (const imported of next.imports) visit(imported);
         };
         for (const file of chunk.dynamicImports) visit(file);
-        return [...files].map((file) => ({
-          tag: 'link',
-          attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` },
-          injectTo: 'head' as const,
-        }));
+        // Vite announces the entry's static imports itself.
+        return [...files]
+          .filter((file) => !html.includes(`"${base}${file}"`))
+          .map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` },
+            injectTo: 'head' as const,
+          }));
       },
     },
   };
