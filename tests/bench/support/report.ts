@@ -71,7 +71,7 @@ export class Report {
       f.name,
       `${formatNumber(f.value)} ${f.unit}`.trim(),
       f.budget ? (f.budget.label ?? budgetText(f.budget, f.unit)) : '',
-      f.budget ? (withinBudget(f) ? 'ok' : 'MISSED') : '',
+      f.budget ? (withinBudget(f) ? 'met' : 'MISSED') : '',
     ]);
     const header = ['figure', 'measured', 'budget', 'verdict'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
