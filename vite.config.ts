@@ -1,8 +1,48 @@
 /// <reference types="vitest/config" />
 import preact from '@preact/preset-vite';
-import { defineConfig, loadEnv, type UserConfig } from 'vite';
+import { defineConfig, loadEnv, type Plugin, type UserConfig } from 'vite';
 import { explorerServerPlugin, resolveServerSettings } from './src/proxy/index.ts';
 import { ensureLocalTls, sandboxPlugin } from './src/sandbox/index.ts';
+
+/**
+ * Announces the start-up chunks in the built HTML. The entry (src/app/main.tsx) imports the
+ * configuration, MSAL and the app with `import()` the moment it runs; without these links the
+ * browser learns of them only once the entry has arrived and run, one round trip later. Every
+ * chunk the entry imports dynamically, and their static imports, get `<link rel="modulepreload">`
+ * and so load beside the entry. Chunks the app imports later (token views, settings) do not.
+ */
+function preloadStartupChunks(): Plugin {
+  let base = '/';
+  return {
+    name: 'databricks-entra-explorer:preload-startup-chunks',
+    apply: 'build',
+    configResolved(config) {
+      base = config.base;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { chunk, bundle }) {
+        if (!chunk || !bundle) return;
+        const files = new Set<string>();
+        const visit = (file: string) => {
+          const next = bundle[file];
+          if (files.has(file) || file === chunk.fileName || next?.type !== 'chunk') return;
+          files.add(file);
+          for (const imported of next.imports) visit(imported);
+        };
+        for (const file of chunk.dynamicImports) visit(file);
+        // Vite announces the entry's static imports itself.
+        return [...files]
+          .filter((file) => !html.includes(`"${base}${file}"`))
+          .map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `${base}${file}` },
+            injectTo: 'head' as const,
+          }));
+      },
+    },
+  };
+}
 
 // Declarative: read the settings, pick the sandbox or the configured tenant and workspace, list the
 // plugins. The proxy, runtime configuration and security headers live in src/proxy; the sandbox
@@ -22,6 +62,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   return {
     plugins: [
       preact(),
+      preloadStartupChunks(),
       serving &&
         explorerServerPlugin({
           identityOrigins: settings.identityOrigins,

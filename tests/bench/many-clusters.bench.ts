@@ -1,7 +1,7 @@
 /**
  * Many clusters: `npx tsx tests/bench/many-clusters.bench.ts` (or `npm run bench -- many`).
  *
- * The production build in `vite preview` with the sandbox (ports 5473–5475); the workspace holds
+ * The production build in `vite preview` with the sandbox (BENCH_PORT…+2, support/harness.ts); the workspace holds
  * CLUSTERS generated clusters (`PUT /_sandbox/clusters`) and its rate limit is off (100 pages in a
  * row would otherwise be throttled, which measures the throttle, not the app). Signed in as
  * ben@contoso.example, a workspace admin who sees every cluster, in headless Chromium:
@@ -18,19 +18,13 @@
  * printed next to it).
  */
 import type { Page } from '@playwright/test';
-import { type ServedApp, startServedApp } from './support/app-server.ts';
-import {
-  allPageErrors,
-  collectPageErrors,
-  launchChromium,
-  newBenchContext,
-  signInThroughSandbox,
-} from './support/browser.ts';
+import { collectPageErrors, newBenchContext, signInThroughSandbox } from './support/browser.ts';
+import { runBrowserBenchmark } from './support/harness.ts';
 import { installMilestoneTimer, readMilestones, timeInteraction } from './support/page-timing.ts';
 import { median, Report } from './support/report.ts';
 
 const CLUSTERS = 10_000;
-const LOADS = 3;
+const LOADS = 5;
 const INTERACTIONS = 12;
 const USER = { upn: 'ben@contoso.example', password: 'ben-sandbox' };
 const FIRST_ROWS_SLACK_MS = 50;
@@ -60,110 +54,91 @@ async function timedLoad(page: Page, url: string): Promise<Load> {
   return { ...times, firstPageArrived: Math.min(...lists), lastPageArrived: Math.max(...lists), pages: lists.length };
 }
 
-async function main(): Promise<number> {
-  const app: ServedApp = await startServedApp();
-  const browser = await launchChromium().catch(async (error: unknown) => {
-    await app.close();
-    throw error;
+runBrowserBenchmark('many-clusters', async ({ app, browser }) => {
+  await app.control('workspace', 'PUT', '/_sandbox/rate-limit', false);
+  await app.control('workspace', 'PUT', '/_sandbox/clusters', { generate: { count: CLUSTERS, seed: 1 } });
+  const context = await newBenchContext(browser);
+  // Resource Timing keeps 250 entries by default; 100 pages plus the assets fit, but leave room.
+  await context.addInitScript({ content: 'performance.setResourceTimingBufferSize(1000);' });
+  await installMilestoneTimer(context, {
+    first: 'table.cluster-table tbody tr.cluster-row',
+    done: { selector: 'section.clusters p.progress', pattern: ALL_LOADED },
   });
-  try {
-    await app.control('workspace', 'PUT', '/_sandbox/rate-limit', false);
-    await app.control('workspace', 'PUT', '/_sandbox/clusters', { generate: { count: CLUSTERS, seed: 1 } });
-    const context = await newBenchContext(browser);
-    // Resource Timing keeps 250 entries by default; 100 pages plus the assets fit, but leave room.
-    await context.addInitScript({ content: 'performance.setResourceTimingBufferSize(1000);' });
-    await installMilestoneTimer(context, {
-      first: 'table.cluster-table tbody tr.cluster-row',
-      done: { selector: 'section.clusters p.progress', pattern: ALL_LOADED },
-    });
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    await page.goto(`${app.url}/`);
-    await signInThroughSandbox(page, app.url, USER.upn, USER.password);
-    await readMilestones(page, 180_000);
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(`${app.url}/`);
+  await signInThroughSandbox(page, app.url, USER.upn, USER.password);
+  await readMilestones(page, 180_000);
 
-    const appUrl = `${app.url}/#/clusters`;
-    const loads: Load[] = [];
-    for (let i = 0; i < LOADS; i++) loads.push(await timedLoad(page, appUrl));
+  const appUrl = `${app.url}/#/clusters`;
+  const loads: Load[] = [];
+  for (let i = 0; i < LOADS; i++) loads.push(await timedLoad(page, appUrl));
 
-    // Interactions on the fully loaded table of the last load.
-    const search = page.getByRole('searchbox', { name: 'Search' });
-    await search.focus();
-    const keystrokes: number[] = [];
-    for (let i = 0; i < INTERACTIONS; i++) {
-      const key = SEARCH_KEYS[i % SEARCH_KEYS.length] as string;
-      keystrokes.push(await timeInteraction(page, 'section.clusters', 'keydown', () => page.keyboard.press(key)));
-    }
-    await search.fill('');
-    const sorts: number[] = [];
-    for (let i = 0; i < INTERACTIONS; i++) {
-      const column = SORT_COLUMNS[i % SORT_COLUMNS.length] as string;
-      const header = page
-        .locator('table.cluster-table thead')
-        .getByRole('button', { name: column, exact: false })
-        .first();
-      sorts.push(await timeInteraction(page, 'section.clusters', 'pointerdown', () => header.click()));
-    }
-
-    const report = new Report(
-      `Many clusters: ${CLUSTERS} clusters as ${USER.upn}, Chromium headless; loads: median of ${LOADS}, interactions: ${INTERACTIONS} each`,
-    );
-    const firstPage = median(loads.map((l) => l.firstPageArrived));
-    const firstRowsAfterPage = median(loads.map((l) => l.first - l.firstPageArrived));
-    report.add({ name: 'first clusters/list page arrived', value: firstPage, unit: 'ms' });
-    report.add({ name: 'first rows painted', value: median(loads.map((l) => l.first)), unit: 'ms' });
-    report.add({
-      name: 'first rows painted after the first page arrived',
-      value: firstRowsAfterPage,
-      unit: 'ms',
-      budget: { max: FIRST_ROWS_SLACK_MS },
-    });
-    report.add({ name: `clusters/list pages per load`, value: median(loads.map((l) => l.pages)), unit: '' });
-    report.add({ name: 'last page arrived', value: median(loads.map((l) => l.lastPageArrived)), unit: 'ms' });
-    report.add({
-      name: 'every row loaded (status shows the total)',
-      value: median(loads.map((l) => l.done)),
-      unit: 'ms',
-    });
-    report.add({
-      name: 'every row loaded after the last page arrived',
-      value: median(loads.map((l) => l.done - l.lastPageArrived)),
-      unit: 'ms',
-    });
-    report.add({
-      name: 'search keystroke, median',
-      value: median(keystrokes),
-      unit: 'ms',
-      budget: { max: INTERACTION_BUDGET_MS, exclusive: true },
-    });
-    report.add({ name: 'search keystroke, worst', value: Math.max(...keystrokes), unit: 'ms' });
-    report.add({
-      name: 'sort (column header click), median',
-      value: median(sorts),
-      unit: 'ms',
-      budget: { max: INTERACTION_BUDGET_MS, exclusive: true },
-    });
-    report.add({ name: 'sort (column header click), worst', value: Math.max(...sorts), unit: 'ms' });
-    report.note(
-      `loads (first page / first rows / last page / all rows, ms): ${loads.map((l) => [l.firstPageArrived, l.first, l.lastPageArrived, l.done].map(Math.round).join('/')).join('  ')}`,
-    );
-    report.note(`keystrokes (ms): ${keystrokes.map((k) => k.toFixed(1)).join(' ')}`);
-    report.note(`sorts (ms): ${sorts.map((k) => k.toFixed(1)).join(' ')}`);
-    if (errors.length) report.note(`Errors thrown in the page: ${errors.join(' | ')}`);
-    await context.close();
-    const code = report.finish();
-    return errors.length ? 1 : code;
-  } finally {
-    await browser.close();
-    await app.close();
+  // Interactions on the fully loaded table of the last load.
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  await search.focus();
+  const keystrokes: number[] = [];
+  for (let i = 0; i < INTERACTIONS; i++) {
+    const key = SEARCH_KEYS[i % SEARCH_KEYS.length] as string;
+    keystrokes.push(await timeInteraction(page, 'section.clusters', 'keydown', () => page.keyboard.press(key)));
   }
-}
+  await search.fill('');
+  const sorts: number[] = [];
+  for (let i = 0; i < INTERACTIONS; i++) {
+    const column = SORT_COLUMNS[i % SORT_COLUMNS.length] as string;
+    const header = page
+      .locator('table.cluster-table thead')
+      .getByRole('button', { name: column, exact: false })
+      .first();
+    sorts.push(await timeInteraction(page, 'section.clusters', 'pointerdown', () => header.click()));
+  }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error('The many-clusters benchmark failed:', error);
-    if (allPageErrors.length) console.error(`Problems in the page(s): ${allPageErrors.join(' | ')}`);
-    process.exit(2);
-  },
-);
+  const report = new Report(
+    `Many clusters: ${CLUSTERS} clusters as ${USER.upn}, Chromium headless; loads: median of ${LOADS}, interactions: ${INTERACTIONS} each`,
+  );
+  const firstPage = median(loads.map((l) => l.firstPageArrived));
+  const firstRowsAfterPage = median(loads.map((l) => l.first - l.firstPageArrived));
+  report.add({ name: 'first clusters/list page arrived', value: firstPage, unit: 'ms' });
+  report.add({ name: 'first rows painted', value: median(loads.map((l) => l.first)), unit: 'ms' });
+  report.add({
+    name: 'first rows painted after the first page arrived',
+    value: firstRowsAfterPage,
+    unit: 'ms',
+    budget: { max: FIRST_ROWS_SLACK_MS },
+  });
+  report.add({ name: `clusters/list pages per load`, value: median(loads.map((l) => l.pages)), unit: '' });
+  report.add({ name: 'last page arrived', value: median(loads.map((l) => l.lastPageArrived)), unit: 'ms' });
+  report.add({
+    name: 'every row loaded (status shows the total)',
+    value: median(loads.map((l) => l.done)),
+    unit: 'ms',
+  });
+  report.add({
+    name: 'every row loaded after the last page arrived',
+    value: median(loads.map((l) => l.done - l.lastPageArrived)),
+    unit: 'ms',
+  });
+  report.add({
+    name: 'search keystroke, median',
+    value: median(keystrokes),
+    unit: 'ms',
+    budget: { max: INTERACTION_BUDGET_MS, exclusive: true },
+  });
+  report.add({ name: 'search keystroke, worst', value: Math.max(...keystrokes), unit: 'ms' });
+  report.add({
+    name: 'sort (column header click), median',
+    value: median(sorts),
+    unit: 'ms',
+    budget: { max: INTERACTION_BUDGET_MS, exclusive: true },
+  });
+  report.add({ name: 'sort (column header click), worst', value: Math.max(...sorts), unit: 'ms' });
+  report.note(
+    `loads (first page / first rows / last page / all rows, ms): ${loads.map((l) => [l.firstPageArrived, l.first, l.lastPageArrived, l.done].map(Math.round).join('/')).join('  ')}`,
+  );
+  report.note(`keystrokes (ms): ${keystrokes.map((k) => k.toFixed(1)).join(' ')}`);
+  report.note(`sorts (ms): ${sorts.map((k) => k.toFixed(1)).join(' ')}`);
+  if (errors.length) report.note(`Errors thrown in the page: ${errors.join(' | ')}`);
+  await context.close();
+  const code = report.finish();
+  return errors.length ? 1 : code;
+});

@@ -1,7 +1,7 @@
 /**
  * Round trips: `npx tsx tests/bench/round-trips.bench.ts` (or `npm run bench -- round-trips`).
  *
- * Serves the production build with `vite preview` and the sandbox (ports 5473–5475), drives
+ * Serves the production build with `vite preview` and the sandbox (support/harness.ts), drives
  * Debian's Chromium through three page loads as ana@contoso.example, each until the clusters
  * table has finished loading, and counts the requests to the identity provider and to the
  * workspace, both as the browser sent them and as the sandbox recorded them:
@@ -20,21 +20,9 @@
  * repeated (repeats are found in the browser's requests, whose query strings tell pages apart).
  */
 import type { BrowserContext, Page, Request } from '@playwright/test';
-import {
-  countByEndpoint,
-  type RecordedRequest,
-  SANDBOX_TENANT_ID,
-  type ServedApp,
-  startServedApp,
-} from './support/app-server.ts';
-import {
-  allPageErrors,
-  collectPageErrors,
-  launchChromium,
-  newBenchContext,
-  signInThroughSandbox,
-  waitForClusterRows,
-} from './support/browser.ts';
+import { countByEndpoint, type RecordedRequest, SANDBOX_TENANT_ID, type ServedApp } from './support/app-server.ts';
+import { collectPageErrors, newBenchContext, signInThroughSandbox, waitForClusterRows } from './support/browser.ts';
+import { runBrowserBenchmark } from './support/harness.ts';
 import { Report } from './support/report.ts';
 
 const USER = { upn: 'ana@contoso.example', password: 'ana-sandbox' };
@@ -214,68 +202,49 @@ function addScenario(
   }
 }
 
-async function main(): Promise<number> {
-  const app = await startServedApp();
-  const browser = await launchChromium().catch(async (error: unknown) => {
-    await app.close();
-    throw error;
-  });
-  try {
-    await app.control('workspace', 'PUT', '/_sandbox/clusters', { generate: { count: GENERATED_CLUSTERS, seed: 1 } });
-    await app.control('workspace', 'PUT', '/_sandbox/rate-limit', false);
-    await app.control('entra', 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: LIFETIME_S });
-    const context = await newBenchContext(browser);
-    const requests = recordRequests(context);
-    const page = await context.newPage();
-    const pageErrors = collectPageErrors(page);
-    const report = new Report(
-      `Round trips as ${USER.upn}, counted in the browser and cross-checked with the sandbox's request logs (access tokens live ${LIFETIME_S} s)`,
+runBrowserBenchmark('round-trips', async ({ app, browser }) => {
+  await app.control('workspace', 'PUT', '/_sandbox/clusters', { generate: { count: GENERATED_CLUSTERS, seed: 1 } });
+  await app.control('workspace', 'PUT', '/_sandbox/rate-limit', false);
+  await app.control('entra', 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: LIFETIME_S });
+  const context = await newBenchContext(browser);
+  const requests = recordRequests(context);
+  const page = await context.newPage();
+  const pageErrors = collectPageErrors(page);
+  const report = new Report(
+    `Round trips as ${USER.upn}, counted in the browser and cross-checked with the sandbox's request logs (access tokens live ${LIFETIME_S} s)`,
+  );
+
+  // (a) Fresh sign-in.
+  await resetLogs(app);
+  await page.goto(`${app.url}/`);
+  await signInThroughSandbox(page, app.url, USER.upn, USER.password);
+  const issuedAt = Date.now();
+  const a = await settle(app, page, requests);
+
+  // (b) Reload while the cached access token is valid.
+  await resetLogs(app);
+  await page.reload();
+  const b = await settle(app, page, requests);
+  const validFor = LIFETIME_S - MSAL_RENEWAL_OFFSET_S;
+  if ((Date.now() - issuedAt) / 1000 > validFor - 2) {
+    throw new Error(
+      `(b) finished ${(Date.now() - issuedAt) / 1000} s after sign-in, too close to the token's ${validFor} s of validity; raise LIFETIME_S.`,
     );
-
-    // (a) Fresh sign-in.
-    await resetLogs(app);
-    await page.goto(`${app.url}/`);
-    await signInThroughSandbox(page, app.url, USER.upn, USER.password);
-    const issuedAt = Date.now();
-    const a = await settle(app, page, requests);
-
-    // (b) Reload while the cached access token is valid.
-    await resetLogs(app);
-    await page.reload();
-    const b = await settle(app, page, requests);
-    const validFor = LIFETIME_S - MSAL_RENEWAL_OFFSET_S;
-    if ((Date.now() - issuedAt) / 1000 > validFor - 2) {
-      throw new Error(
-        `(b) finished ${(Date.now() - issuedAt) / 1000} s after sign-in, too close to the token's ${validFor} s of validity; raise LIFETIME_S.`,
-      );
-    }
-
-    // (c) Reload once MSAL considers the access token expired.
-    const waitMs = issuedAt + (validFor + 2) * 1000 - Date.now();
-    console.log(`Waiting ${Math.ceil(waitMs / 1000)} s for the access token to expire…`);
-    await new Promise((r) => setTimeout(r, Math.max(0, waitMs)));
-    await resetLogs(app);
-    await page.reload();
-    const c = await settle(app, page, requests);
-
-    addScenario(report, '(a) fresh sign-in', a, { authorize: 1, token: 1 });
-    addScenario(report, '(b) reload, valid token', b, { authorize: 0, token: 0 });
-    addScenario(report, '(c) reload, expired token', c, { authorize: 0, token: 1 });
-    if (pageErrors.length) report.note(`Errors thrown in the page: ${pageErrors.join(' | ')}`);
-    await context.close();
-    const code = report.finish();
-    return pageErrors.length ? 1 : code;
-  } finally {
-    await browser.close();
-    await app.close();
   }
-}
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error('The round-trips benchmark failed:', error);
-    if (allPageErrors.length) console.error(`Problems in the page(s): ${allPageErrors.join(' | ')}`);
-    process.exit(2);
-  },
-);
+  // (c) Reload once MSAL considers the access token expired.
+  const waitMs = issuedAt + (validFor + 2) * 1000 - Date.now();
+  console.log(`Waiting ${Math.ceil(waitMs / 1000)} s for the access token to expire…`);
+  await new Promise((r) => setTimeout(r, Math.max(0, waitMs)));
+  await resetLogs(app);
+  await page.reload();
+  const c = await settle(app, page, requests);
+
+  addScenario(report, '(a) fresh sign-in', a, { authorize: 1, token: 1 });
+  addScenario(report, '(b) reload, valid token', b, { authorize: 0, token: 0 });
+  addScenario(report, '(c) reload, expired token', c, { authorize: 0, token: 1 });
+  if (pageErrors.length) report.note(`Errors thrown in the page: ${pageErrors.join(' | ')}`);
+  await context.close();
+  const code = report.finish();
+  return pageErrors.length ? 1 : code;
+});

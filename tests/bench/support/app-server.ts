@@ -1,20 +1,41 @@
 /**
  * The app as `npm start` serves it, for benchmarks: a production build (into a temporary folder,
- * never `dist/`) served in-process by `vite preview` on port 5473, with the sandbox Entra ID on
- * 5474 and the sandbox workspace on 5475, and loopback helpers for the sandbox control APIs.
+ * never `dist/`) served in-process by `vite preview` on BENCH_PORT (5473 unless the environment
+ * says otherwise), with the sandbox Entra ID on BENCH_PORT+1 and the sandbox workspace on
+ * BENCH_PORT+2, and loopback helpers for the sandbox control APIs. BENCH_PORT+3 and +4 are the
+ * bare page's and the sample-style peer's (support/pages.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { build, preview, type PreviewServer, type Rolldown } from 'vite';
+import { DEFAULT_SANDBOX_CONFIG_INPUT } from '../../../src/sandbox/config.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CONFIG_FILE = join(ROOT, 'vite.config.ts');
 
-/** Benchmarks' ports, clear of the tests' (5273, 5283) and a developer's 5173. */
-export const BENCH_PORT = 5473;
+/**
+ * The first of the five ports the benchmarks use: `BENCH_PORT=6600 npm run bench` when 5473–5477
+ * are taken (another checkout's benchmarks, say). The default is clear of the tests' (5273–5310)
+ * and a developer's 5173–5175.
+ */
+export const BENCH_PORT = benchPort(process.env.BENCH_PORT);
+
+function benchPort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 5473;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1024 || port > 65530)
+    throw new Error(
+      `BENCH_PORT must be a whole number from 1024 to 65530 (the benchmarks use it and the next four ports); received ${JSON.stringify(raw)}.`,
+    );
+  return port;
+}
+
+/** Where the bare page and the sample-style peer are served (support/pages.ts). */
+export const BARE_PORT = BENCH_PORT + 3;
+export const PEER_PORT = BENCH_PORT + 4;
 
 /** The sandbox's fixed identities (see the common brief). */
 export const SANDBOX_TENANT_ID = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';
@@ -42,7 +63,26 @@ export function prepareBenchEnvironment(): { stateDir: string } {
   process.env.EXPLORER_WORKSPACE_URL = '';
   process.env.EXPLORER_LAN = '';
   process.env.NODE_ENV = 'production';
+  process.env.EXPLORER_SANDBOX_CONFIG = sandboxConfigWithPeer(stateDir);
   return { stateDir };
+}
+
+/**
+ * The built-in sandbox directory with the sample-style peer's origin registered as a second
+ * single-page-app redirect URI of the same app registration, so both sign in as the same client.
+ */
+function sandboxConfigWithPeer(dir: string): string {
+  const file = join(dir, 'sandbox.bench.json');
+  const apps = (DEFAULT_SANDBOX_CONFIG_INPUT.apps ?? []).map((app) =>
+    app.redirectUris?.spa
+      ? {
+          ...app,
+          redirectUris: { ...app.redirectUris, spa: [...app.redirectUris.spa, `https://localhost:${PEER_PORT}/`] },
+        }
+      : app,
+  );
+  writeFileSync(file, JSON.stringify({ apps }, null, 2));
+  return file;
 }
 
 /** A temporary folder removed when the process exits. */
@@ -74,11 +114,13 @@ export async function buildApp(outDir: string): Promise<Rolldown.RolldownOutput>
 
 /** The served app and its sandbox. */
 export interface ServedApp {
-  /** `https://localhost:5473` */
+  /** `https://localhost:${BENCH_PORT}` */
   url: string;
+  /** The build's output folder, as served. */
+  outDir: string;
   entraUrl: string;
   workspaceUrl: string;
-  /** The workspace as the app's proxy path names it: `localhost:5475`. */
+  /** The workspace as the app's proxy path names it: `localhost:${BENCH_PORT + 2}`. */
   workspaceHost: string;
   /** The local CA's PEM (everything here is signed by it). */
   ca: string;
@@ -122,30 +164,10 @@ export async function startServedApp(): Promise<ServedApp> {
     key: readFileSync(join(dir, 'tls', 'localhost-key.pem'), 'utf8'),
     cert: readFileSync(join(dir, 'tls', 'localhost.pem'), 'utf8'),
   };
-  const agent = new Agent({ connect: { ca }, keepAliveTimeout: 1000 });
   const url = `https://localhost:${BENCH_PORT}`;
   const entraUrl = `https://localhost:${BENCH_PORT + 1}`;
   const workspaceUrl = `https://localhost:${BENCH_PORT + 2}`;
-
-  async function control(
-    service: 'entra' | 'workspace',
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<unknown> {
-    const base = service === 'entra' ? entraUrl : workspaceUrl;
-    const response = await undiciFetch(`${base}${path}`, {
-      method,
-      dispatcher: agent,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
-    const text = await response.text();
-    if (!response.ok)
-      throw new Error(
-        `Sandbox ${service} control ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
-      );
-    return text === '' ? null : JSON.parse(text);
-  }
+  const { control, agent } = sandboxControl(entraUrl, workspaceUrl, ca);
 
   const close = async () => {
     await server.close();
@@ -175,7 +197,36 @@ export async function startServedApp(): Promise<ServedApp> {
     throw error;
   }
 
-  return { url, entraUrl, workspaceUrl, workspaceHost: `localhost:${BENCH_PORT + 2}`, ca, tls, control, close };
+  return { url, outDir, entraUrl, workspaceUrl, workspaceHost: `localhost:${BENCH_PORT + 2}`, ca, tls, control, close };
+}
+
+/** Calls to the sandbox control APIs over loopback, trusting the local CA. */
+export function sandboxControl(
+  entraUrl: string,
+  workspaceUrl: string,
+  ca: string,
+): { control: ServedApp['control']; agent: Agent } {
+  const agent = new Agent({ connect: { ca }, keepAliveTimeout: 1000 });
+  async function control(
+    service: 'entra' | 'workspace',
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> {
+    const base = service === 'entra' ? entraUrl : workspaceUrl;
+    const response = await undiciFetch(`${base}${path}`, {
+      method,
+      dispatcher: agent,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(
+        `Sandbox ${service} control ${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`,
+      );
+    return text === '' ? null : JSON.parse(text);
+  }
+  return { control, agent };
 }
 
 /** Resolves when nothing accepts connections on the port any more (at most 5 s). */

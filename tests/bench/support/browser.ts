@@ -60,16 +60,23 @@ export function collectPageErrors(page: Page): string[] {
 }
 
 /**
- * From the app's landing page: clicks "Sign in", fills the sandbox sign-in form and submits it,
- * and resolves when the app is back on its own origin. Does not wait for the clusters.
+ * From a landing page (the app's or the peer's): clicks "Sign in", fills the sandbox sign-in form
+ * and submits it, and resolves when the page is back on its own origin. Does not wait for the
+ * clusters.
+ * @returns when the form was submitted, in milliseconds since the epoch (the moment a person's
+ *   part of the sign-in ends).
  */
-export async function signInThroughSandbox(page: Page, appUrl: string, upn: string, password: string): Promise<void> {
+export async function signInThroughSandbox(page: Page, appUrl: string, upn: string, password: string): Promise<number> {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click({ timeout: 30_000 });
   await page.waitForURL((url) => !url.href.startsWith(appUrl), { timeout: 30_000 });
   await page.getByLabel('Username').fill(upn);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const submit = page.getByRole('button', { name: 'Sign in', exact: true });
+  await submit.waitFor();
+  const submitted = Date.now();
+  await submit.click();
   await page.waitForURL((url) => url.href.startsWith(appUrl), { timeout: 30_000 });
+  return submitted;
 }
 
 /** The clusters table: the grid with at least one cluster row. */

@@ -17,6 +17,8 @@ export interface Milestones {
 export interface PageTimes {
   first: number;
   done: number;
+  /** `performance.timeOrigin` of the document: add it to a time for milliseconds since the epoch. */
+  origin: number;
 }
 
 declare global {
@@ -65,16 +67,31 @@ export async function installMilestoneTimer(context: BrowserContext, milestones:
 export async function readMilestones(page: Page, timeout = 60_000): Promise<PageTimes> {
   // A function (a string would be eval'd, which the app's CSP forbids) with no named inner
   // functions (tsx would wrap them in a helper the page does not have).
-  const handle = await page.waitForFunction(
-    () => {
-      const t = window.__benchTimes;
-      if (t && t.first !== undefined && t.done !== undefined) return { first: t.first, done: t.done };
-      const alert = document.querySelector('[role=alert]');
-      return alert ? { error: alert.textContent || 'an alert without text' } : false;
-    },
-    undefined,
-    { timeout, polling: 50 },
-  );
+  const handle = await page
+    .waitForFunction(
+      () => {
+        const t = window.__benchTimes;
+        if (t && t.first !== undefined && t.done !== undefined)
+          return { first: t.first, done: t.done, origin: performance.timeOrigin };
+        const alert = document.querySelector('[role=alert]');
+        return alert ? { error: alert.textContent || 'an alert without text' } : false;
+      },
+      undefined,
+      { timeout, polling: 50 },
+    )
+    .catch(async (error: unknown) => {
+      // Say where the page got stuck (address without its query or hash, which may hold a code).
+      const url = new URL(page.url());
+      const text =
+        (await page
+          .locator('body')
+          .textContent({ timeout: 1000 })
+          .catch(() => '(unreadable)')) ?? '';
+      throw new Error(
+        `No clusters within ${timeout / 1000} s at ${url.origin}${url.pathname}; the page shows: ${text.replace(/\s+/g, ' ').slice(0, 300)}`,
+        { cause: error },
+      );
+    });
   const result = (await handle.jsonValue()) as PageTimes | { error: string };
   if ('error' in result)
     throw new Error(`The page showed an error instead of the clusters: ${result.error.slice(0, 500)}`);

@@ -32,6 +32,7 @@ export class Report {
   readonly title: string;
   readonly #figures: Figure[] = [];
   readonly #notes: string[] = [];
+  readonly #grids: string[] = [];
 
   constructor(title: string) {
     this.title = title;
@@ -42,6 +43,17 @@ export class Report {
     this.#figures.push(figure);
     if (figure.note) this.#notes.push(`${figure.name}: ${figure.note}`);
     return withinBudget(figure);
+  }
+
+  /** A table of its own, printed above the figures (e.g. one column per page compared). */
+  grid(title: string, header: string[], rows: string[][]): void {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd();
+    this.#grids.push([title, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
   }
 
   /** A line printed under the table. */
@@ -59,7 +71,7 @@ export class Report {
       f.name,
       `${formatNumber(f.value)} ${f.unit}`.trim(),
       f.budget ? (f.budget.label ?? budgetText(f.budget, f.unit)) : '',
-      f.budget ? (withinBudget(f) ? 'ok' : 'MISSED') : '',
+      f.budget ? (withinBudget(f) ? 'met' : 'MISSED') : '',
     ]);
     const header = ['figure', 'measured', 'budget', 'verdict'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -70,6 +82,7 @@ export class Report {
         .trimEnd();
     return [
       this.title,
+      ...this.#grids.flatMap((grid) => [grid, '']),
       line(header),
       line(widths.map((w) => '-'.repeat(w))),
       ...rows.map(line),
