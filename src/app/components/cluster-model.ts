@@ -97,6 +97,13 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
   };
 }
 
+/**
+ * Text order as a person expects it: case and accents ignored ("ana-scratch" before "SQL
+ * Warehouse"), numbers by value ("cluster-9" before "cluster-10").
+ */
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+const compareText = (a: string, b: string) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
 function compareValues(a: ClusterRow, b: ClusterRow, column: SortColumn): number {
   switch (column) {
     case 'workers':
@@ -105,7 +112,7 @@ function compareValues(a: ClusterRow, b: ClusterRow, column: SortColumn): number
     case 'terminatedTime':
       return (a[column] ?? 0) - (b[column] ?? 0);
     default:
-      return a[column] < b[column] ? -1 : a[column] > b[column] ? 1 : 0;
+      return compareText(a[column], b[column]);
   }
 }
 
@@ -114,7 +121,7 @@ export function sortRows(rows: readonly ClusterRow[], column: SortColumn, direct
   const sign = direction === 'asc' ? 1 : -1;
   return [...rows].sort(
     (a, b) =>
-      sign * compareValues(a, b, column) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : 1),
+      sign * compareValues(a, b, column) || compareText(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
 
@@ -191,7 +198,7 @@ export function filterRows(rows: readonly ClusterRow[], filter: RowFilter): read
 export function distinctValues(rows: readonly ClusterRow[], column: 'state' | 'source'): string[] {
   const seen = new Set<string>();
   for (const row of rows) if (row[column]) seen.add(row[column]);
-  return [...seen].sort();
+  return [...seen].sort(compareText);
 }
 
 /** Which rows a window of `viewportHeight` pixels shows at `scrollTop`, with overscan. */
@@ -211,4 +218,11 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 
 export function formatTime(ms: number | undefined): string {
   return ms === undefined ? '' : dateFormat.format(ms);
+}
+
+const countFormat = new Intl.NumberFormat(undefined);
+
+/** "1 cluster", "10,000 clusters": the count with the locale's grouping and the right plural. */
+export function countClusters(n: number): string {
+  return `${countFormat.format(n)} ${n === 1 ? 'cluster' : 'clusters'}`;
 }

@@ -2,7 +2,13 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useAuth } from '../auth/auth-context.tsx';
 import { isSignInError } from '../auth/errors.ts';
-import { type CallRecord, createWorkspaceClient, type RetryNotice } from '../databricks/client.ts';
+import {
+  type CallRecord,
+  createWorkspaceClient,
+  type RetryNotice,
+  type WorkspaceClientOptions,
+} from '../databricks/client.ts';
+import { createTextReader } from '../databricks/text-reader.ts';
 import { me, type WhoAmI } from '../databricks/scim.ts';
 import { DoctorActionsContext } from '../errors/error-panel.tsx';
 import { ShowMeHow } from '../snippets/show-me-how.tsx';
@@ -54,6 +60,53 @@ function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void
   return [view, setView];
 }
 
+/**
+ * The view tabs, as the WAI-ARIA tabs pattern asks: one tab stop (the selected tab), Left and
+ * Right arrows move between tabs (wrapping), Home and End go to the first and last; a tab is
+ * selected as it gets focus. The view also lives in the URL hash.
+ * @see https://www.w3.org/WAI/ARIA/apg/patterns/tabs/
+ */
+function ViewTabs({ view, onSelect }: { view: ViewId; onSelect(view: ViewId): void }) {
+  const list = useRef<HTMLDivElement>(null);
+  const onKeyDown = (e: KeyboardEvent) => {
+    const index = VIEWS.findIndex((v) => v.id === view);
+    const next =
+      e.key === 'ArrowRight'
+        ? (index + 1) % VIEWS.length
+        : e.key === 'ArrowLeft'
+          ? (index - 1 + VIEWS.length) % VIEWS.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? VIEWS.length - 1
+              : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    const id = VIEWS[next]!.id;
+    onSelect(id);
+    list.current?.querySelector<HTMLElement>(`#tab-${id}`)?.focus();
+  };
+  return (
+    <div class="tabs" role="tablist" aria-label="Views" ref={list} onKeyDown={onKeyDown}>
+      {VIEWS.map((v) => (
+        <button
+          key={v.id}
+          type="button"
+          role="tab"
+          id={`tab-${v.id}`}
+          aria-selected={view === v.id}
+          aria-controls={`panel-${v.id}`}
+          tabIndex={view === v.id ? 0 : -1}
+          class={view === v.id ? 'tab active' : 'tab'}
+          onClick={() => onSelect(v.id)}
+        >
+          {v.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 /** Everything after sign-in: header, tabs and the four views, on one workspace client. */
 function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
   const auth = useAuth();
@@ -74,7 +127,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
   );
   const homeAccountId = account?.homeAccountId;
   const workspace = useMemo<WorkspaceContextValue>(() => {
-    const client = createWorkspaceClient({
+    const options: WorkspaceClientOptions = {
       workspaceHost: config.workspaceHost,
       workspaceResourceId: config.workspaceResourceId,
       getAccessToken: async ({ forceRefresh }) =>
@@ -100,8 +153,9 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
           detail: `after HTTP ${notice.status}`,
         });
       },
-    });
-    return { client, timeline, ...stores, clusters: createClustersStore(client) };
+    };
+    const client = createWorkspaceClient(options);
+    return { client, reader: createTextReader(options), timeline, ...stores, clusters: createClustersStore(client) };
     // A new account gets a new client, so nothing from the previous one is reused.
   }, [config, getTokens, timeline, stores, homeAccountId]);
   // A replaced client (account or configuration changed) or signing out drops its clusters.
@@ -138,24 +192,9 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
         onSettings={onSettings}
       />
       <WorkspaceContext.Provider value={workspace}>
-        <div class="tabs" role="tablist" aria-label="Views">
-          {VIEWS.map((v) => (
-            <button
-              key={v.id}
-              type="button"
-              role="tab"
-              id={`tab-${v.id}`}
-              aria-selected={view === v.id}
-              aria-controls={`panel-${v.id}`}
-              class={view === v.id ? 'tab active' : 'tab'}
-              onClick={() => setView(v.id)}
-            >
-              {v.label}
-            </button>
-          ))}
-        </div>
         <main class="view">
-          <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
+          <ViewTabs view={view} onSelect={setView} />
+          <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`} class="tabpanel">
             {view === 'clusters' && <ClustersView />}
             {view === 'tokens' && <TokensView view={view} />}
             {view === 'timeline' && <TimelineView timeline={timeline} />}
@@ -244,7 +283,7 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
           onSettings={onSettings}
         />
       )}
-      {body}
+      {state.status === 'signed-in' ? body : <main class="view">{body}</main>}
     </DoctorActionsContext.Provider>
   );
 }
