@@ -72,9 +72,9 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
     workers = cluster.num_workers === 0 ? '0 (single node)' : String(cluster.num_workers);
     workersSort = cluster.num_workers;
   }
+  // The code alone fits its column; the type and the plain-words explanation are in the details.
   const reason = cluster.termination_reason;
-  const terminationReason =
-    reason && typeof reason === 'object' ? [text(reason.code), text(reason.type)].filter(Boolean).join(' · ') : '';
+  const terminationReason = reason && typeof reason === 'object' ? text(reason.code) : '';
   const row = {
     id: cluster.cluster_id,
     name: text(cluster.cluster_name),
@@ -98,31 +98,67 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
 }
 
 /**
- * Text order as a person expects it: case and accents ignored ("ana-scratch" before "SQL
- * Warehouse"), numbers by value ("cluster-9" before "cluster-10").
+ * The key that orders text as a person expects: case and accents ignored ("ana-scratch" before
+ * "SQL Warehouse"), runs of digits by value ("cluster-9" before "cluster-10"). Computed once per
+ * row and sort, then compared with `<`: an `Intl.Collator` comparison in the sort itself made
+ * sorting 10,000 rows (once per arriving page) several times slower.
  */
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-const compareText = (a: string, b: string) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+export function naturalKey(text: string): string {
+  // Printable ASCII (most names) has no accents to strip.
+  const plain = /^[\x20-\x7e]*$/.test(text) ? text : text.normalize('NFD').replace(/\p{M}/gu, '');
+  return plain.toLowerCase().replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(20, '0'));
+}
 
-function compareValues(a: ClusterRow, b: ClusterRow, column: SortColumn): number {
+const raw = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Text order by {@link naturalKey}; texts that differ only in case or accents keep a fixed order. */
+export function compareText(a: string, b: string): number {
+  return compareKeys(naturalKey(a), naturalKey(b)) || raw(a, b);
+}
+
+type Keyed = { row: ClusterRow; key: string; name: string };
+
+/** Keys per row and column, made once: rows are kept as pages arrive, and sorted again each time. */
+const keyCache = new WeakMap<ClusterRow, Map<SortColumn, string>>();
+
+function keyOf(row: ClusterRow, column: SortColumn): string {
+  if (column === 'workers' || column === 'startTime' || column === 'terminatedTime') return '';
+  let keys = keyCache.get(row);
+  if (!keys) keyCache.set(row, (keys = new Map()));
+  let key = keys.get(column);
+  if (key === undefined) keys.set(column, (key = naturalKey(row[column])));
+  return key;
+}
+
+function compareKeyed(a: Keyed, b: Keyed, column: SortColumn): number {
   switch (column) {
     case 'workers':
-      return a.workersSort - b.workersSort;
+      return a.row.workersSort - b.row.workersSort;
     case 'startTime':
     case 'terminatedTime':
-      return (a[column] ?? 0) - (b[column] ?? 0);
+      return (a.row[column] ?? 0) - (b.row[column] ?? 0);
     default:
-      return compareText(a[column], b[column]);
+      return compareKeys(a.key, b.key) || raw(a.row[column], b.row[column]);
   }
+}
+
+function compareValues(a: ClusterRow, b: ClusterRow, column: SortColumn): number {
+  return compareKeyed({ row: a, key: keyOf(a, column), name: '' }, { row: b, key: keyOf(b, column), name: '' }, column);
 }
 
 /** A new array sorted by one column; ties keep name then ID order so the result is stable. */
 export function sortRows(rows: readonly ClusterRow[], column: SortColumn, direction: SortDirection): ClusterRow[] {
   const sign = direction === 'asc' ? 1 : -1;
-  return [...rows].sort(
+  const keyed: Keyed[] = rows.map((row) => ({ row, key: keyOf(row, column), name: keyOf(row, 'name') }));
+  keyed.sort(
     (a, b) =>
-      sign * compareValues(a, b, column) || compareText(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      sign * compareKeyed(a, b, column) ||
+      compareKeys(a.name, b.name) ||
+      raw(a.row.name, b.row.name) ||
+      raw(a.row.id, b.row.id),
   );
+  return keyed.map((k) => k.row);
 }
 
 /**

@@ -103,7 +103,7 @@ describe('clusters view', () => {
     renderView(client);
     const auto = (await screen.findByRole('button', { name: 'Details of auto' })).closest('tr') as HTMLElement;
     expect(within(auto).getByText('2–8 (autoscale)')).toBeTruthy();
-    expect(within(auto).getByText('INACTIVITY · SUCCESS')).toBeTruthy();
+    expect(within(auto).getByText('INACTIVITY')).toBeTruthy();
     expect(within(auto).getByText('TERMINATED').className).toBe('badge state-terminated');
     const fixed = screen.getByRole('button', { name: 'Details of fixed' }).closest('tr') as HTMLElement;
     expect(within(fixed).getByText('4')).toBeTruthy();
@@ -121,7 +121,8 @@ describe('clusters view', () => {
     expect(rows.length).toBeLessThan(60);
     expect(screen.getByRole('button', { name: 'Details of cluster-00000' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Details of cluster-09999' })).toBeNull();
-  });
+    // 100 pages through the DOM emulator: seconds on a busy machine, as the 10 s wait above allows.
+  }, 20_000);
 
   it('renders the rows further down when scrolled', async () => {
     const { client } = fakeClient({ '/api/2.1/clusters/list': pagedClusters(1000) });
