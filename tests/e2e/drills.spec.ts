@@ -215,7 +215,7 @@ test.describe('10,000 clusters', () => {
     await expect(page.getByText(/Loading clusters… \d+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
     await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
 
-    await expect(page.getByText('10000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText('10,000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
     const statuses = (await sandboxRequests(page, workspace))
       .filter((r) => r.path === CLUSTERS_LIST)
@@ -255,7 +255,7 @@ test.describe('10,000 clusters', () => {
     await workspaceFaults(page, workspace, null);
     await control(page, workspace, 'DELETE', '/_sandbox/requests');
     await alert.getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByText('10000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText('10,000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
     const statuses = (await sandboxRequests(page, workspace))
       .filter((r) => r.path === CLUSTERS_LIST)

@@ -5,8 +5,32 @@ const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
+ * Tab from the last control goes to the first, Shift+Tab from the first to the last. (An inert
+ * page alone would let focus leave for the browser's own controls after the last one.)
+ */
+function keepTabInside(e: KeyboardEvent, dialog: HTMLElement) {
+  const controls = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => el.getClientRects().length > 0 || el === document.activeElement,
+  );
+  const first = controls[0];
+  const last = controls.at(-1);
+  if (!first || !last) {
+    e.preventDefault();
+    return;
+  }
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || active === dialog)) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && active === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/**
  * A modal dialog on the native `<dialog>` element opened with `showModal()`: it sits in the top
- * layer (above sticky table headers), the rest of the page is inert (Tab stays inside), Escape
+ * layer (above sticky table headers), the rest of the page is inert, Tab cycles inside, Escape
  * closes it, and focus goes back where it was, or to `returnFocus()` when that element is gone.
  * Mounting opens it; `onClose` asks the owner to unmount it.
  * @see https://html.spec.whatwg.org/multipage/interactive-elements.html#the-dialog-element
@@ -66,9 +90,11 @@ export function Modal(props: {
         onClose.current();
       }}
       onKeyDown={(e) => {
-        if (e.key !== 'Escape' || e.defaultPrevented) return;
-        e.preventDefault();
-        onClose.current();
+        if (e.defaultPrevented) return;
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onClose.current();
+        } else if (e.key === 'Tab') keepTabInside(e, e.currentTarget);
       }}
     >
       {props.children}
