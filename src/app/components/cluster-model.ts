@@ -125,9 +125,15 @@ const keyCache = new WeakMap<ClusterRow, Map<SortColumn, string>>();
 function keyOf(row: ClusterRow, column: SortColumn): string {
   if (column === 'workers' || column === 'startTime' || column === 'terminatedTime') return '';
   let keys = keyCache.get(row);
-  if (!keys) keyCache.set(row, (keys = new Map()));
+  if (!keys) {
+    keys = new Map();
+    keyCache.set(row, keys);
+  }
   let key = keys.get(column);
-  if (key === undefined) keys.set(column, (key = naturalKey(row[column])));
+  if (key === undefined) {
+    key = naturalKey(row[column]);
+    keys.set(column, key);
+  }
   return key;
 }
 
