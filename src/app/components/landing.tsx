@@ -50,8 +50,8 @@ export function Landing({
               <code>eve@contoso.example</code>: needs MFA (code <code>123456</code>)
             </li>
             <li>
-              <code>fay@contoso.example</code>: Contributor on the workspace resource (becomes admin via the resource-ID
-              header)
+              <code>fay@contoso.example</code>: Contributor on the workspace resource; she becomes an admin once
+              Settings hold the workspace's subscription, resource group and name (the sandbox sign-in page lists them)
             </li>
           </ul>
         </aside>

@@ -77,7 +77,7 @@ function workspaceResourceSection(resource: SignInPageInput['workspaceResource']
   const who = resource.roles.map((r) => `${escapeHtml(r.upn)} (${escapeHtml(r.role)})`).join(', ');
   return `<section aria-labelledby="resource-heading">
 <h2 id="resource-heading">Sandbox workspace resource</h2>
-<p>${who} hold a role on the workspace's Azure resource. Such a user becomes a workspace admin when the app sends the resource ID: before signing in, put these three values in the app's <strong>Settings</strong> (Azure resource of the workspace).</p>
+<p>${who} hold a role on the workspace's Azure resource. Such a user becomes a workspace admin when the app sends the resource ID: before signing in, copy these three values into the app's <strong>Settings</strong>, under “Admin access through Azure (optional)”.</p>
 <dl class="resource">
 <dt>Subscription ID</dt><dd><code class="copy">${escapeHtml(subscription)}</code></dd>
 <dt>Resource group</dt><dd><code class="copy">${escapeHtml(group)}</code></dd>
