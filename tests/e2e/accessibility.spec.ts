@@ -57,7 +57,18 @@ test.describe('axe-core finds no violations', () => {
     await expect(drawer).toHaveCount(0);
 
     await page.getByRole('button', { name: 'Settings' }).click();
-    await expect(page.getByRole('dialog', { name: 'Settings' }).getByLabel('Client ID')).toBeVisible();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await expect(settings.getByLabel('Client ID')).toBeVisible();
+    // Nothing paints over it: not the table's sticky header row, nor anything else.
+    const box = (await settings.boundingBox())!;
+    for (const [x, y] of [
+      [box.x + 8, box.y + 8],
+      [box.x + box.width / 2, box.y + 40],
+      [box.x + box.width - 8, box.y + box.height - 8],
+    ])
+      expect(await settings.evaluate((d, [px, py]) => d.contains(document.elementFromPoint(px!, py!)), [x, y])).toBe(
+        true,
+      );
     await expectNoViolations(page, 'with the settings dialog open');
     await page.keyboard.press('Escape');
     await expect(page.getByRole('dialog', { name: 'Settings' })).toHaveCount(0);
