@@ -35,7 +35,7 @@ const RUNS = 9;
 const RATIO_BUDGET = 1.25;
 const BARE_PORT = 5476;
 const USER = { upn: 'ana@contoso.example', password: 'ana-sandbox' };
-const DONE_PATTERN = '^\\d+ clusters';
+const DONE_PATTERN = '^[\\d,]+ clusters?';
 
 interface Run extends PageTimes {
   /** Every resource the page loaded: path (hash-free) → [start, end] in ms since navigation start. */
