@@ -91,7 +91,17 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
   };
   return {
     ...row,
-    searchText: [row.name, row.id, row.state, row.source, row.runtime, row.nodeType, row.creator, row.terminationReason]
+    searchText: [
+      row.name,
+      row.id,
+      row.state,
+      row.source,
+      row.runtime,
+      row.nodeType,
+      row.creator,
+      row.terminationReason,
+      reason && typeof reason === 'object' ? text(reason.type) : '',
+    ]
       .join('\n')
       .toLowerCase(),
   };

@@ -70,6 +70,11 @@ describe('cluster rows', () => {
       'cluster-00002',
     ]);
     expect(filterRows(rows, { search: 'c00002', states: none, sources: none })).toHaveLength(1);
+    // The table shows the code only; the type is still found.
+    expect(rows[1]!.terminationReason).toBe('INACTIVITY');
+    expect(filterRows(rows, { search: 'success', states: none, sources: none }).map((r) => r.name)).toEqual([
+      'cluster-00002',
+    ]);
   });
 
   it('windows the rows around the scroll position with overscan', () => {
