@@ -282,6 +282,16 @@ describe('clusters view', () => {
     expect(json.tabIndex).toBe(0);
     expect(calls.at(-1)?.options.query).toEqual({ cluster_id: '0612-081530-c00007' });
 
+    // Copied exactly as shown, the 19-digit integer included.
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: async (text: string) => void copied.push(text) },
+    });
+    await user.click(within(drawer).getByRole('button', { name: 'Copy JSON' }));
+    expect(copied).toEqual([json.textContent]);
+    expect(await within(drawer).findByText('Copied.')).toBeTruthy();
+
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Details of cluster-00007' }));
