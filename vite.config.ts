@@ -25,13 +25,20 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
       serving &&
         explorerServerPlugin({
           identityOrigins: settings.identityOrigins,
-          runtimeConfig: settings.runtimeConfig,
+          // With the sandbox, "Show me how" names the local CA so its commands work as pasted here.
+          runtimeConfig:
+            settings.mode === 'sandbox'
+              ? { ...settings.runtimeConfig, caBundlePath: tls.caPath }
+              : settings.runtimeConfig,
           warnings: settings.warnings,
           proxy: {
             extraHosts: settings.proxyExtraHosts,
             allowPost: settings.allowPost,
-            // The sandbox workspace's certificate comes from the local CA.
-            ...(settings.mode === 'sandbox' ? { extraCa: tls.ca } : {}),
+            connectTo: settings.proxyConnectTo,
+            // The sandbox workspace's certificate comes from the local CA; EXPLORER_PROXY_CA_FILE adds more.
+            ...(settings.mode === 'sandbox' || settings.proxyExtraCa
+              ? { extraCa: [settings.mode === 'sandbox' ? tls.ca : '', settings.proxyExtraCa ?? ''].join('\n').trim() }
+              : {}),
           },
         }),
       serving &&
@@ -55,7 +62,9 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
             name: 'app',
             environment: 'happy-dom',
             include: ['tests/app/**/*.test.{ts,tsx}'],
-            setupFiles: ['tests/support/setup-dom.ts'],
+            setupFiles: ['tests/app/support/setup-dom.ts'],
+            // Component tests render up to 10,000 rows in happy-dom; 5 s is too tight on a busy machine.
+            testTimeout: 15_000,
           },
         },
         {
@@ -64,6 +73,11 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
             name: 'node',
             environment: 'node',
             include: ['tests/proxy/**/*.test.ts', 'tests/sandbox/**/*.test.ts'],
+            // Real HTTPS servers, real MSAL and the Databricks SDK: a test makes several TLS round
+            // trips, which take seconds when the machine is busy (npm test must pass at load 8 on 2
+            // cores). Key generation happens once per file, in a beforeAll with its own timeout.
+            testTimeout: 20_000,
+            hookTimeout: 120_000,
           },
         },
       ],

@@ -30,6 +30,7 @@ export {
 export { createRuntimeConfigMiddleware, RUNTIME_CONFIG_PATH } from './runtime-config.ts';
 export {
   AUTHORITY_ORIGINS,
+  signInOrigins,
   resolveServerSettings,
   SANDBOX_CLIENT_ID,
   SANDBOX_TENANT_ID,

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { normalizeExtraHost, PROXY_PREFIX, resolveProxyTarget, WORKSPACE_HOST_FORMS } from './allowlist.ts';
 import { ProxyError } from './errors.ts';
 
@@ -30,6 +30,12 @@ export interface ProxyOptions {
   extraCa?: string;
   /** Forward POST as well as GET. Off by default: the app only reads. */
   allowPost?: boolean;
+  /**
+   * Connect to another address for some `host:port` pairs, as curl's `--connect-to`: the request,
+   * its Host header and the certificate check keep the original host name, only the TCP
+   * connection goes elsewhere (`EXPLORER_PROXY_CONNECT_TO`). Keys are `host:port`, lower case.
+   */
+  connectTo?: ReadonlyMap<string, { host: string; port: number }>;
   timeouts?: ProxyTimeouts;
   /** One line per refused or failed request. Never receives tokens or query strings. Default: console.warn. */
   log?: (line: string) => void;
@@ -124,14 +130,14 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
       keepAliveTimeout: config.timeouts.keepAlive,
       headersTimeout: config.timeouts.headers,
       bodyTimeout: config.timeouts.idle,
-      connect: {
+      connect: connectTo(options.connectTo, {
         timeout: config.timeouts.connect,
         // `ca` replaces Node's default trust, so the system roots go in alongside. One context
         // for all connections: given as `ca`, tls.connect would parse ~150 roots per connection.
         ...(options.extraCa
           ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.extraCa] }) }
           : {}),
-      },
+      }),
     });
   const allowHeader = [...config.methods].join(', ');
   let closed = false;
@@ -209,6 +215,27 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
     },
   });
   return middleware;
+}
+
+/**
+ * undici's connector, sending the connections named in `map` to their replacement address while
+ * TLS still sends and checks the original host name (SNI and certificate).
+ */
+function connectTo(
+  map: ReadonlyMap<string, { host: string; port: number }> | undefined,
+  options: buildConnector.BuildOptions,
+): buildConnector.BuildOptions | buildConnector.connector {
+  if (!map || map.size === 0) return options;
+  const connect = buildConnector(options);
+  return (target, callback) => {
+    const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+    const to = map.get(`${target.hostname.toLowerCase()}:${port}`);
+    if (!to) return connect(target, callback);
+    return connect(
+      { ...target, hostname: to.host, port: String(to.port), servername: target.servername || target.hostname },
+      callback,
+    );
+  };
 }
 
 /**

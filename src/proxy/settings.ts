@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { WORKSPACE_HOST_PATTERNS } from './allowlist.ts';
 import { ServerSettingsError } from './errors.ts';
 
@@ -16,6 +18,8 @@ export interface RuntimeConfig {
   workspaceName?: string;
   sandbox?: boolean;
   sandboxAuthorityOrigin?: string;
+  /** Absolute path of the CA bundle that commands run on this machine need for the workspace. */
+  caBundlePath?: string;
 }
 
 /** Azure clouds the server accepts in `EXPLORER_CLOUD`. */
@@ -27,6 +31,17 @@ export const AUTHORITY_ORIGINS: Record<AzureCloud, string> = {
   usgov: 'https://login.microsoftonline.us',
   china: 'https://login.partner.microsoftonline.cn',
 };
+
+/**
+ * Every sign-in host a person can choose in the Settings panel, the configured cloud's first. The
+ * page's Content-Security-Policy lists them all: the token request and the signature check's key
+ * fetch (JWKS) go from the browser straight to the chosen cloud's host, whatever the server's own
+ * cloud is, and nothing else is reachable.
+ */
+export function signInOrigins(first?: AzureCloud): string[] {
+  const all = Object.values(AUTHORITY_ORIGINS);
+  return first ? [AUTHORITY_ORIGINS[first], ...all.filter((origin) => origin !== AUTHORITY_ORIGINS[first])] : all;
+}
 
 const CLOUD_DOMAINS: Record<AzureCloud, string> = {
   public: 'azuredatabricks.net',
@@ -51,10 +66,14 @@ interface CommonSettings {
   allowPost: boolean;
   /** Served at `/explorer-config.json`. */
   runtimeConfig: RuntimeConfig;
-  /** Origins of the identity provider, for the CSP. */
+  /** Origins of the identity providers the page may contact (the sandbox's and every cloud's sign-in host), for the CSP. */
   identityOrigins: string[];
   /** Hosts the proxy forwards to besides the Azure Databricks patterns. */
   proxyExtraHosts: string[];
+  /** `EXPLORER_PROXY_CONNECT_TO`: `host:port` → the address the proxy connects to instead. */
+  proxyConnectTo: Map<string, { host: string; port: number }>;
+  /** `EXPLORER_PROXY_CA_FILE`: PEM certificates the proxy trusts besides the system's. */
+  proxyExtraCa: string | undefined;
 }
 
 /** Real Azure: tenant, client and workspace all configured. */
@@ -92,7 +111,7 @@ const DEFAULT_PORT = 5173;
  * Reads the server's settings from the environment: `PORT`, `EXPLORER_TENANT_ID`,
  * `EXPLORER_CLIENT_ID`, `EXPLORER_WORKSPACE_URL`, `EXPLORER_CLOUD`,
  * `EXPLORER_AZURE_SUBSCRIPTION_ID` / `_RESOURCE_GROUP` / `_WORKSPACE_NAME`, `EXPLORER_LAN`,
- * `EXPLORER_PROXY_ALLOW_POST`. With tenant, client and workspace all unset it returns the sandbox.
+ * `EXPLORER_PROXY_ALLOW_POST`, `EXPLORER_PROXY_CONNECT_TO`, `EXPLORER_PROXY_CA_FILE`. With tenant, client and workspace all unset it returns the sandbox.
  * Empty strings count as unset.
  * @throws ServerSettingsError naming the variable, what it held and what it should hold
  */
@@ -110,6 +129,8 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
   const lan = readFlag('EXPLORER_LAN', read('EXPLORER_LAN'));
   const allowPost = readFlag('EXPLORER_PROXY_ALLOW_POST', read('EXPLORER_PROXY_ALLOW_POST'));
   const resource = readResourceId(read);
+  const proxyConnectTo = readConnectTo(read('EXPLORER_PROXY_CONNECT_TO'));
+  const proxyExtraCa = readCaFile(read('EXPLORER_PROXY_CA_FILE'));
   const warnings: string[] = [];
   if (lan) {
     warnings.push(
@@ -149,8 +170,10 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
         sandbox: true,
         sandboxAuthorityOrigin: authorityOrigin,
       },
-      identityOrigins: [authorityOrigin],
+      identityOrigins: [authorityOrigin, ...signInOrigins()],
       proxyExtraHosts: [workspaceHost],
+      proxyConnectTo,
+      proxyExtraCa,
       sandbox: {
         entraPort: port + 1,
         workspacePort: port + 2,
@@ -192,8 +215,10 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
     warnings,
     allowPost,
     runtimeConfig: { tenantId, clientId, cloud, workspaceUrl, ...resource, sandbox: false },
-    identityOrigins: [AUTHORITY_ORIGINS[cloud]],
+    identityOrigins: signInOrigins(cloud),
     proxyExtraHosts: [],
+    proxyConnectTo,
+    proxyExtraCa,
   };
 }
 
@@ -325,4 +350,72 @@ function readResourceId(
     );
   }
   return { subscriptionId, resourceGroup: group as string, workspaceName: name as string };
+}
+
+const CONNECT_TO_ENTRY = /^([a-z0-9.-]+):([0-9]{1,5}):([a-z0-9.-]+|\[[0-9a-f:.]+\]):([0-9]{1,5})$/i;
+
+/**
+ * `EXPLORER_PROXY_CONNECT_TO=host:port:connect-host:connect-port[,…]`, as curl's `--connect-to`:
+ * the proxy opens its connection for `host:port` to the other address, and still sends and checks
+ * the name `host` (TLS SNI and certificate, Host header). For a workspace reached through a tunnel
+ * or a local stand-in; DNS stays untouched for everything else.
+ */
+function readConnectTo(value: string | undefined): Map<string, { host: string; port: number }> {
+  const map = new Map<string, { host: string; port: number }>();
+  if (value === undefined) return map;
+  for (const raw of value.split(',')) {
+    const entry = raw.trim();
+    const match = CONNECT_TO_ENTRY.exec(entry);
+    const ports = match ? [Number(match[2]), Number(match[4])] : [];
+    if (!match || ports.some((port) => port < 1 || port > 65535)) {
+      throw new ServerSettingsError(
+        'EXPLORER_PROXY_CONNECT_TO',
+        entry,
+        'comma-separated host:port:connect-host:connect-port entries, as curl --connect-to takes them, e.g. adb-1234567890123456.7.azuredatabricks.net:443:127.0.0.1:8443',
+        'Unset it to connect to every workspace by its own name.',
+      );
+    }
+    const [, host, port, toHost, toPort] = match as unknown as [string, string, string, string, string];
+    map.set(`${host.toLowerCase()}:${Number(port)}`, { host: toHost.replace(/^\[|\]$/g, ''), port: Number(toPort) });
+  }
+  return map;
+}
+
+/** `EXPLORER_PROXY_CA_FILE`: a PEM file of CA certificates the proxy trusts for workspaces, besides the system's. */
+function readCaFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw Object.assign(
+      new ServerSettingsError(
+        'EXPLORER_PROXY_CA_FILE',
+        path,
+        `a readable PEM file of CA certificates (${(cause as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+        'Check the path, or unset it to trust the system CAs only.',
+      ),
+      { cause },
+    );
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  const valid = blocks.length > 0 && blocks.every(isCertificate);
+  if (!valid) {
+    throw new ServerSettingsError(
+      'EXPLORER_PROXY_CA_FILE',
+      path,
+      'a PEM file holding one or more "-----BEGIN CERTIFICATE-----" blocks',
+      'Export the CA certificate in PEM (Base64) form, or unset the variable.',
+    );
+  }
+  return blocks.join('\n');
+}
+
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
 }

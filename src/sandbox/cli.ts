@@ -9,7 +9,7 @@ import { loadSandboxConfig, type SandboxConfig, SandboxConfigError, sandboxConfi
 import type { RunningWorkspace } from './databricks/index.ts';
 import type { RunningEntra } from './entra/index.ts';
 import { startSandbox } from './index.ts';
-import { ensureLocalTls, LOCAL_TLS_NAMES } from './tls.ts';
+import { ensureLocalTls, issueLocalCertificate, LOCAL_TLS_NAMES } from './tls.ts';
 
 /**
  * The flags. To add one (say `--workspace-port` for the sandbox workspace), add it here, to
@@ -41,7 +41,8 @@ Options:
   --workspace-port N  workspace port (default PORT+2 when PORT is set, else 5175; 0 picks a free port)
   --public-url URL    the origin clients use for Entra ID, if not https://H:N (e.g. on 443 behind DNS)
   --workspace-public-url URL  the same for the workspace
-  --cert F --key F    PEM certificate and key to serve with (default: the local CA's localhost certificate)
+  --cert F --key F    PEM certificate and key to serve with (default: a certificate from the local CA for
+                      localhost and the public URLs' host names)
   --config F          sandbox configuration file (JSON with comments; default: the built-in demo)
   --redirect-uri URI  add a single-page-app redirect URI to the demo app (repeatable)
   --quiet             do not log each request
@@ -162,7 +163,11 @@ export async function startServices(options: CliOptions, log: (line: string) => 
   if (options.certPath !== undefined && options.keyPath !== undefined) {
     tls = { cert: await readFile(options.certPath, 'utf8'), key: await readFile(options.keyPath, 'utf8') };
   } else {
-    const local = await ensureLocalTls();
+    // A public URL under another name (say https://login.microsoftonline.com, reached through a
+    // hosts entry or a browser's resolver rules) gets a certificate for that name from the local CA.
+    const names = publicHostNames(options);
+    const local =
+      names.length > 0 ? await issueLocalCertificate([...LOCAL_TLS_NAMES, ...names]) : await ensureLocalTls();
     tls = local;
     caPath = local.caPath;
   }
@@ -178,6 +183,14 @@ export async function startServices(options: CliOptions, log: (line: string) => 
     ...(options.quiet ? {} : { log }),
   });
   return { entra: sandbox.entra, workspace: sandbox.workspace, config, caPath, close: () => sandbox.close() };
+}
+
+/** Host names of the public URLs that the local localhost certificate does not cover. */
+export function publicHostNames(options: Pick<CliOptions, 'publicUrl' | 'workspacePublicUrl'>): string[] {
+  const names = [options.publicUrl, options.workspacePublicUrl]
+    .filter((url): url is string => url !== undefined)
+    .map((url) => new URL(url).hostname.replace(/^\[|\]$/g, ''));
+  return [...new Set(names)].filter((name) => !(LOCAL_TLS_NAMES as readonly string[]).includes(name));
 }
 
 /** The start-up summary: base URL, tenants, apps, users with passwords. */
@@ -211,7 +224,7 @@ export function describeServices(services: RunningServices, options: CliOptions)
   ];
   if (services.caPath !== undefined) {
     lines.push(
-      `TLS: certificate for ${LOCAL_TLS_NAMES.join(', ')} from the local CA ${services.caPath} (NODE_EXTRA_CA_CERTS=${services.caPath} for Node clients).`,
+      `TLS: certificate for ${[...LOCAL_TLS_NAMES, ...publicHostNames(options)].join(', ')} from the local CA ${services.caPath} (NODE_EXTRA_CA_CERTS=${services.caPath} for Node clients).`,
     );
     if (
       !(LOCAL_TLS_NAMES as readonly string[]).includes(options.host) &&

@@ -107,6 +107,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       tenantId,
       authorizeUrl: `${entra.authority(tenantId)}oauth2/v2.0/authorize`,
       ...(options.log ? { log: options.log } : {}),
+      people: config.users.map((u) => ({
+        upn: u.upn,
+        displayName: u.name,
+        ...(u.givenName ? { givenName: u.givenName } : {}),
+        ...(u.familyName ? { familyName: u.familyName } : {}),
+        oid: u.oid,
+      })),
     });
   } catch (error) {
     await entra.close();

@@ -80,3 +80,19 @@ function isUsable(certPem: string, caPem: string): boolean {
     return false;
   }
 }
+
+/**
+ * A certificate for other host names (say `login.microsoftonline.com` for a sandbox that answers
+ * under a real host name), signed by the local CA of {@link ensureLocalTls} and generated afresh on
+ * each call (not stored). Only clients that trust the local CA, or pin this key, accept it.
+ */
+export async function issueLocalCertificate(
+  names: readonly string[],
+  dir = join(localStateDir(), 'tls'),
+): Promise<LocalTls> {
+  if (names.length === 0) throw new TypeError('issueLocalCertificate needs at least one host name.');
+  const local = await ensureLocalTls(dir);
+  const caKey = await readFile(join(dir, 'ca-key.pem'), 'utf8');
+  const leaf = await createCert({ ca: { key: caKey, cert: local.ca }, domains: [...names], validity: CERT_DAYS });
+  return { ...leaf, ca: local.ca, caPath: local.caPath };
+}

@@ -122,7 +122,9 @@ describe('app shell', () => {
     expect(within(alert).getByText(/Ask a workspace admin to add you/)).toBeTruthy();
     expect(await screen.findByText('Not recognised by the workspace')).toBeTruthy();
     await userEvent.click(screen.getByRole('tab', { name: 'Timeline' }));
-    expect(await screen.findByText(/GET \/api\/2.1\/clusters\/list → 403/)).toBeTruthy();
+    expect(
+      await screen.findByRole('button', { name: /GET \/api\/2.1\/clusters\/list.*failed.*answer ✕ 403/ }),
+    ).toBeTruthy();
   });
 
   it('explains a sign-in failure from the redirect and offers to sign in again', async () => {
@@ -159,12 +161,60 @@ describe('app shell', () => {
     expect(service.signIns).toEqual([{ view: 'clusters', switchAccount: true }]);
   });
 
-  it('signs out from the header', async () => {
-    const service = new FakeAuthService();
+  it('signs out of this account, or of all accounts, each button saying which', async () => {
+    const service = new FakeAuthService({ accounts: [ANA, BEN] });
     renderApp(service);
     await screen.findByRole('button', { name: 'Details of shared-analytics' });
-    await userEvent.click(screen.getByRole('button', { name: 'Sign out' }));
-    expect(service.signOuts).toBe(1);
+    expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out of ana@contoso.example' }));
+    expect(service.signOuts).toEqual([{ scope: 'account' }]);
+  });
+
+  it('signs out of all accounts from the header', async () => {
+    const service = new FakeAuthService({ accounts: [ANA, BEN] });
+    renderApp(service);
+    await screen.findByRole('button', { name: 'Details of shared-analytics' });
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out of all accounts' }));
+    expect(service.signOuts).toEqual([{ scope: 'all' }]);
+  });
+
+  it('after signing out of one account, says so and asks instead of continuing with the other', async () => {
+    const service = new FakeAuthService({ active: null, accounts: [BEN] });
+    const notice =
+      'You signed out of ana@contoso.example. ben@contoso.example is still signed in in this browser: choose an account to continue, or sign out of all accounts.';
+    service.startResult = Promise.resolve({ account: null, accounts: [BEN], returnView: null, notice });
+    renderApp(service);
+    expect(await screen.findByText(notice)).toBeTruthy();
+    expect(screen.getByText(notice).getAttribute('role')).toBe('status');
+    expect(screen.getByRole('heading', { name: 'Choose an account' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Details of / })).toBeNull();
+    expect(service.tokenCalls).toEqual([]);
+    await userEvent.click(screen.getByRole('button', { name: 'Sign out of all accounts' }));
+    expect(service.signOuts).toEqual([{ scope: 'all' }]);
+  });
+
+  it('follows a sign-out in another tab: the account in use is gone, and the page says so', async () => {
+    const service = new FakeAuthService({ accounts: [ANA, BEN] });
+    renderApp(service);
+    await screen.findByRole('button', { name: 'Details of shared-analytics' });
+    service.active = null;
+    service.cached = [BEN];
+    service.emitAccountsChanged('You signed out of ana@contoso.example in another tab.');
+    expect(await screen.findByText('You signed out of ana@contoso.example in another tab.')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Choose an account' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Details of / })).toBeNull();
+  });
+
+  it('shows a settings change that signed the old account out on a clear signed-out page', async () => {
+    const service = new FakeAuthService({ active: null, accounts: [] });
+    const notice =
+      'The settings changed the cloud public → usgov, so ana@contoso.example was signed out here. Sign in for the new settings.';
+    service.startResult = Promise.resolve({ account: null, accounts: [], returnView: null, notice });
+    renderApp(service);
+    expect(await screen.findByText(notice)).toBeTruthy();
+    expect(screen.getByText(notice).getAttribute('role')).toBe('status');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('keeps the current view in the URL hash and switches tabs', async () => {

@@ -1,4 +1,13 @@
-import { expect, type Page, type Request, test } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+import {
+  control,
+  expectNoTokenLeaks,
+  ports,
+  signInAs,
+  signInOnSandboxPage,
+  watch,
+  workspaceFaults,
+} from './support/sandbox.ts';
 
 /**
  * The app's journeys in Chromium against the sandbox: sign in on the sandbox page, see claims and
@@ -6,57 +15,6 @@ import { expect, type Page, type Request, test } from '@playwright/test';
  * session renewed by one redirect back to the same view. Each server runs the sandbox Entra ID on
  * PORT+1 and the workspace on PORT+2.
  */
-
-const TOKEN_SHAPED = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./;
-
-function ports(baseURL: string | undefined) {
-  const app = Number(new URL(baseURL ?? 'https://localhost:5273').port);
-  return { app, entra: app + 1, workspace: app + 2 };
-}
-
-interface Watch {
-  idp: string[];
-  workspace: string[];
-  console: string[];
-}
-
-/** Records identity-provider requests, workspace calls through the proxy, and console output. */
-function watch(page: Page, entraPort: number): Watch {
-  const seen: Watch = { idp: [], workspace: [], console: [] };
-  page.on('request', (request: Request) => {
-    const url = new URL(request.url());
-    if (url.port === String(entraPort) && !url.pathname.startsWith('/sandbox-assets'))
-      seen.idp.push(`${request.method()} ${url.pathname}`);
-    if (url.pathname.startsWith('/databricks/'))
-      seen.workspace.push(`${request.method()} ${url.pathname.replace(/^\/databricks\/[^/]+/, '')}${url.search}`);
-  });
-  page.on('console', (message) => seen.console.push(message.text()));
-  page.on('pageerror', (error) => seen.console.push(`pageerror: ${error.message}`));
-  return seen;
-}
-
-async function signInOnSandboxPage(page: Page, upn: string) {
-  await page.getByLabel(/user ?name|email/i).fill(upn);
-  await page.getByLabel(/password/i).fill(`${upn.split('@')[0]}-sandbox`);
-  await page.getByRole('button', { name: /sign in/i }).click();
-}
-
-async function control(page: Page, entraPort: number, method: 'PUT' | 'DELETE', path: string, body?: unknown) {
-  const response = await page.request.fetch(`https://localhost:${entraPort}${path}`, {
-    method,
-    ...(body === undefined ? {} : { data: body }),
-    ignoreHTTPSErrors: true,
-  });
-  expect(response.ok(), `${method} ${path} answered ${response.status()}`).toBe(true);
-}
-
-async function expectNoTokenLeaks(page: Page, seen: Watch) {
-  expect(page.url()).not.toMatch(TOKEN_SHAPED);
-  expect(page.url()).not.toMatch(/[#&?]code=/);
-  for (const line of seen.console) expect(line).not.toMatch(TOKEN_SHAPED);
-  const local = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
-  expect(local).not.toMatch(TOKEN_SHAPED);
-}
 
 test.afterEach(async ({ page, baseURL }) => {
   await control(page, ports(baseURL).entra, 'DELETE', '/_sandbox/faults').catch(() => {});
@@ -104,14 +62,14 @@ test('signs in on the sandbox page, shows claims and clusters, reloads with no i
   expect(seen.idp).toEqual([]);
 
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByText('Redirect to authorize')).toBeVisible();
-  await expect(page.getByText(/PKCE S256/)).toBeVisible();
-  await expect(page.getByText('Code redeemed at the token endpoint')).toBeVisible();
-  await expect(page.getByText(/GET \/api\/2\.1\/clusters\/list → 200/).first()).toBeVisible();
+  await page.getByRole('button', { name: /Redirect to sign in \(authorize, with PKCE\)/ }).click();
+  await expect(page.getByRole('region', { name: 'Details of step 1' })).toContainText('PKCE=S256');
+  await expect(page.getByRole('button', { name: /Code redeemed for tokens/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /GET \/api\/2\.1\/clusters\/list.*answer 200/ }).first()).toBeVisible();
 
   await expectNoTokenLeaks(page, seen);
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out of ana@contoso.example' }).click();
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(page.url()).not.toContain('state=');
   expect(
@@ -130,6 +88,13 @@ test('explains a user who is not in the workspace, and the page stays usable', a
   await expect(alert).toContainText('Ask a workspace admin to add you');
   await page.getByRole('tab', { name: 'Show me how' }).click();
   await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText('$DATABRICKS_TOKEN');
+  // The server names its local CA, so the commands work as pasted on this machine.
+  await expect(page.getByRole('figure', { name: 'curl: List clusters (API 2.0)' })).toContainText(
+    /--cacert '\/[^']*\/tls\/ca\.pem'/,
+  );
+  await expect(page.getByRole('figure', { name: 'Python: List clusters (API 2.0)' })).toContainText(
+    /verify="\/[^"]*\/tls\/ca\.pem"/,
+  );
 });
 
 test('renews a revoked session with one sign-in redirect and returns to the same view with the data', async ({
@@ -167,24 +132,8 @@ test('renews a revoked session with one sign-in redirect and returns to the same
   expect(seen.idp.filter((r) => r.includes('/authorize'))).toHaveLength(1);
   await expect(page.getByRole('alert')).toHaveCount(0);
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByText('Signing in again to renew the session')).toBeVisible();
+  await expect(page.getByRole('button', { name: /Redirect to sign in again \(session renewal\)/ })).toBeVisible();
 });
-
-async function signInAs(page: Page, upn: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await signInOnSandboxPage(page, upn);
-  await expect(page.getByRole('button', { name: /^Details of / }).first()).toBeVisible();
-}
-
-async function workspaceFaults(page: Page, workspacePort: number, faults: unknown) {
-  const response = await page.request.fetch(`https://localhost:${workspacePort}/_sandbox/faults`, {
-    method: faults === null ? 'DELETE' : 'PUT',
-    ...(faults === null ? {} : { data: faults }),
-    ignoreHTTPSErrors: true,
-  });
-  expect(response.ok(), `workspace faults answered ${response.status()}`).toBe(true);
-}
 
 test('stops and explains when signing in again keeps failing, instead of looping', async ({ page, baseURL }) => {
   const { entra } = ports(baseURL);
@@ -199,8 +148,10 @@ test('stops and explains when signing in again keeps failing, instead of looping
   await page.getByRole('button', { name: 'Refresh' }).click();
   const alert = page.getByRole('alert');
   await expect(alert.getByRole('button', { name: 'Sign in again' })).toBeVisible();
-  // Give a loop the time to show itself: no second authorize navigation may follow.
-  await page.waitForTimeout(1500);
+  // A loop would navigate to authorize again right away: once the network is quiet, the page is
+  // still here with its explanation, after exactly one authorize navigation.
+  await page.waitForLoadState('networkidle');
+  await expect(alert.getByRole('button', { name: 'Sign in again' })).toBeVisible();
   expect(seen.idp.filter((r) => r.includes('/authorize'))).toHaveLength(1);
   expect(page.url()).not.toMatch(/[#&?]code=/);
 });
@@ -254,8 +205,14 @@ test.describe('workspace faults', () => {
     await expect(page.getByRole('alert')).toHaveCount(0);
     expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
     await page.getByRole('tab', { name: 'Timeline' }).click();
-    await expect(page.getByText('forced after the workspace rejected the token')).toBeVisible();
-    await expect(page.getByText('MSAL measured the silent renewal')).toBeVisible();
+    await page
+      .getByRole('button', { name: /New access token \(silent renewal\)/ })
+      .last()
+      .click();
+    await expect(page.getByRole('region', { name: /^Details of step/ })).toContainText(
+      'forced after the workspace rejected the token',
+    );
+    await expect(page.getByRole('button', { name: /Silent renewal done.*took \d+ ms/ }).first()).toBeVisible();
     await page.getByRole('tab', { name: 'Clusters' }).click();
     await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
 
@@ -265,6 +222,11 @@ test.describe('workspace faults', () => {
     await expect(
       page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' }),
     ).toBeVisible();
+    // The workspace's own words, a cause that fits an expired token, and the status said once.
+    await expect(page.getByRole('alert')).toContainText('"Token is expired"');
+    await expect(page.getByRole('alert')).toContainText('token lifetime policy');
+    await expect(page.getByRole('alert')).not.toContainText('401 401');
+    await expect(page.getByRole('alert')).not.toContainText('different Entra tenant');
     expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
     await expect(page.getByRole('tab', { name: 'Tokens' })).toBeEnabled();
   });
@@ -290,8 +252,8 @@ test('signing out in one tab shows signed-out in the other', async ({ page }) =>
     page.waitForEvent('popup'),
     page.evaluate(() => window.open(location.href, '_blank')),
   ]);
-  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(other.getByRole('button', { name: 'Sign out of ana@contoso.example' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out of ana@contoso.example' }).click();
   await expect(other.getByRole('button', { name: 'Sign in' })).toBeVisible();
 });
 
@@ -351,7 +313,7 @@ test.describe('tampered redirects', () => {
     });
     await signInAs(page, 'ana@contoso.example');
     expect(response).not.toBe('');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out of ana@contoso.example' }).click();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await page.goto(response);
     await expect(

@@ -1,6 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.ts';
+import {
+  CLIENT_ID,
+  CLOUDS,
+  hostResolverRules,
+  proxyConnectTo,
+  realShapePorts,
+  TENANT_ID,
+  WORKSPACE_HOST,
+} from './support/real-shape.ts';
 
 /**
  * End-to-end journeys in Debian's Chromium (never a downloaded browser) against the app as
@@ -23,6 +32,16 @@ const FORCE_SANDBOX = { EXPLORER_TENANT_ID: '', EXPLORER_CLIENT_ID: '', EXPLORER
 
 const chromium = { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] };
 
+/**
+ * The real-shape journeys (real-shape.spec.ts): sandboxes answering as login.microsoftonline.com
+ * (.us, .cn) and adb-….azuredatabricks.net (.us, .cn) on PORT+50..+55, one server per cloud
+ * configured through EXPLORER_* on PORT+43..+45, and a default `npm start` on PORT+40 that the
+ * journeys configure in Settings. Chromium reaches the real names through its resolver rules, the
+ * proxy through EXPLORER_PROXY_CONNECT_TO; certificates come from the local CA (pinned by the spec).
+ */
+const REAL_SHAPE = realShapePorts(PREVIEW_PORT);
+const LOCAL_CA_FILE = `${process.env.EXPLORER_STATE_DIR ?? '.local'}/tls/ca.pem`;
+
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
@@ -40,7 +59,7 @@ export default defineConfig({
     {
       name: 'preview',
       use: { baseURL: `https://localhost:${PREVIEW_PORT}` },
-      testIgnore: ['security.spec.ts'],
+      testIgnore: ['security.spec.ts', 'real-shape.spec.ts'],
       grepInvert: /@host-down/,
     },
     {
@@ -56,6 +75,17 @@ export default defineConfig({
       use: { baseURL: `https://localhost:${HOST_DOWN_PORT}` },
       testMatch: ['drills.spec.ts'],
       grep: /@host-down/,
+    },
+    {
+      name: 'real-shape',
+      testMatch: ['real-shape.spec.ts'],
+      use: {
+        ignoreHTTPSErrors: false,
+        launchOptions: {
+          ...chromium,
+          args: [...chromium.args, `--host-resolver-rules=${hostResolverRules(PREVIEW_PORT)}`],
+        },
+      },
     },
   ],
   webServer: [
@@ -103,5 +133,48 @@ export default defineConfig({
       stdout: 'pipe',
       env: { PORT: String(HOST_DOWN_PORT), ...FORCE_SANDBOX },
     },
+    {
+      command: 'npx tsx tests/e2e/support/real-shape-sandboxes.ts',
+      cwd: '../..',
+      url: `https://localhost:${REAL_SHAPE.workspace('china')}/api/2.0/clusters/list`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      env: { E2E_PORT: String(PREVIEW_PORT) },
+    },
+    {
+      // A default `npm start` (the build above): the journeys configure it in Settings.
+      command: 'npx vite preview',
+      cwd: '../..',
+      url: `https://localhost:${REAL_SHAPE.settingsApp}`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      env: {
+        PORT: String(REAL_SHAPE.settingsApp),
+        ...FORCE_SANDBOX,
+        EXPLORER_PROXY_CONNECT_TO: proxyConnectTo(PREVIEW_PORT),
+      },
+    },
+    ...CLOUDS.map((cloud) => ({
+      command: 'npx vite preview',
+      cwd: '../..',
+      url: `https://localhost:${REAL_SHAPE.envApp(cloud)}`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe' as const,
+      env: {
+        PORT: String(REAL_SHAPE.envApp(cloud)),
+        EXPLORER_TENANT_ID: TENANT_ID,
+        EXPLORER_CLIENT_ID: CLIENT_ID,
+        EXPLORER_CLOUD: cloud,
+        EXPLORER_WORKSPACE_URL: `https://${WORKSPACE_HOST[cloud]}`,
+        EXPLORER_PROXY_CONNECT_TO: proxyConnectTo(PREVIEW_PORT),
+        EXPLORER_PROXY_CA_FILE: LOCAL_CA_FILE,
+      },
+    })),
   ],
 });

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 
 /**
  * The README's screenshots, taken from a real journey against the sandbox. Every run writes them
@@ -59,6 +60,6 @@ test('takes the README screenshots along the sign-in journey', async ({ page, ba
   await shoot(page, '5-show-me-how');
 
   await page.getByRole('tab', { name: 'Timeline' }).click();
-  await expect(page.getByText('Redirect to authorize')).toBeVisible();
+  await expect(page.getByRole('button', { name: /Redirect to sign in \(authorize, with PKCE\)/ })).toBeVisible();
   await shoot(page, '6-timeline');
 });

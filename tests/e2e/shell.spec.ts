@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
 
 test('serves the app shell over HTTPS with its security headers', async ({ page }) => {
   const response = await page.goto('/');

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
+import { dirname } from 'node:path';
 import { createCA, createCert } from 'mkcert';
 import { Agent, request } from 'undici';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { classifyUpstreamError } from '../../src/proxy/middleware.ts';
+import { issueLocalCertificate } from '../../src/sandbox/tls.ts';
 import {
   createClient,
   removeTestTls,
@@ -27,6 +29,10 @@ afterEach(async () => {
   await upstream?.close();
   client = proxy = upstream = undefined;
 });
+// The local CA and certificate, generated once for the file before any test (seconds on a busy
+// machine). Servers start per test on port 0: each test gives the upstream its own behaviour and
+// counts its connections, and listening costs milliseconds.
+beforeAll(() => testTls(), 120_000);
 afterAll(() => removeTestTls());
 
 async function setUp(
@@ -485,5 +491,38 @@ describe('client aborts', () => {
     } finally {
       session.destroy();
     }
+  });
+});
+
+describe('connecting elsewhere (EXPLORER_PROXY_CONNECT_TO)', () => {
+  const WORKSPACE = 'adb-1234567890123456.7.azuredatabricks.net';
+
+  it("connects to the mapped address and still checks the workspace's own name", async () => {
+    const tls = await testTls();
+    const named = await issueLocalCertificate([WORKSPACE], dirname(tls.caPath));
+    upstream = await startUpstream((_req, res) => res.end(CLUSTERS), named);
+    const to = { host: '127.0.0.1', port: upstream.port };
+    proxy = await startProxy({ connectTo: new Map([[`${WORKSPACE}:443`, to]]) });
+    client = await createClient();
+    const response = await request(`${proxy.origin}/databricks/${WORKSPACE}/api/2.0/clusters/list`, {
+      dispatcher: client,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(await response.body.text()).toBe(CLUSTERS);
+    expect(upstream.seen[0]?.headers.host).toBe(WORKSPACE);
+  });
+
+  it('refuses a certificate that does not name the workspace, as without the mapping', async () => {
+    upstream = await startUpstream((_req, res) => res.end(CLUSTERS)); // localhost's certificate
+    proxy = await startProxy({
+      connectTo: new Map([[`${WORKSPACE}:443`, { host: '127.0.0.1', port: upstream.port }]]),
+    });
+    client = await createClient();
+    const response = await request(`${proxy.origin}/databricks/${WORKSPACE}/api/2.0/clusters/list`, {
+      dispatcher: client,
+    });
+    expect(response.statusCode).toBe(502);
+    expect(JSON.parse(await response.body.text())).toMatchObject({ error: { code: 'PROXY_UPSTREAM_TLS' } });
+    expect(upstream.seen).toHaveLength(0);
   });
 });

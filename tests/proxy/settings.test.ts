@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCA } from 'mkcert';
 import { describe, expect, it } from 'vitest';
 import type { RuntimeConfigWire } from '../../src/app/config/types.ts';
 import { resolveServerSettings, ServerSettingsError, type RuntimeConfig } from '../../src/proxy/index.ts';
@@ -11,6 +15,52 @@ const AZURE = {
 // The proxy's RuntimeConfig and the app's RuntimeConfigWire describe the same JSON; each must accept the other.
 const toWire = (config: RuntimeConfig): RuntimeConfigWire => config;
 const fromWire = (wire: RuntimeConfigWire): RuntimeConfig => wire;
+
+describe('proxy network settings', () => {
+  it('reads EXPLORER_PROXY_CONNECT_TO as curl --connect-to does', () => {
+    const settings = resolveServerSettings({
+      ...AZURE,
+      EXPLORER_PROXY_CONNECT_TO:
+        'ADB-1234567890123456.7.azuredatabricks.net:443:127.0.0.1:6051, adb-1.2.databricks.azure.us:443:[::1]:8443',
+    });
+    expect(settings.proxyConnectTo).toEqual(
+      new Map([
+        ['adb-1234567890123456.7.azuredatabricks.net:443', { host: '127.0.0.1', port: 6051 }],
+        ['adb-1.2.databricks.azure.us:443', { host: '::1', port: 8443 }],
+      ]),
+    );
+  });
+
+  it.each(['adb-1.2.azuredatabricks.net:443:127.0.0.1', 'adb-1.2.azuredatabricks.net:443:127.0.0.1:70000', 'x'])(
+    'refuses EXPLORER_PROXY_CONNECT_TO=%s with the expected form',
+    (value) => {
+      expect(() => resolveServerSettings({ EXPLORER_PROXY_CONNECT_TO: value })).toThrow(
+        /EXPLORER_PROXY_CONNECT_TO.*host:port:connect-host:connect-port/s,
+      );
+    },
+  );
+
+  it('reads the CA certificates in EXPLORER_PROXY_CA_FILE, and names a missing or non-PEM file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'explorer-ca-'));
+    const notPem = join(dir, 'not.pem');
+    writeFileSync(notPem, 'hello');
+    expect(() => resolveServerSettings({ EXPLORER_PROXY_CA_FILE: notPem })).toThrow(/EXPLORER_PROXY_CA_FILE.*PEM/s);
+    expect(() => resolveServerSettings({ EXPLORER_PROXY_CA_FILE: join(dir, 'missing.pem') })).toThrow(
+      /EXPLORER_PROXY_CA_FILE.*ENOENT/s,
+    );
+    const ca = await createCA({
+      organization: 'Test CA',
+      countryCode: 'ZZ',
+      state: 'Test',
+      locality: 'Test',
+      validity: 1,
+    });
+    const good = join(dir, 'ca.pem');
+    writeFileSync(good, `local CA\n${ca.cert}\n`);
+    expect(resolveServerSettings({ EXPLORER_PROXY_CA_FILE: good }).proxyExtraCa).toBe(ca.cert.trim());
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
 
 describe('server settings from the environment', () => {
   it('runs the sandbox on 5173, 5174 and 5175 when nothing is configured', () => {
@@ -30,8 +80,15 @@ describe('server settings from the environment', () => {
         sandbox: true,
         sandboxAuthorityOrigin: 'https://localhost:5174',
       },
-      identityOrigins: ['https://localhost:5174'],
+      identityOrigins: [
+        'https://localhost:5174',
+        'https://login.microsoftonline.com',
+        'https://login.microsoftonline.us',
+        'https://login.partner.microsoftonline.cn',
+      ],
       proxyExtraHosts: ['localhost:5175'],
+      proxyConnectTo: new Map(),
+      proxyExtraCa: undefined,
       sandbox: {
         entraPort: 5174,
         workspacePort: 5175,
@@ -86,8 +143,14 @@ describe('server settings from the environment', () => {
         workspaceUrl: 'https://adb-1234567890123456.7.azuredatabricks.net',
         sandbox: false,
       },
-      identityOrigins: ['https://login.microsoftonline.com'],
+      identityOrigins: [
+        'https://login.microsoftonline.com',
+        'https://login.microsoftonline.us',
+        'https://login.partner.microsoftonline.cn',
+      ],
       proxyExtraHosts: [],
+      proxyConnectTo: new Map(),
+      proxyExtraCa: undefined,
     });
   });
 
@@ -97,7 +160,15 @@ describe('server settings from the environment', () => {
   ])('accepts a %s workspace with its sign-in host', (cloud, url, authority) => {
     const settings = resolveServerSettings({ ...AZURE, EXPLORER_CLOUD: cloud, EXPLORER_WORKSPACE_URL: url });
     expect(settings.runtimeConfig).toMatchObject({ cloud, workspaceUrl: url });
-    expect(settings.identityOrigins).toEqual([authority]);
+    // Its own sign-in host first, and the other clouds' too: Settings may choose any of them.
+    expect(settings.identityOrigins[0]).toBe(authority);
+    expect([...settings.identityOrigins].sort()).toEqual(
+      [
+        'https://login.microsoftonline.com',
+        'https://login.microsoftonline.us',
+        'https://login.partner.microsoftonline.cn',
+      ].sort(),
+    );
   });
 
   it('accepts a verified domain or "organizations" as the tenant', () => {

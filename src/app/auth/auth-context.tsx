@@ -1,13 +1,13 @@
 import { type ComponentChildren, createContext } from 'preact';
 import { useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isSignInError } from './errors.ts';
-import type { AccountSummary, AuthService, TokenSet } from './types.ts';
+import type { AccountSummary, AuthService, SignOutScope, TokenSet } from './types.ts';
 
 export type AuthState =
   | { status: 'starting' }
-  | { status: 'signed-out'; error?: unknown }
-  | { status: 'choose-account'; accounts: AccountSummary[] }
-  | { status: 'signed-in'; account: AccountSummary; accounts: AccountSummary[] }
+  | { status: 'signed-out'; error?: unknown; notice?: string }
+  | { status: 'choose-account'; accounts: AccountSummary[]; notice?: string }
+  | { status: 'signed-in'; account: AccountSummary; accounts: AccountSummary[]; notice?: string }
   | { status: 'redirecting' };
 
 export interface AuthContextValue {
@@ -16,19 +16,24 @@ export interface AuthContextValue {
   /** The view to show first after a sign-in redirect, if this page load ended one. */
   returnView: string | null;
   signIn(options: { view: string; switchAccount?: boolean }): Promise<void>;
-  signOut(): Promise<void>;
+  signOut(options?: { scope?: SignOutScope }): Promise<void>;
   selectAccount(homeAccountId: string): void;
   getTokens(options?: { forceRefresh?: boolean; view?: string }): Promise<TokenSet>;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
-function stateFrom(service: AuthService, error?: unknown): AuthState {
+/**
+ * The state from the service's accounts. With accounts cached but none in use (several, or one
+ * left after signing out of another), the person chooses: the app never picks one silently.
+ */
+function stateFrom(service: AuthService, error?: unknown, notice?: string): AuthState {
   const account = service.activeAccount();
   const accounts = service.accounts();
-  if (account) return { status: 'signed-in', account, accounts };
-  if (accounts.length > 1) return { status: 'choose-account', accounts };
-  return error === undefined ? { status: 'signed-out' } : { status: 'signed-out', error };
+  const told = notice ? { notice } : {};
+  if (account) return { status: 'signed-in', account, accounts, ...told };
+  if (accounts.length > 0) return { status: 'choose-account', accounts, ...told };
+  return error === undefined ? { status: 'signed-out', ...told } : { status: 'signed-out', error, ...told };
 }
 
 /**
@@ -48,7 +53,7 @@ export function AuthProvider({ service, children }: { service: AuthService; chil
     service.start().then(
       (result) => {
         setReturnView(result.returnView);
-        setState(stateFrom(service));
+        setState(stateFrom(service, undefined, result.notice));
       },
       // A failed sign-in response ends on its explanation, even with an account still cached:
       // carrying on with that account would start another redirect and hide why.
@@ -58,8 +63,8 @@ export function AuthProvider({ service, children }: { service: AuthService; chil
 
   useEffect(
     () =>
-      service.onAccountsChanged(() =>
-        setState((current) => (current.status === 'starting' ? current : stateFrom(service))),
+      service.onAccountsChanged((notice) =>
+        setState((current) => (current.status === 'starting' ? current : stateFrom(service, undefined, notice))),
       ),
     [service],
   );
@@ -76,14 +81,17 @@ export function AuthProvider({ service, children }: { service: AuthService; chil
     [service],
   );
 
-  const signOut = useCallback(async () => {
-    setState({ status: 'redirecting' });
-    try {
-      await service.signOut();
-    } catch (error) {
-      setState(stateFrom(service, error));
-    }
-  }, [service]);
+  const signOut = useCallback(
+    async (options?: { scope?: SignOutScope }) => {
+      setState({ status: 'redirecting' });
+      try {
+        await service.signOut(options);
+      } catch (error) {
+        setState(stateFrom(service, error));
+      }
+    },
+    [service],
+  );
 
   const selectAccount = useCallback(
     (homeAccountId: string) => {

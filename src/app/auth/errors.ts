@@ -65,6 +65,28 @@ const INTERACTION_CODES = new Set([
   'native_account_unavailable',
 ]);
 
+/**
+ * The AADSTS number of an MSAL error, from its typed fields where MSAL has them:
+ * - `errorNo`: a ServerError or InteractionRequiredAuthError from `/token` carries the response's
+ *   `error_codes[0]` (a number); from an `/authorize` redirect, the `code=` of `error_uri` (a string).
+ * - A throttled replay (msal-common's `ThrottlingUtils.preProcess`, after a 429/5xx or a
+ *   `Retry-After`) has no `errorNo`: MSAL puts the server's `error_codes`, joined by spaces, in
+ *   `errorCode`.
+ * - Protocol quirk, the one place the text is read: an error without `error_codes` or `error_uri`
+ *   names the number only in `error_description`, which Entra always begins with `AADSTS<n>:`.
+ *   MSAL passes the description as `errorMessage` (from `/token` inside
+ *   "Error(s): … - Description: AADSTS<n>: …").
+ * @see https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ */
+function aadstsOf(e: Record<string, unknown>, msalErrorCode: string | undefined, rawMessage: string) {
+  if (typeof e.errorNo === 'number') return e.errorNo;
+  if (typeof e.errorNo === 'string' && /^\d+$/.test(e.errorNo)) return Number(e.errorNo);
+  const throttled = msalErrorCode !== undefined ? /^(\d+)(?: \d+)*$/.exec(msalErrorCode) : null;
+  if (throttled) return Number(throttled[1]);
+  const described = /(?:^|Description: )AADSTS(\d+):/.exec(rawMessage);
+  return described ? Number(described[1]) : undefined;
+}
+
 /** Reads the facts MSAL errors carry (duck-typed, so this module does not load MSAL). */
 export function readMsalFacts(error: unknown): SignInErrorFacts & { interactionRequired: boolean } {
   if (!error || typeof error !== 'object') return { interactionRequired: false };
@@ -73,13 +95,7 @@ export function readMsalFacts(error: unknown): SignInErrorFacts & { interactionR
   const subError = typeof e.subError === 'string' && e.subError !== '' ? e.subError : undefined;
   const rawMessage =
     typeof e.errorMessage === 'string' ? e.errorMessage : typeof e.message === 'string' ? e.message : '';
-  let aadsts: number | undefined;
-  if (typeof e.errorNo === 'number') aadsts = e.errorNo;
-  else if (typeof e.errorNo === 'string' && /^\d+$/.test(e.errorNo)) aadsts = Number(e.errorNo);
-  else {
-    const match = /AADSTS(\d+)/.exec(rawMessage);
-    if (match) aadsts = Number(match[1]);
-  }
+  const aadsts = aadstsOf(e, msalErrorCode, rawMessage);
   const descriptionMatch = /(AADSTS\d+:[^\r\n]*)/.exec(rawMessage);
   const interactionRequired =
     e.name === 'InteractionRequiredAuthError' || (msalErrorCode !== undefined && INTERACTION_CODES.has(msalErrorCode));

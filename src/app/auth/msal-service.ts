@@ -7,15 +7,69 @@ import {
   EventType,
   PublicClientApplication,
 } from '@azure/msal-browser';
+import { SETTINGS_STORAGE_KEY } from '../config/load-config.ts';
 import type { AppConfig } from '../config/types.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { SignInError, toSignInError } from './errors.ts';
 import { buildMsalOptions } from './msal-config.ts';
 import { createSharedLookup } from './shared-lookup.ts';
 import { createRedirectGuard, saveReturnView, takeReturnView } from './redirect-guard.ts';
-import { type AccountSummary, type AuthService, DATABRICKS_SCOPE, type StartResult, type TokenSet } from './types.ts';
+import {
+  type AccountSummary,
+  type AuthService,
+  DATABRICKS_SCOPE,
+  type SignOutScope,
+  type StartResult,
+  type TokenSet,
+} from './types.ts';
 
-const CHANNEL_NAME = 'explorer-auth';
+/** Tabs of the app with the same sign-in configuration talk on one channel; other configurations never hear them. */
+const CHANNEL_PREFIX = 'explorer-auth';
+/** sessionStorage, across the sign-out redirect: whom this tab signed out of. */
+const SIGNED_OUT_KEY = 'explorer.auth.signedOut';
+/** Next to MSAL's cache (same storage): which sign-in configuration that cache belongs to, and its accounts. */
+const CACHE_OWNER_KEY = 'explorer.auth.cacheOwner';
+
+/** The sign-in configuration MSAL's cache was filled under. Usernames only, never tokens. */
+interface CacheOwner {
+  tenantId: string;
+  clientId: string;
+  cloud: string;
+  authority: string;
+  usernames: string[];
+}
+
+function storageFor(location: AppConfig['cacheLocation']): Storage | undefined {
+  try {
+    return location === 'localStorage' ? globalThis.localStorage : globalThis.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOwner(storage: Storage | undefined): CacheOwner | null {
+  try {
+    const parsed = JSON.parse(storage?.getItem(CACHE_OWNER_KEY) ?? 'null') as CacheOwner | null;
+    return parsed && typeof parsed.clientId === 'string' && Array.isArray(parsed.usernames) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What differs between the configuration the cache belongs to and this one, in words, or '' when nothing. */
+export function describeConfigChange(owner: Omit<CacheOwner, 'usernames'>, config: AppConfig): string {
+  const changes: string[] = [];
+  if (owner.cloud !== config.cloud) changes.push(`cloud ${owner.cloud} → ${config.cloud}`);
+  if (owner.tenantId !== config.tenantId) changes.push(`tenant ${owner.tenantId} → ${config.tenantId}`);
+  if (owner.clientId !== config.clientId) changes.push(`client ID ${owner.clientId} → ${config.clientId}`);
+  if (changes.length === 0 && owner.authority !== config.authority)
+    changes.push(`sign-in address ${owner.authority} → ${config.authority}`);
+  return changes.join(', ');
+}
+
+function listNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
 
 function summarize(account: AccountInfo): AccountSummary {
   return {
@@ -76,25 +130,118 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     ...configuration,
     telemetry: { client: new BrowserPerformanceClient(configuration) },
   });
-  const listeners = new Set<() => void>();
-  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : undefined;
-  const notify = () => {
-    for (const listener of listeners) listener();
+  const listeners = new Set<(notice?: string) => void>();
+  const cacheStore = storageFor(config.cacheLocation);
+  const channel =
+    typeof BroadcastChannel === 'function'
+      ? new BroadcastChannel(`${CHANNEL_PREFIX}:${config.clientId}:${config.authority}`)
+      : undefined;
+  const notify = (notice?: string) => {
+    for (const listener of listeners) listener(notice);
   };
+  // Settings live in localStorage, shared by every tab: when another tab applies new ones, this tab
+  // starts over with them (the next load clears the old configuration's session and says so), so
+  // no tab keeps using the old tenant, client or cloud. Writing the same value fires no event.
+  globalThis.addEventListener?.('storage', (event: StorageEvent) => {
+    if (event.key !== SETTINGS_STORAGE_KEY) return;
+    timeline.add({ kind: 'auth', status: 'info', title: 'Settings changed in another tab: reloading with them' });
+    location.reload();
+  });
+  // This tab asked whether another tab is signed in (it is signed out and did not just sign out).
+  let askedForSession = false;
   channel?.addEventListener('message', (event: MessageEvent) => {
-    const data = event.data as { type?: string; result?: AuthenticationResult } | null;
+    const data = event.data as {
+      type?: string;
+      result?: AuthenticationResult;
+      all?: boolean;
+      homeAccountId?: string;
+      username?: string;
+    } | null;
     if (data?.type === 'signed-out') {
-      timeline.add({ kind: 'auth', status: 'info', title: 'Signed out in another tab' });
-      void pca.clearCache().finally(notify);
-    } else if ((data?.type === 'signed-in' || data?.type === 'session') && data.result) {
-      void adoptSession(
-        data.result,
-        data.type === 'signed-in' ? 'Signed in in another tab' : 'Picked up the sign-in of another tab',
-      ).finally(notify);
+      void followSignOut(
+        data.all === true ? null : { homeAccountId: data.homeAccountId ?? '', username: data.username ?? '' },
+      );
+    } else if ((data?.type === 'signed-in' || data?.type === 'account-selected') && data.result) {
+      const before = pca.getActiveAccount()?.homeAccountId;
+      const verb = data.type === 'signed-in' ? 'signed in as' : 'switched to';
+      void adoptSession(data.result, `Another tab ${verb} this account`, true).then((adopted) => {
+        const username = data.result?.account?.username ?? '';
+        notify(
+          adopted && before !== undefined && before !== data.result?.account?.homeAccountId
+            ? `Another tab ${verb} ${username}; this tab uses that account now too.`
+            : undefined,
+        );
+      });
+    } else if (data?.type === 'account-selected' && data.homeAccountId) {
+      const account = pca.getAllAccounts().find((a) => a.homeAccountId === data.homeAccountId);
+      if (account && pca.getActiveAccount()?.homeAccountId !== account.homeAccountId) {
+        pca.setActiveAccount(account);
+        tokenLookup.forget();
+        timeline.add({
+          kind: 'auth',
+          status: 'info',
+          title: 'Another tab switched to this account',
+          detail: account.username,
+        });
+        notify(`Another tab switched to ${account.username}; this tab uses that account now too.`);
+      }
+    } else if (data?.type === 'session' && data.result && askedForSession) {
+      askedForSession = false;
+      void adoptSession(data.result, 'Picked up the sign-in of another tab', false).finally(() => notify());
     } else if (data?.type === 'who-is-signed-in') {
       void shareSession();
     }
   });
+
+  /**
+   * Another tab signed out: of every account (`null`), or of one. This tab ends in the same state:
+   * the account is gone here too, and if it was the one in use, this tab does not carry on with
+   * another account without saying so; it asks (or shows the signed-out page).
+   */
+  async function followSignOut(which: { homeAccountId: string; username: string } | null) {
+    if (which === null) {
+      timeline.add({ kind: 'auth', status: 'info', title: 'Signed out of all accounts in another tab' });
+      await pca.clearCache().catch(() => undefined);
+      tokenLookup.forget();
+      rememberOwner();
+      notify('You signed out of all accounts in another tab.');
+      return;
+    }
+    const account = pca.getAllAccounts().find((a) => a.homeAccountId === which.homeAccountId);
+    const wasActive = pca.getActiveAccount()?.homeAccountId === which.homeAccountId;
+    timeline.add({ kind: 'auth', status: 'info', title: 'Signed out in another tab', detail: which.username });
+    if (account) await pca.clearCache({ account }).catch(() => undefined);
+    if (wasActive) {
+      pca.setActiveAccount(null);
+      tokenLookup.forget();
+    }
+    rememberOwner();
+    notify(wasActive ? signedOutNotice(which.username, 'account', 'in another tab') : undefined);
+  }
+
+  function signedOutNotice(username: string, scope: SignOutScope, where = ''): string {
+    const suffix = where ? ` ${where}` : '';
+    if (scope === 'all' || !username) return `You signed out of all accounts${suffix}.`;
+    const others = pca.getAllAccounts().map((a) => a.username);
+    if (others.length === 0) return `You signed out of ${username}${suffix}.`;
+    return `You signed out of ${username}${suffix}. ${listNames(others)} ${others.length > 1 ? 'are' : 'is'} still signed in in this browser: choose an account to continue, or sign out of all accounts.`;
+  }
+
+  /** Records which configuration MSAL's cache belongs to, and its accounts' usernames. */
+  function rememberOwner() {
+    const owner: CacheOwner = {
+      tenantId: config.tenantId,
+      clientId: config.clientId,
+      cloud: config.cloud,
+      authority: config.authority,
+      usernames: pca.getAllAccounts().map((a) => a.username),
+    };
+    try {
+      cacheStore?.setItem(CACHE_OWNER_KEY, JSON.stringify(owner));
+    } catch {
+      // Storage full or disabled: MSAL's own cache fails the same way and says so.
+    }
+  }
 
   /**
    * Another tab of this app signed in: take its ID and access tokens (never a refresh token) into
@@ -102,12 +249,16 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
    * the same boundary as MSAL's own storage. When the access token runs out, this tab signs in
    * again with a redirect that the identity provider's session answers at once.
    */
-  async function adoptSession(result: AuthenticationResult, title: string) {
-    if (!result.account || pca.getActiveAccount()) return;
+  async function adoptSession(result: AuthenticationResult, title: string, replace: boolean): Promise<boolean> {
+    if (!result.account || (!replace && pca.getActiveAccount())) return false;
+    const before = pca.getActiveAccount()?.homeAccountId;
     try {
       await pca.hydrateCache(result, { scopes: [DATABRICKS_SCOPE], account: result.account });
       pca.setActiveAccount(result.account);
+      if (before !== result.account.homeAccountId) tokenLookup.forget();
+      rememberOwner();
       timeline.add({ kind: 'auth', status: 'ok', title, detail: result.account.username });
+      return true;
     } catch (error) {
       const e = toSignInError(error, 'cache hand-off from another tab');
       timeline.add({
@@ -116,6 +267,7 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         title: "Could not pick up the other tab's sign-in",
         detail: e.msalErrorCode ?? e.code,
       });
+      return false;
     }
   }
 
@@ -206,6 +358,24 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
 
   async function start(): Promise<StartResult> {
     await pca.initialize();
+    let notice: string | undefined;
+    // Settings changed the tenant, client or cloud since this cache was filled: its accounts and
+    // tokens belong to the old configuration and must not be used (nor offered) for the new one.
+    const owner = readOwner(cacheStore);
+    const change = owner ? describeConfigChange(owner, config) : '';
+    if (owner && change) {
+      await pca.clearCache().catch(() => undefined);
+      if (owner.usernames.length > 0) {
+        timeline.add({
+          kind: 'auth',
+          status: 'info',
+          title: 'Signed out: the sign-in settings changed',
+          detail: `${change} · signed out ${owner.usernames.join(', ')}`,
+        });
+        notice = `The settings changed the ${change}, so ${listNames(owner.usernames)} ${owner.usernames.length > 1 ? 'were' : 'was'} signed out here. Sign in for the new settings.`;
+      }
+    }
+    const signedOut = takeSignedOut();
     const response = hasAuthResponse();
     if (response?.has('code')) {
       timeline.add({
@@ -276,11 +446,39 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       channel?.postMessage({ type: 'signed-in', result: result });
     }
     const accounts = pca.getAllAccounts();
-    if (!pca.getActiveAccount() && accounts.length === 1) pca.setActiveAccount(accounts[0]!);
-    // Signed out here: a signed-in tab of this app may answer with its session.
-    if (accounts.length === 0) channel?.postMessage({ type: 'who-is-signed-in' });
+    if (signedOut && !result) {
+      // Back from signing out: never carry on with another cached account without asking.
+      pca.setActiveAccount(null);
+      notice = signedOutNotice(signedOut.username, signedOut.scope);
+      timeline.add({
+        kind: 'auth',
+        status: 'ok',
+        title: signedOut.scope === 'all' ? 'Signed out of all accounts' : 'Signed out',
+        detail: signedOut.scope === 'all' ? '' : signedOut.username,
+      });
+    } else if (!pca.getActiveAccount() && accounts.length === 1) {
+      pca.setActiveAccount(accounts[0]!);
+    }
+    // Signed out here (not by choice just now): a signed-in tab of this app may answer with its session.
+    if (accounts.length === 0 && !signedOut && !notice) {
+      askedForSession = true;
+      channel?.postMessage({ type: 'who-is-signed-in' });
+    }
+    rememberOwner();
     const active = pca.getActiveAccount();
-    return { account: active ? summarize(active) : null, accounts: accounts.map(summarize), returnView };
+    return { account: active ? summarize(active) : null, accounts: accounts.map(summarize), returnView, notice };
+  }
+
+  function takeSignedOut(): { username: string; scope: SignOutScope } | null {
+    const raw = session?.getItem(SIGNED_OUT_KEY) ?? null;
+    session?.removeItem(SIGNED_OUT_KEY);
+    try {
+      const parsed = JSON.parse(raw ?? 'null') as { username?: unknown; scope?: unknown } | null;
+      if (!parsed) return null;
+      return { username: String(parsed.username ?? ''), scope: parsed.scope === 'all' ? 'all' : 'account' };
+    } catch {
+      return null;
+    }
   }
 
   async function silentTokens(forceRefresh: boolean, view: string): Promise<TokenSet> {
@@ -342,6 +540,14 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       pca.setActiveAccount(account);
       tokenLookup.forget(); // a lookup for the previous account must not answer for this one
       timeline.add({ kind: 'auth', status: 'info', title: 'Switched account', detail: account.username });
+      // The other tabs follow, with this account's cached tokens (never the refresh token).
+      void pca
+        .acquireTokenSilent({ scopes: [DATABRICKS_SCOPE], account, cacheLookupPolicy: CacheLookupPolicy.AccessToken })
+        .then(
+          (result) => channel?.postMessage({ type: 'account-selected', result }),
+          // No valid access token to hand over: tabs that know the account switch to it themselves.
+          () => channel?.postMessage({ type: 'account-selected', homeAccountId, username: account.username }),
+        );
     },
 
     async signIn({ view, switchAccount, loginHint }) {
@@ -358,12 +564,30 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       }
     },
 
-    async signOut() {
+    async signOut({ scope = 'account' } = {}) {
       const account = pca.getActiveAccount() ?? undefined;
-      channel?.postMessage({ type: 'signed-out' });
+      const all = scope === 'all' || account === undefined;
+      session?.setItem(
+        SIGNED_OUT_KEY,
+        JSON.stringify({ scope: all ? 'all' : 'account', username: all ? '' : account.username }),
+      );
+      channel?.postMessage(
+        all
+          ? { type: 'signed-out', all: true }
+          : { type: 'signed-out', homeAccountId: account.homeAccountId, username: account.username },
+      );
+      timeline.add({
+        kind: 'auth',
+        status: 'info',
+        title: all ? 'Signing out of all accounts' : 'Signing out of this account',
+        detail: all ? '' : account.username,
+      });
       try {
-        await pca.logoutRedirect({ ...(account ? { account } : {}), postLogoutRedirectUri: `${origin}/` });
+        // With an account, MSAL removes only it and asks Entra to end only its session
+        // (logout_hint); without, it clears every account and ends the whole session.
+        await pca.logoutRedirect({ ...(all ? {} : { account }), postLogoutRedirectUri: `${origin}/` });
       } catch (error) {
+        session?.removeItem(SIGNED_OUT_KEY);
         throw toSignInError(error, 'sign-out');
       }
     },

@@ -25,7 +25,15 @@ export interface StartResult {
   accounts: AccountSummary[];
   /** The view the person was on before a sign-in redirect, when this load ends one. */
   returnView: string | null;
+  /**
+   * What this load ended that the person should be told: a sign-out that left other accounts
+   * behind, or a sign-in configuration changed in Settings that signed the old accounts out.
+   */
+  notice?: string | undefined;
 }
+
+/** Sign out of the active account only (others stay cached), or of every account in this browser. */
+export type SignOutScope = 'account' | 'all';
 
 /**
  * Everything the views need from sign-in, so they never touch MSAL. The real implementation is
@@ -40,7 +48,8 @@ export interface AuthService {
   selectAccount(homeAccountId: string): void;
   /** Navigates to the identity provider; `view` is restored on return. */
   signIn(options: { view: string; switchAccount?: boolean; loginHint?: string }): Promise<void>;
-  signOut(): Promise<void>;
+  /** Signs out at the identity provider (a redirect); every open tab of the app follows. */
+  signOut(options?: { scope?: SignOutScope }): Promise<void>;
   /**
    * Tokens for the active account from MSAL's cache or a silent refresh. When the identity
    * provider needs the person (expired session, consent, MFA) it redirects back to `view`
@@ -48,6 +57,6 @@ export interface AuthService {
    * @throws SignInError
    */
   getTokens(options?: { forceRefresh?: boolean; view?: string }): Promise<TokenSet>;
-  /** Accounts changed in another tab (sign-in or sign-out there). */
-  onAccountsChanged(listener: () => void): () => void;
+  /** Accounts changed in another tab (sign-in, switch or sign-out there), with what to tell the person. */
+  onAccountsChanged(listener: (notice?: string) => void): () => void;
 }

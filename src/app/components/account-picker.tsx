@@ -5,10 +5,13 @@ export function AccountPicker({
   accounts,
   onPick,
   onOther,
+  onSignOutAll,
 }: {
   accounts: readonly AccountSummary[];
   onPick(id: string): void;
   onOther(): void;
+  /** Signs out of every account cached in this browser. */
+  onSignOutAll?: () => void;
 }) {
   return (
     <section class="picker" aria-labelledby="picker-heading">
@@ -25,6 +28,11 @@ export function AccountPicker({
       <button type="button" onClick={onOther}>
         Use another account
       </button>
+      {onSignOutAll && (
+        <button type="button" onClick={onSignOutAll}>
+          Sign out of all accounts
+        </button>
+      )}
     </section>
   );
 }

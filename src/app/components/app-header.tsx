@@ -11,6 +11,8 @@ export function AppHeader(props: {
   onSwitchTo(id: string): void;
   onSwitchAccount(): void;
   onSignOut(): void;
+  /** Signs out of every account cached in this browser. */
+  onSignOutAll(): void;
   onSettings(): void;
 }) {
   const { account, who } = props;
@@ -57,9 +59,14 @@ export function AppHeader(props: {
           Settings
         </button>
         {account && (
-          <button type="button" onClick={props.onSignOut}>
-            Sign out
-          </button>
+          <>
+            <button type="button" onClick={props.onSignOut}>
+              Sign out of {account.username}
+            </button>
+            <button type="button" onClick={props.onSignOutAll}>
+              Sign out of all accounts
+            </button>
+          </>
         )}
       </nav>
     </header>

@@ -13,7 +13,9 @@ import { me, type WhoAmI } from '../databricks/scim.ts';
 import { DoctorActionsContext } from '../errors/error-panel.tsx';
 import { ShowMeHow } from '../snippets/show-me-how.tsx';
 import type { Timeline } from '../timeline/timeline.ts';
+import { SignedOutViews } from '../timeline/signed-out-views.tsx';
 import { TimelineView } from '../timeline/timeline-view.tsx';
+import { DecodeView } from '../tokens/decode-view.tsx';
 import { AccountPicker } from './account-picker.tsx';
 import { AppHeader } from './app-header.tsx';
 import { createClustersStore } from './clusters-store.ts';
@@ -27,6 +29,7 @@ export const VIEWS = [
   { id: 'clusters', label: 'Clusters' },
   { id: 'tokens', label: 'Tokens' },
   { id: 'timeline', label: 'Timeline' },
+  { id: 'decode', label: 'Decode a token' },
   { id: 'how', label: 'Show me how' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
@@ -142,6 +145,11 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
           title: `${record.method} ${record.path.split('?')[0]} → ${record.status ?? record.failure}`,
           detail: `${record.path}${record.resourceIdHeader ? ' · with resource-ID header' : ''}${record.afterForcedRefresh ? ' · after a forced token refresh' : ''}`,
           durationMs: record.durationMs,
+          http: {
+            method: record.method,
+            path: record.path,
+            ...(record.status !== undefined ? { status: record.status } : {}),
+          },
         });
       },
       onRetry(notice) {
@@ -155,7 +163,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
       },
     };
     const client = createWorkspaceClient(options);
-    return { client, reader: createTextReader(options), timeline, ...stores, clusters: createClustersStore(client) };
+    return { client, reader: createTextReader(client), timeline, ...stores, clusters: createClustersStore(client) };
     // A new account gets a new client, so nothing from the previous one is reused.
   }, [config, getTokens, timeline, stores, homeAccountId]);
   // A replaced client (account or configuration changed) or signing out drops its clusters.
@@ -188,20 +196,33 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
         sandbox={config.sandbox}
         onSwitchTo={auth.selectAccount}
         onSwitchAccount={() => auth.signIn({ view, switchAccount: true })}
-        onSignOut={auth.signOut}
+        onSignOut={() => void auth.signOut({ scope: 'account' })}
+        onSignOutAll={() => void auth.signOut({ scope: 'all' })}
         onSettings={onSettings}
       />
       <WorkspaceContext.Provider value={workspace}>
         <main class="view">
+          {state.status === 'signed-in' && state.notice && (
+            <p class="auth-notice" role="status">
+              {state.notice}
+            </p>
+          )}
           <ViewTabs view={view} onSelect={setView} />
           <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`} class="tabpanel">
             {view === 'clusters' && <ClustersView />}
             {view === 'tokens' && <TokensView view={view} />}
             {view === 'timeline' && <TimelineView timeline={timeline} />}
+            {view === 'decode' && (
+              <DecodeView
+                config={config}
+                getAccessToken={async () => (await getTokens({ view: 'decode' })).accessToken}
+              />
+            )}
             {view === 'how' && (
               <ShowMeHow
                 workspaceUrl={config.workspaceUrl}
                 workspaceResourceId={config.workspaceResourceId}
+                caBundlePath={config.caBundlePath}
                 lastCall={lastCall}
                 getToken={async () => (await getTokens({ view: 'how' })).accessToken}
               />
@@ -255,16 +276,19 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
         accounts={state.accounts}
         onPick={auth.selectAccount}
         onOther={() => auth.signIn({ view: currentView(), switchAccount: true })}
+        onSignOutAll={() => void auth.signOut({ scope: 'all' })}
       />
     );
   else if (state.status === 'signed-out') {
     body = (
-      <Landing
-        sandbox={config.sandbox}
-        error={state.error}
-        busy={false}
-        onSignIn={() => auth.signIn({ view: currentView() })}
-      />
+      <SignedOutViews timeline={timeline} config={config}>
+        <Landing
+          sandbox={config.sandbox}
+          error={state.error}
+          busy={false}
+          onSignIn={() => auth.signIn({ view: currentView() })}
+        />
+      </SignedOutViews>
     );
   } else body = <SignedIn timeline={timeline} onSettings={onSettings} />;
 
@@ -279,11 +303,23 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
           sandbox={config.sandbox}
           onSwitchTo={auth.selectAccount}
           onSwitchAccount={() => auth.signIn({ view: currentView(), switchAccount: true })}
-          onSignOut={auth.signOut}
+          onSignOut={() => void auth.signOut({ scope: 'account' })}
+          onSignOutAll={() => void auth.signOut({ scope: 'all' })}
           onSettings={onSettings}
         />
       )}
-      {state.status === 'signed-in' ? body : <main class="view">{body}</main>}
+      {state.status === 'signed-in' ? (
+        body
+      ) : (
+        <main class="view">
+          {'notice' in state && state.notice && (
+            <p class="auth-notice" role="status">
+              {state.notice}
+            </p>
+          )}
+          {body}
+        </main>
+      )}
     </DoctorActionsContext.Provider>
   );
 }

@@ -8,20 +8,14 @@ import { ErrorPanel } from '../errors/error-panel.tsx';
 
 interface InspectorModule {
   TokenInspector: ComponentType<{ idToken: string; accessToken: string; clientId: string; config: AppConfig }>;
-  DecodeAnyToken: ComponentType<{ config: AppConfig }>;
 }
 
 /** jose and the inspector load only when this tab is opened. */
 function loadInspector(): Promise<InspectorModule> {
-  return Promise.all([import('../tokens/token-inspector.tsx'), import('../tokens/decode-any-token.tsx')]).then(
-    ([a, b]) => ({
-      TokenInspector: a.TokenInspector,
-      DecodeAnyToken: b.DecodeAnyToken,
-    }),
-  );
+  return import('../tokens/token-inspector.tsx').then((a) => ({ TokenInspector: a.TokenInspector }));
 }
 
-/** The ID and access tokens of the signed-in account, and a box to decode any token. */
+/** The ID and access tokens of the signed-in account, and a link to decode or compare any token. */
 export function TokensView({ view, load = loadInspector }: { view: string; load?: () => Promise<InspectorModule> }) {
   const auth = useAuth();
   const [tokens, setTokens] = useState<TokenSet | null>(null);
@@ -60,7 +54,9 @@ export function TokensView({ view, load = loadInspector }: { view: string; load?
             clientId={auth.config.clientId}
             config={auth.config}
           />
-          <mod.DecodeAnyToken config={auth.config} />
+          <p>
+            <a href="#/decode">Decode or compare another token</a>
+          </p>
         </>
       )}
     </section>

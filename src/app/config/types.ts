@@ -26,6 +26,11 @@ export interface RuntimeConfigWire {
   sandbox?: boolean;
   /** Sandbox only: the identity provider's origin, e.g. `https://localhost:5174`. */
   sandboxAuthorityOrigin?: string;
+  /**
+   * An absolute path, on the server's machine, of the CA bundle that commands run there need to
+   * trust the server's workspace (the local CA with the sandbox). "Show me how" names it.
+   */
+  caBundlePath?: string;
 }
 
 /** A validated configuration. */
@@ -49,6 +54,11 @@ export interface AppConfig {
   workspaceResourceId: string | undefined;
   sandbox: boolean;
   cacheLocation: CacheLocation;
+  /**
+   * The server's CA bundle for the workspace (`--cacert` / `verify=` in "Show me how"); undefined
+   * for a workspace chosen in this browser's settings, which is reached with the system's trust.
+   */
+  caBundlePath?: string | undefined;
 }
 
 /** The fields a person can set, and where a configuration problem can be. */
@@ -63,6 +73,8 @@ export type ConfigField =
   | 'cacheLocation'
   /** The server's sandbox sign-in origin (not editable in the browser). */
   | 'sandboxAuthorityOrigin'
+  /** The server's CA bundle path (not editable in the browser). */
+  | 'caBundlePath'
   /** `GET /explorer-config.json` itself failed. */
   | 'runtimeConfig'
   /** The overrides saved in this browser could not be read. */

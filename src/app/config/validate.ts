@@ -29,7 +29,7 @@ const RESOURCE_GROUP = /^[A-Za-z0-9_.()-]{0,89}[A-Za-z0-9_()-]$/;
 const WORKSPACE_NAME = /^[A-Za-z0-9_-]{3,64}$/;
 const GUID_EXAMPLE = '00000000-0000-0000-0000-000000000000';
 
-type Field = Exclude<ConfigField, 'sandboxAuthorityOrigin' | 'runtimeConfig' | 'savedSettings'>;
+type Field = Exclude<ConfigField, 'sandboxAuthorityOrigin' | 'caBundlePath' | 'runtimeConfig' | 'savedSettings'>;
 
 /** Reads one field: the override when present (even if empty), else the server's value. */
 function read(input: ConfigInput, field: Field): { value: string; source: ConfigSource | undefined } {
@@ -89,6 +89,7 @@ export function validateConfig(input: ConfigInput): ValidationResult {
   const workspace = checkWorkspaceUrl(read(input, 'workspaceUrl'), cloud, input.server, fail);
   const workspaceResourceId = checkResourceId(input, fail);
   const cacheLocation = checkCacheLocation(read(input, 'cacheLocation'), fail);
+  const caBundlePath = checkCaBundlePath(input, workspace, fail);
 
   if (errors.length > 0 || !tenantId || !clientId || !cloud || !workspace || !cacheLocation) {
     return { ok: false, errors };
@@ -106,8 +107,42 @@ export function validateConfig(input: ConfigInput): ValidationResult {
       workspaceResourceId,
       sandbox: cloud.name === 'sandbox',
       cacheLocation,
+      caBundlePath,
     },
   };
+}
+
+/** POSIX (`/…`) or Windows (`C:\…`, `\\server\…`) absolute path, one line, of a sane length. */
+const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/]|\\\\)\P{Cc}{1,1023}$/u;
+
+/**
+ * The server's CA bundle path, kept only while the workspace is the server's own: a workspace
+ * chosen in this browser's settings is reached with the system's trust, as real Azure is, and
+ * `--cacert` would replace that trust rather than add to it.
+ */
+function checkCaBundlePath(input: ConfigInput, workspace: { url: string } | undefined, fail: Fail): string | undefined {
+  const raw = input.server.caBundlePath;
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'string' ? raw : asText(raw);
+  if (!ABSOLUTE_PATH.test(value)) {
+    const sent = describeReceived(value);
+    fail(
+      'caBundlePath',
+      'server',
+      `The server sent a CA bundle path that is not an absolute file path (caBundlePath); received ${value === '' ? 'nothing' : sent.shown}. Restart the server with npm start; if this persists, the server's runtime configuration has a bug.`,
+      sent.received,
+    );
+    return undefined;
+  }
+  return workspace !== undefined && workspace.url === originOf(asText(input.server.workspaceUrl)) ? value : undefined;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 type Fail = (field: ConfigField, source: ConfigSource | undefined, text: string, received?: string) => void;

@@ -4,6 +4,9 @@
  * or cause carries a token or an Authorization header.
  */
 
+import { isProxyRefusalCode, type ProxyRefusalCode } from './proxy-codes.ts';
+import { classifyTokenRejection, type TokenRejection } from './token-rejection.ts';
+
 /** Stable codes of the workspace client's failures. */
 export type WorkspaceErrorCode =
   | 'API_HTTP_ERROR'
@@ -45,6 +48,8 @@ export class DatabricksApiError extends WorkspaceError {
   readonly apiMessage: string | undefined;
   /** From `details[].request_id` (google.rpc.RequestInfo) or the `x-request-id` header. */
   readonly requestId: string | undefined;
+  /** For `API_UNAUTHORIZED`: which of the service's token rejections this was. */
+  readonly tokenRejection: TokenRejection | undefined;
 
   constructor(
     target: CallTarget,
@@ -63,6 +68,7 @@ export class DatabricksApiError extends WorkspaceError {
     this.errorCode = facts.errorCode;
     this.apiMessage = facts.apiMessage;
     this.requestId = facts.requestId;
+    this.tokenRejection = code === 'API_UNAUTHORIZED' ? classifyTokenRejection(facts.apiMessage) : undefined;
   }
 }
 
@@ -80,8 +86,10 @@ export class ProxyRefusedError extends WorkspaceError {
   readonly code = 'API_PROXY_REFUSED' as const;
   override readonly name = 'ProxyRefusedError';
   readonly status: number;
-  /** The proxy's own code, e.g. `PROXY_HOST_NOT_ALLOWED`, `PROXY_UPSTREAM_TIMEOUT`. */
+  /** The proxy's own code as it came on the wire, e.g. `PROXY_HOST_NOT_ALLOWED`. */
   readonly proxyCode: string;
+  /** The same code when it is one this app knows (branch on this), otherwise undefined. */
+  readonly refusal: ProxyRefusalCode | undefined;
   readonly proxyMessage: string;
 
   constructor(target: CallTarget, facts: { status: number; proxyCode: string; proxyMessage: string }) {
@@ -91,6 +99,7 @@ export class ProxyRefusedError extends WorkspaceError {
     );
     this.status = facts.status;
     this.proxyCode = facts.proxyCode;
+    this.refusal = isProxyRefusalCode(facts.proxyCode) ? facts.proxyCode : undefined;
     this.proxyMessage = facts.proxyMessage;
   }
 }

@@ -25,14 +25,16 @@ function SnippetPair({
   workspaceUrl,
   workspaceResourceId,
   token,
+  caBundlePath,
 }: {
   call: SnippetCall;
   heading: string;
   workspaceUrl: string;
   workspaceResourceId: string | undefined;
   token: string | undefined;
+  caBundlePath: string | undefined;
 }) {
-  const options = { workspaceUrl, workspaceResourceId, token };
+  const options = { workspaceUrl, workspaceResourceId, token, caBundlePath };
   const curl = buildCurlSnippet(call, options);
   const python = buildPythonSnippet(call, options);
   return (
@@ -61,6 +63,8 @@ export function ShowMeHow(props: {
   workspaceResourceId: string | undefined;
   lastCall: CallRecord | null;
   getToken(): Promise<string>;
+  /** The server's CA bundle for its workspace (the sandbox's local CA), named in the commands. */
+  caBundlePath?: string | undefined;
 }) {
   const [token, setToken] = useState<string | undefined>(undefined);
   const [revealError, setRevealError] = useState<string | undefined>(undefined);
@@ -98,6 +102,7 @@ export function ShowMeHow(props: {
         workspaceUrl={props.workspaceUrl}
         workspaceResourceId={props.workspaceResourceId}
         token={token}
+        caBundlePath={props.caBundlePath}
       />
       {props.lastCall ? (
         <SnippetPair
@@ -106,6 +111,7 @@ export function ShowMeHow(props: {
           workspaceUrl={props.workspaceUrl}
           workspaceResourceId={props.lastCall.resourceIdHeader ? props.workspaceResourceId : undefined}
           token={token}
+          caBundlePath={props.caBundlePath}
         />
       ) : (
         <p class="empty">No API call yet in this session.</p>

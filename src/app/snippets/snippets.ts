@@ -1,8 +1,13 @@
 /**
  * "Show me how": the same call as curl and as Python `requests`, in the shapes of the
  * Databricks article the project grew from, against the real workspace URL (not the proxy).
- * The token stays `$DATABRICKS_TOKEN` / `os.environ["DATABRICKS_TOKEN"]` unless revealed.
+ * The token stays `$DATABRICKS_TOKEN` / `os.environ["DATABRICKS_TOKEN"]` unless revealed. When
+ * the server names a CA bundle for its workspace (the sandbox's local CA), the commands trust it
+ * (`--cacert`, `verify=`), so they work as pasted on the machine that runs the server; against
+ * real Azure there is none and the system's trust applies.
  * @see https://learn.microsoft.com/azure/databricks/dev-tools/auth/user-aad-token
+ * @see https://curl.se/docs/manpage.html#--cacert
+ * @see https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification
  */
 
 export interface SnippetCall {
@@ -18,6 +23,8 @@ export interface SnippetOptions {
   workspaceResourceId?: string | undefined;
   /** The real token, only when the person chose to reveal it. */
   token?: string | undefined;
+  /** Absolute path of a CA bundle on the server's machine that the workspace's certificate chains to. */
+  caBundlePath?: string | undefined;
 }
 
 /** The first call of the article: list clusters with the 2.0 API. */
@@ -44,6 +51,7 @@ export function buildCurlSnippet(call: SnippetCall, options: SnippetOptions): st
     ? shellQuote(`Authorization: Bearer ${options.token}`)
     : `"Authorization: Bearer $${TOKEN_ENV_VAR}"`;
   const lines = [`curl -X ${call.method} -H ${auth}`];
+  if (options.caBundlePath) lines.push(`  --cacert ${shellQuote(options.caBundlePath)}`);
   if (options.workspaceResourceId) {
     lines.push(`  -H ${shellQuote(`X-Databricks-Azure-Workspace-Resource-Id: ${options.workspaceResourceId}`)}`);
   }
@@ -67,6 +75,7 @@ export function buildPythonSnippet(call: SnippetCall, options: SnippetOptions): 
     `response = requests.${call.method.toLowerCase()}(`,
     `    ${pyString(url(call, options))},`,
     '    headers=headers,',
+    ...(options.caBundlePath ? [`    verify=${pyString(options.caBundlePath)},`] : []),
     ')',
   );
   lines.push('print(json.dumps(json.loads(response.text), indent=2))');

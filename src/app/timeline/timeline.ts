@@ -5,6 +5,8 @@
  * through {@link redactSecrets} on the way in.
  */
 
+import { redactSecrets } from '../errors/redact.ts';
+
 export type TimelineKind = 'auth' | 'token' | 'api' | 'error';
 export type TimelineStatus = 'ok' | 'fail' | 'info' | 'wait';
 
@@ -19,6 +21,14 @@ export interface TimelineEntry {
   durationMs?: number;
   /** How many identical consecutive entries this one stands for. */
   count: number;
+  /** For an HTTP call: method, path with its query (redacted) and status, for the diagram's details. */
+  http?: TimelineHttp;
+}
+
+export interface TimelineHttp {
+  method: string;
+  path: string;
+  status?: number;
 }
 
 export type TimelineInput = Omit<TimelineEntry, 'id' | 'at' | 'count'> & { at?: number };
@@ -28,15 +38,6 @@ export interface Timeline {
   entries(): readonly TimelineEntry[];
   subscribe(listener: () => void): () => void;
   clear(): void;
-}
-
-const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const SECRET_PARAM = /\b(code|refresh_token|access_token|id_token|client_secret|code_verifier)=([^&\s#]+)/gi;
-const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi;
-
-/** Removes anything token-shaped from a text meant for display or storage. */
-export function redactSecrets(text: string): string {
-  return text.replace(JWT, '[token]').replace(SECRET_PARAM, '$1=[redacted]').replace(BEARER, 'Bearer [redacted]');
 }
 
 export interface TimelineOptions {
@@ -84,6 +85,15 @@ export function createTimeline(options: TimelineOptions = {}): Timeline {
         ...(input.detail !== undefined ? { detail: redactSecrets(input.detail) } : {}),
         ...(input.durationMs !== undefined ? { durationMs: Math.round(input.durationMs) } : {}),
         count: 1,
+        ...(input.http
+          ? {
+              http: {
+                method: input.http.method,
+                path: redactSecrets(input.http.path),
+                ...(input.http.status !== undefined ? { status: input.http.status } : {}),
+              },
+            }
+          : {}),
       };
       const last = list[list.length - 1];
       if (

@@ -1,6 +1,6 @@
 import { useId, useState } from 'preact/hooks';
 import type { AppConfig } from '../config/types.ts';
-import { type DecodedToken, decodeToken, TokenDecodeError } from './decode.ts';
+import { readPastedToken } from './compare.ts';
 import { TokenView } from './token-view.tsx';
 import type { TokenVerifier } from './verify.ts';
 import './tokens.css';
@@ -12,24 +12,6 @@ export interface DecodeAnyTokenProps {
   verifier?: TokenVerifier;
 }
 
-type Outcome =
-  | { kind: 'empty' }
-  | { kind: 'decoded'; token: DecodedToken; strippedBearer: boolean }
-  | { kind: 'error'; error: TokenDecodeError };
-
-function decodePasted(text: string): Outcome {
-  const trimmed = text.trim();
-  if (trimmed === '') return { kind: 'empty' };
-  // People often paste a whole Authorization header value; take the token out of it.
-  const bearer = /^(?:authorization:\s*)?bearer\s+(\S+)$/i.exec(trimmed);
-  try {
-    return { kind: 'decoded', token: decodeToken(bearer?.[1] ?? trimmed), strippedBearer: bearer !== null };
-  } catch (error) {
-    if (error instanceof TokenDecodeError) return { kind: 'error', error };
-    throw error;
-  }
-}
-
 const PART_NAMES = { header: 'Header', payload: 'Payload', signature: 'Signature' } as const;
 
 /**
@@ -39,7 +21,7 @@ const PART_NAMES = { header: 'Header', payload: 'Payload', signature: 'Signature
 export function DecodeAnyToken({ config, verifier }: DecodeAnyTokenProps) {
   const [text, setText] = useState('');
   const id = useId();
-  const outcome = decodePasted(text);
+  const outcome = readPastedToken(text);
 
   return (
     <section class="decode-any-token" aria-labelledby={`${id}-heading`}>

@@ -40,9 +40,12 @@ const VIEW_CACHE_LIMIT = 128;
  */
 export class ClusterStore {
   #summaries: ClusterSummary[] = [];
-  #details: (i: number) => ClusterDetails = () => {
+  #base: (i: number) => ClusterDetails = () => {
     throw new RangeError('empty store');
   };
+  /** Clusters whose state changed since the set was loaded (start, restart, terminate). */
+  #changed = new Map<number, ClusterDetails>();
+  #details = (i: number): ClusterDetails => this.#changed.get(i) ?? this.#base(i);
   #byId = new Map<string, number>();
   #views = new Map<string, Int32Array>();
   #generation = 0;
@@ -66,13 +69,14 @@ export class ClusterStore {
     if (set === 'builtin') {
       const all = builtinClusters(now);
       this.#summaries = all.map(summarize);
-      this.#details = (i) => all[i] as ClusterDetails;
+      this.#base = (i) => all[i] as ClusterDetails;
     } else {
       const { count, seed } = set.generate;
       this.#summaries = Array.from({ length: count }, (_, i) => summarize(generatedCluster(seed, i)));
-      this.#details = (i) => generatedCluster(seed, i);
+      this.#base = (i) => generatedCluster(seed, i);
     }
     this.#byId = new Map(this.#summaries.map((s, i) => [s.cluster_id, i]));
+    this.#changed.clear();
     this.#views.clear();
     this.#generation = (this.#generation + 1) % 1_000_000;
   }
@@ -82,6 +86,24 @@ export class ClusterStore {
     const i = this.#byId.get(clusterId);
     if (i === undefined) return undefined;
     return isVisible(this.#summaries[i] as ClusterSummary, who) ? this.#details(i) : null;
+  }
+
+  /** The cluster with this ID whoever asks, or undefined. */
+  find(clusterId: string): ClusterDetails | undefined {
+    const i = this.#byId.get(clusterId);
+    return i === undefined ? undefined : this.#details(i);
+  }
+
+  /**
+   * Replaces one cluster's details after a state change. Filtered views are rebuilt on the next
+   * listing; page tokens stay valid, as a state change does not invalidate a real listing.
+   */
+  update(details: ClusterDetails): void {
+    const i = this.#byId.get(details.cluster_id);
+    if (i === undefined) throw new RangeError(`no cluster ${details.cluster_id}`);
+    this.#changed.set(i, details);
+    this.#summaries[i] = summarize(details);
+    this.#views.clear();
   }
 
   /** Every visible cluster in default order (the 2.0 list). */

@@ -75,7 +75,8 @@ export interface ClusterDetails {
   termination_reason?: TerminationReason;
   cluster_memory_mb: number;
   cluster_cores: number;
-  spark_context_id?: number;
+  /** int64; real values use all 19 digits, so it is a bigint here and written exactly (see json.ts). */
+  spark_context_id?: bigint;
   jdbc_port?: number;
   driver?: SparkNode;
   executors?: SparkNode[];
@@ -164,7 +165,6 @@ interface ClusterInput {
   customTags?: Record<string, string>;
   sparkConf?: Record<string, string>;
   pinnedBy?: string;
-  sparkContextId?: number;
   ipSeed: number;
 }
 
@@ -226,8 +226,10 @@ function buildCluster(i: ClusterInput): ClusterDetails {
     const ip = (n: number) => `10.139.${(i.ipSeed >> 8) & 63}.${(i.ipSeed + n) & 255}`;
     const nodeId = (n: number) =>
       `${i.id.slice(-8)}${n.toString(16).padStart(8, '0')}${i.ipSeed.toString(16).padStart(16, '0')}`;
-    // Real ids are int64; keep ours below 2^53 so they survive JSON.parse intact.
-    c.spark_context_id = 4_503_599_627_370_496 + i.ipSeed * 7_919;
+    // Real ids are 19-digit int64s (the API reference shows 4020997813441462000), beyond a
+    // double's 2^53. Ours are odd, so none is a multiple of the 512 doubles step by at this size:
+    // a client that parses them into a JavaScript number gets a visibly different value.
+    c.spark_context_id = 4_020_997_813_441_461_827n + BigInt(i.ipSeed) * 1_000_002n;
     c.jdbc_port = 10000;
     c.last_activity_time = i.startTime + 600_000;
     c.driver = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOKEN_REJECTION_REASONS } from './auth.ts';
 
 /**
  * The `workspace` section of the sandbox configuration file: who is in the sandbox Databricks
@@ -42,6 +43,11 @@ export const workspaceFaultsSchema = z.strictObject({
   dropConnection: z.strictObject({ ...faultTrigger }).optional(),
   /** 401 "Token is expired", whatever the token's `exp` says. */
   tokenExpired: z.strictObject({ ...faultTrigger }).optional(),
+  /**
+   * 401 with the message of one of the service's token rejections (`expired`, `expiring`,
+   * `not-yet-valid`, `invalid`, `no-credential`), whatever the token is.
+   */
+  tokenRejected: z.strictObject({ reason: z.enum(TOKEN_REJECTION_REASONS), ...faultTrigger }).optional(),
 });
 export type WorkspaceFaults = z.infer<typeof workspaceFaultsSchema>;
 

@@ -1,6 +1,7 @@
+import type { TokenRejection } from './auth.ts';
 import type { RateLimit, WorkspaceFaults } from './config.ts';
 
-export type FaultKind = 'latency' | 'rateLimited' | 'unavailable' | 'dropConnection' | 'tokenExpired';
+export type FaultKind = 'latency' | 'rateLimited' | 'unavailable' | 'dropConnection' | 'tokenExpired' | 'tokenRejected';
 
 /** What to do to one request, decided before it is served. */
 export interface FaultPlan {
@@ -9,6 +10,8 @@ export interface FaultPlan {
   unavailable?: 500 | 503;
   rateLimitedFor?: number;
   tokenExpired: boolean;
+  /** Answer 401 with this rejection's message. */
+  tokenRejected?: TokenRejection;
 }
 
 interface Trigger {
@@ -40,7 +43,7 @@ export class FaultState {
 
   plan(path: string): FaultPlan {
     // Read each fault before #fires: a spent count deletes it.
-    const { latency, dropConnection, unavailable, rateLimited, tokenExpired } = this.#faults;
+    const { latency, dropConnection, unavailable, rateLimited, tokenExpired, tokenRejected } = this.#faults;
     const plan: FaultPlan = { latencyMs: 0, drop: false, tokenExpired: false };
     if (latency && this.#fires('latency', latency, path)) plan.latencyMs = latency.ms;
     if (dropConnection && this.#fires('dropConnection', dropConnection, path)) {
@@ -56,6 +59,8 @@ export class FaultState {
       return plan;
     }
     if (tokenExpired && this.#fires('tokenExpired', tokenExpired, path)) plan.tokenExpired = true;
+    else if (tokenRejected && this.#fires('tokenRejected', tokenRejected, path))
+      plan.tokenRejected = tokenRejected.reason;
     return plan;
   }
 

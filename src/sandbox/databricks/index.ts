@@ -23,5 +23,9 @@ export {
   workspaceConfigSchema,
   workspaceFaultsSchema,
 } from './config.ts';
+export { CLUSTER_TIMINGS } from './cluster-lifecycle.ts';
+export { RUN_TIMINGS } from './jobs.ts';
+export type { Person } from './people.ts';
+export { WAREHOUSE_TIMINGS } from './warehouses.ts';
 export { isWorkspaceApiError, WorkspaceApiError, type WorkspaceErrorCode } from './errors.ts';
 export { type RecordedRequest, type RunningWorkspace, type StartWorkspaceOptions, startWorkspace } from './server.ts';

@@ -3,7 +3,10 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, tokenExpired } from './auth.ts';
+import { readApiBody } from './api.ts';
+import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, rejectToken, tokenExpired } from './auth.ts';
+import { createCatalogue } from './catalogue.ts';
+import { toWireJson } from './json.ts';
 import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
 import { ClusterStore, type ListFilter, type ListSort, type Visibility } from './cluster-store.ts';
 import { CLUSTER_SOURCES, CLUSTER_STATES, type ClusterSource, type ClusterState, specOf } from './clusters.ts';
@@ -17,6 +20,7 @@ import {
 } from './config.ts';
 import { invalidParameter, isWorkspaceApiError, WorkspaceApiError } from './errors.ts';
 import { FaultState, RateLimiter } from './faults.ts';
+import { createPeople, type Person } from './people.ts';
 import { scimMe } from './scim.ts';
 
 export interface StartWorkspaceOptions {
@@ -36,6 +40,13 @@ export interface StartWorkspaceOptions {
   authorizeUrl: string;
   /** One line per request (method, path, status); never tokens or query strings. */
   log?: (line: string) => void;
+  /**
+   * The workspace clock in epoch milliseconds (default Date.now). State changes (a cluster
+   * starting, a run finishing) follow it, so a test can move time on instead of waiting.
+   */
+  clock?: () => number;
+  /** Names for SCIM and permissions, by UPN (the sandbox passes its Entra directory's users). */
+  people?: readonly Person[];
 }
 
 export interface RunningWorkspace {
@@ -75,7 +86,10 @@ interface RequestContext {
 export async function startWorkspace(options: StartWorkspaceOptions): Promise<RunningWorkspace> {
   const { config, tokenKeys, tenantId } = options;
   const log = options.log ?? (() => {});
-  const startedAt = Date.now();
+  const clock = options.clock ?? Date.now;
+  let clockOffset = 0;
+  const now = () => clock() + clockOffset;
+  const startedAt = now();
   const store = new ClusterStore(config.clusters, startedAt);
   const faults = new FaultState(config.faults);
   const limiter = new RateLimiter(config.rateLimit);
@@ -84,6 +98,13 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   const resourceRoles = new Map(config.resourceRoles.map((r) => [r.upn, r.role]));
   let requests: RecordedRequest[] = [];
   let publicUrl = options.publicUrl ?? '';
+  const catalogue = createCatalogue({
+    config,
+    store,
+    startedAt,
+    people: createPeople(options.people ?? []),
+    members: () => [...new Map([...configured, ...provisioned]).values()],
+  });
 
   const memberOf = (upn: string | undefined) => (upn ? (provisioned.get(upn) ?? configured.get(upn)) : undefined);
   const visibilityOf = (m: WorkspaceMember): Visibility => {
@@ -127,11 +148,19 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
 
   async function serveApi(req: IncomingMessage, path: string, query: URLSearchParams): Promise<unknown> {
     const handler = routes[path];
-    if (!handler) throw new WorkspaceApiError(404, 'ENDPOINT_NOT_FOUND', `No API found for '${req.method} ${path}'`);
-    if (req.method !== 'GET') {
-      throw new WorkspaceApiError(405, 'BAD_REQUEST', `Method ${req.method} is not allowed for ${path}; use GET.`, {
-        headers: { Allow: 'GET' },
-      });
+    const method = req.method ?? 'GET';
+    const match = handler ? undefined : catalogue.router.match(method, path);
+    if (!handler && !match)
+      throw new WorkspaceApiError(404, 'ENDPOINT_NOT_FOUND', `No API found for '${method} ${path}'`);
+    // The methods the path takes, when the request's is not among them.
+    const allowed = handler ? (method === 'GET' ? [] : ['GET']) : match && 'allowed' in match ? match.allowed : [];
+    if (allowed.length > 0) {
+      throw new WorkspaceApiError(
+        405,
+        'BAD_REQUEST',
+        `Method ${method} is not allowed for ${path}; use ${allowed.join(' or ')}.`,
+        { headers: { Allow: allowed.join(', ') } },
+      );
     }
     const caller = await authenticate(req.headers.authorization, tokenKeys, tenantId);
     const member = admit(caller, req.headers[RESOURCE_ID_HEADER]);
@@ -146,7 +175,12 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
         { headers: { 'Retry-After': String(wait) } },
       );
     }
-    return handler({ query, caller, member });
+    const at = now();
+    catalogue.advance(at);
+    if (handler) return handler({ query, caller, member });
+    const { route, params } = match as Exclude<typeof match, { allowed: unknown } | undefined>;
+    const body = method === 'GET' ? {} : await readApiBody(req);
+    return route.handle({ method, path, params, query, body, caller, member, now: at });
   }
 
   /** Membership, with just-in-time admin provisioning through the resource-ID header. */
@@ -230,6 +264,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
         );
       }
       if (plan.tokenExpired) throw tokenExpired();
+      if (plan.tokenRejected) throw rejectToken(plan.tokenRejected);
       const body = await serveApi(req, path, url.searchParams);
       sendJson(res, 200, body);
       record(200);
@@ -288,7 +323,8 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
           return sendNoContent(res);
         case 'PUT /_sandbox/clusters': {
           const set = clusterSetSchema.parse(await readJson(req));
-          store.replace(set);
+          store.replace(set, now());
+          catalogue.reset(now());
           return sendJson(res, 200, { count: store.size });
         }
         case 'POST /_sandbox/reset':
@@ -296,11 +332,21 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
           faults.set(config.faults);
           limiter.set(config.rateLimit);
           provisioned.clear();
-          store.replace(config.clusters);
+          store.replace(config.clusters, now());
+          clockOffset = 0;
+          catalogue.reset(now());
           return sendNoContent(res);
+        case 'POST /_sandbox/clock': {
+          // Moves the workspace clock on, so a person or a test can skip a transition's wait.
+          const { advanceMs } = z
+            .strictObject({ advanceMs: z.number().int().min(0).max(31_536_000_000) })
+            .parse(await readJson(req));
+          clockOffset += advanceMs;
+          return sendJson(res, 200, { now: now() });
+        }
         default:
           return sendJson(res, 404, {
-            error: `No sandbox control endpoint for '${key}'. Known: GET|DELETE /_sandbox/requests, GET|PUT|DELETE /_sandbox/faults, PUT|DELETE /_sandbox/rate-limit, PUT /_sandbox/clusters, POST /_sandbox/reset.`,
+            error: `No sandbox control endpoint for '${key}'. Known: GET|DELETE /_sandbox/requests, GET|PUT|DELETE /_sandbox/faults, PUT|DELETE /_sandbox/rate-limit, PUT /_sandbox/clusters, POST /_sandbox/reset, POST /_sandbox/clock.`,
           });
       }
     } catch (e) {
@@ -391,7 +437,7 @@ function oneOf(q: URLSearchParams, key: string, allowed: readonly string[]): str
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = toWireJson(body);
   res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -113,7 +113,14 @@ function validateClient(
     // An unsupported response_mode is reported in the query, the default for response_type=code.
     responseMode: responseMode === 'fragment' || responseMode === 'form_post' ? responseMode : 'query',
     // Set by completeValidation, whose errors already go back to the redirect URI.
-    scopes: { oidc: new Set(), resource: MICROSOFT_GRAPH, isDefault: false, explicit: [], implicitGraph: true },
+    scopes: {
+      oidc: new Set(),
+      resource: MICROSOFT_GRAPH,
+      prefix: '',
+      isDefault: false,
+      explicit: [],
+      implicitGraph: true,
+    },
     state,
     nonce: undefined,
     codeChallenge: undefined,
@@ -121,6 +128,7 @@ function validateClient(
     prompt: undefined,
     loginHint: undefined,
     sid: undefined,
+    clientInfo: params.get('client_info') === '1',
     correlationId,
   };
 }
@@ -382,7 +390,12 @@ function issueCode(
   sendAuthorizeResponse(
     res,
     request,
-    { code, client_info: clientInfoFor(user), state: request.state, session_state: session.sessionState },
+    {
+      code,
+      ...(request.clientInfo ? { client_info: clientInfoFor(user) } : {}),
+      state: request.state,
+      session_state: session.sessionState,
+    },
     { 'Set-Cookie': `${ctx.cookieName}=${session.id}; Path=/; Secure; HttpOnly; SameSite=None` },
   );
 }

@@ -1,5 +1,5 @@
 import type { SandboxApp, SandboxUser } from '../config.ts';
-import type { Directory, RequestedScopes } from './directory.ts';
+import { type Directory, MICROSOFT_GRAPH, type RequestedScopes } from './directory.ts';
 import type { FaultState } from './faults.ts';
 import type { EntraStore } from './store.ts';
 import type { TokenMinter } from './tokens.ts';
@@ -41,7 +41,9 @@ export function missingConsent(
 ): string[] {
   const granted = grantedScopes(ctx, app, user, scopes);
   const needed = ctx.directory.neededScopes(app, scopes);
-  // `.default` with nothing configured for the resource is never consentable.
-  if (scopes.isDefault && needed.length === 0) return [`${scopes.resource.appId}/.default`];
+  // `.default` with nothing configured for the resource is never consentable (Microsoft Graph's
+  // User.Read is consented for every user here, so Graph's `.default` always has something).
+  if (scopes.isDefault && needed.length === 0 && scopes.resource !== MICROSOFT_GRAPH)
+    return [`${scopes.resource.appId}/.default`];
   return needed.filter((scope) => !granted.includes(scope));
 }

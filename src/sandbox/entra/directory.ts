@@ -23,6 +23,18 @@ export const MICROSOFT_GRAPH: SandboxResource = {
   scopes: ['User.Read'],
 };
 
+/**
+ * Microsoft Graph's application ID URIs in the three clouds. Entra takes a scope in the URL form
+ * (`https://graph.microsoft.com/User.Read`) as well as `{app ID}/{scope}`, and a bare scope
+ * (`User.Read`) as a Graph scope.
+ * @see https://learn.microsoft.com/entra/identity-platform/scopes-oidc#scopes-and-permissions
+ */
+const GRAPH_IDENTIFIER_URIS = [
+  'https://graph.microsoft.com',
+  'https://graph.microsoft.us',
+  'https://microsoftgraph.chinacloudapi.cn',
+];
+
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 export type OidcScope = (typeof OIDC_SCOPES)[number];
 
@@ -30,6 +42,12 @@ export type OidcScope = (typeof OIDC_SCOPES)[number];
 export interface RequestedScopes {
   oidc: Set<OidcScope>;
   resource: SandboxResource;
+  /**
+   * How the request named the resource, echoed in the token response's `scope` so a client's
+   * cache finds the token under the names it asked for: `{app ID}/`, `https://graph.microsoft.com/`,
+   * or '' for bare Graph scopes (Entra answers `User.Read` to `User.Read`).
+   */
+  prefix: string;
   /** True for `{resource}/.default`. */
   isDefault: boolean;
   /** Explicitly requested scope values of the resource (empty with `.default` or for Graph). */
@@ -114,32 +132,45 @@ export class Directory {
   parseScopes(scope: string): RequestedScopes {
     const oidc = new Set<OidcScope>();
     const byResource = new Map<string, { resource: SandboxResource; values: string[] }>();
+    const prefixes = new Map<string, string>();
     for (const item of scope.split(/\s+/).filter(Boolean)) {
       if ((OIDC_SCOPES as readonly string[]).includes(item)) {
         oidc.add(item as OidcScope);
         continue;
       }
       const slash = item.lastIndexOf('/');
-      if (slash <= 0)
+      // A bare scope is a Microsoft Graph scope; `https://graph.microsoft.com/` and Graph's app ID
+      // name it explicitly. Other resources are named by app ID (or `api://{app ID}`).
+      const prefix = slash < 0 ? '' : item.slice(0, slash + 1);
+      const resourceId = slash < 0 ? MICROSOFT_GRAPH.appId : item.slice(0, slash).replace(/^api:\/\//, '');
+      const rawValue = item.slice(slash + 1);
+      if (rawValue === '' || resourceId === '')
         throw new EntraProtocolError(70011, {
           scope: item.slice(0, 200),
-          reason: ': name it as {resource app ID}/{scope}',
+          reason: ': name it as {scope}, {resource app ID}/{scope} or {resource URI}/{scope}',
         });
-      const resourceId = item.slice(0, slash).replace(/^api:\/\//, '');
-      const value = item.slice(slash + 1);
-      const resource = resourceId === MICROSOFT_GRAPH.appId ? MICROSOFT_GRAPH : this.findResource(resourceId);
+      const resource =
+        resourceId === MICROSOFT_GRAPH.appId || GRAPH_IDENTIFIER_URIS.includes(resourceId.toLowerCase())
+          ? MICROSOFT_GRAPH
+          : this.findResource(resourceId);
       if (resource === undefined) {
         throw new EntraProtocolError(70011, {
           scope: item.slice(0, 200),
           reason: `: no resource with app ID ${resourceId.slice(0, 100)} in this sandbox`,
         });
       }
-      if (value !== '.default' && !resource.scopes.includes(value)) {
+      // Permission names compare without regard to case (`user.read` is `User.Read`).
+      const value =
+        rawValue === '.default'
+          ? rawValue
+          : resource.scopes.find((candidate) => candidate.toLowerCase() === rawValue.toLowerCase());
+      if (value === undefined) {
         throw new EntraProtocolError(70011, {
           scope: item.slice(0, 200),
           reason: `: ${resource.displayName} exposes ${resource.scopes.join(', ')}`,
         });
       }
+      if (!byResource.has(resource.appId)) prefixes.set(resource.appId, prefix);
       const entry = byResource.get(resource.appId) ?? { resource, values: [] };
       entry.values.push(value);
       byResource.set(resource.appId, entry);
@@ -147,7 +178,7 @@ export class Directory {
     if (byResource.size > 1) throw new EntraProtocolError(28000, { resources: [...byResource.keys()].join(', ') });
     const [entry] = byResource.values();
     if (entry === undefined)
-      return { oidc, resource: MICROSOFT_GRAPH, isDefault: false, explicit: [], implicitGraph: true };
+      return { oidc, resource: MICROSOFT_GRAPH, prefix: '', isDefault: false, explicit: [], implicitGraph: true };
     const isDefault = entry.values.includes('.default');
     if (isDefault && entry.values.length > 1) {
       throw new EntraProtocolError(70011, {
@@ -155,7 +186,14 @@ export class Directory {
         reason: ': .default cannot be combined with other scopes of the same resource',
       });
     }
-    return { oidc, resource: entry.resource, isDefault, explicit: isDefault ? [] : entry.values, implicitGraph: false };
+    return {
+      oidc,
+      resource: entry.resource,
+      prefix: prefixes.get(entry.resource.appId) ?? `${entry.resource.appId}/`,
+      isDefault,
+      explicit: isDefault ? [] : entry.values,
+      implicitGraph: false,
+    };
   }
 
   /** Scopes of `resource` the app was granted for `user` by configuration (admin or user consent). */

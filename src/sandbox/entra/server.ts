@@ -9,6 +9,7 @@ import { localStateDir } from '../tls.ts';
 import { handleAuthorize, handleLoginForm, sendErrorPage } from './authorize.ts';
 import type { EntraContext } from './context.ts';
 import { Directory, type TenantRef } from './directory.ts';
+import { cloudNamesFor, openIdConfiguration, SANDBOX_TENANT_REGION } from './discovery.ts';
 import { AADSTS, buildErrorBody, EntraProtocolError } from './errors.ts';
 import { FaultState } from './faults.ts';
 import {
@@ -332,13 +333,13 @@ async function handleDiscovery(
             ver: '1.0',
             account_type: 'Managed',
             domain_name: tenant.domain,
-            cloud_instance_name: new URL(base).hostname,
+            cloud_instance_name: cloudNamesFor(base).cloud_instance_name,
             cloud_audience_urn: 'urn:federation:MicrosoftOnline',
           }
         : {
             ver: '1.0',
             account_type: 'Unknown',
-            cloud_instance_name: new URL(base).hostname,
+            cloud_instance_name: cloudNamesFor(base).cloud_instance_name,
             cloud_audience_urn: 'urn:federation:MicrosoftOnline',
           };
       return sendJson(res, 200, body, DISCOVERY_CORS);
@@ -362,57 +363,12 @@ async function handleDiscovery(
         DISCOVERY_CORS,
       );
     }
-    return sendJson(res, 200, openIdConfiguration(base, pathTenant, issuerTenant), DISCOVERY_CORS);
+    const region = tenant.kind === 'tenant' ? SANDBOX_TENANT_REGION : null;
+    return sendJson(res, 200, openIdConfiguration(base, pathTenant, issuerTenant, region), DISCOVERY_CORS);
   } catch (error) {
     if (!(error instanceof EntraProtocolError)) throw error;
     return sendJson(res, error.status, buildErrorBody(error, correlationId, ctx.publicUrl), DISCOVERY_CORS);
   }
-}
-
-/**
- * The OpenID Provider metadata. For `common` / `organizations` the issuer keeps the literal
- * `{tenantid}` placeholder while the endpoints keep the alias, as Entra's do.
- * @see https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
- */
-function openIdConfiguration(base: string, pathTenant: string, issuerTenant: string): Record<string, unknown> {
-  return {
-    token_endpoint: `${base}/${pathTenant}/oauth2/v2.0/token`,
-    token_endpoint_auth_methods_supported: ['none'],
-    jwks_uri: `${base}/${pathTenant}/discovery/v2.0/keys`,
-    response_modes_supported: ['query', 'fragment', 'form_post'],
-    subject_types_supported: ['pairwise'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    response_types_supported: ['code'],
-    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-    issuer: `${base}/${issuerTenant}/v2.0`,
-    request_uri_parameter_supported: false,
-    authorization_endpoint: `${base}/${pathTenant}/oauth2/v2.0/authorize`,
-    code_challenge_methods_supported: ['S256', 'plain'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
-    http_logout_supported: true,
-    frontchannel_logout_supported: true,
-    end_session_endpoint: `${base}/${pathTenant}/oauth2/v2.0/logout`,
-    claims_supported: [
-      'sub',
-      'iss',
-      'aud',
-      'exp',
-      'iat',
-      'nbf',
-      'auth_time',
-      'nonce',
-      'preferred_username',
-      'name',
-      'tid',
-      'ver',
-      'oid',
-      'sid',
-      'login_hint',
-      'email',
-    ],
-    tenant_region_scope: null,
-    cloud_instance_name: new URL(base).hostname,
-  };
 }
 
 /**

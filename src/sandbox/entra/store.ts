@@ -17,6 +17,8 @@ export interface AuthorizeRequest {
   prompt: 'login' | 'select_account' | 'consent' | 'none' | undefined;
   loginHint: string | undefined;
   sid: string | undefined;
+  /** `client_info=1` was sent: the response carries `client_info`, as Entra's does only then. */
+  clientInfo: boolean;
   correlationId: string;
 }
 

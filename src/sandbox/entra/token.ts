@@ -312,12 +312,15 @@ async function issueTokens(ctx: EntraContext, req: IncomingMessage, issue: Issue
   });
   // Entra lists the granted scopes, plus `.default` when asked for, so MSAL's cache lookup for
   // `{resource}/.default` hits. For an OpenID-only request the token is for Microsoft Graph.
-  const scope = scopes.implicitGraph
-    ? [...[...scopes.oidc].filter((value) => value !== 'offline_access'), ...granted].join(' ')
-    : [
-        ...granted.map((value) => `${scopes.resource.appId}/${value}`),
-        ...(scopes.isDefault ? [`${scopes.resource.appId}/.default`] : []),
-      ].join(' ');
+  // Scopes are named as the request named them (`User.Read`, `https://graph.microsoft.com/User.Read`,
+  // `{app ID}/…`); bare Graph scopes come back bare, with the OpenID scopes, as Entra answers.
+  const scope =
+    scopes.implicitGraph || scopes.prefix === ''
+      ? [...[...scopes.oidc].filter((value) => value !== 'offline_access'), ...granted].join(' ')
+      : [
+          ...granted.map((value) => `${scopes.prefix}${value}`),
+          ...(scopes.isDefault ? [`${scopes.prefix}.default`] : []),
+        ].join(' ');
   const response: TokenResponseBody = {
     token_type: 'Bearer',
     scope,
@@ -331,8 +334,8 @@ async function issueTokens(ctx: EntraContext, req: IncomingMessage, issue: Issue
       ...(scopes.implicitGraph
         ? []
         : scopes.isDefault
-          ? [`${scopes.resource.appId}/.default`]
-          : scopes.explicit.map((value) => `${scopes.resource.appId}/${value}`)),
+          ? [`${scopes.prefix}.default`]
+          : scopes.explicit.map((value) => `${scopes.prefix}${value}`)),
     ].join(' ');
     response.refresh_token = ctx.store.newRefreshToken(
       {

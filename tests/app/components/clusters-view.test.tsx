@@ -393,21 +393,23 @@ describe('clusters view', () => {
       workspaceHost: 'localhost:5175',
       origin: 'https://localhost:5173',
       getAccessToken: async () => 't',
-      fetch: async () =>
-        n++ === 0
-          ? new Response(JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow' }), {
-              status: 429,
-              headers: { 'retry-after': '3' },
-            })
-          : new Response(JSON.stringify({ clusters: [makeCluster(0)] }), { status: 200 }),
-      sleep: () => release.promise,
+      fetch: async () => {
+        if (n++ === 0)
+          return new Response(JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow' }), {
+            status: 429,
+            headers: { 'retry-after': '1' },
+          });
+        // The retry goes out after ky's one-second wait; its answer waits for the test.
+        await release.promise;
+        return new Response(JSON.stringify({ clusters: [makeCluster(0)] }), { status: 200 });
+      },
       onRetry: (notice) => retryNotice.set({ ...notice, at: Date.now() }),
       onCall: (record) => record.status === 200 && retryNotice.set(null),
     });
     renderView(client, undefined, retryNotice);
-    expect(await screen.findByText(/The workspace is rate limiting \(HTTP 429\): retrying in 3 s/)).toBeTruthy();
+    expect(await screen.findByText(/The workspace is rate limiting \(HTTP 429\): retrying in 1 s/)).toBeTruthy();
     release.resolve();
-    expect(await screen.findByText('1 cluster')).toBeTruthy();
+    expect(await screen.findByText('1 cluster', undefined, { timeout: 10_000 })).toBeTruthy();
     expect(screen.queryByText(/retrying in/)).toBeNull();
   });
 });

@@ -29,7 +29,7 @@ describe('timeline view', () => {
     timeline.add({ kind: 'api', status: 'fail', title: 'GET /api/2.1/clusters/list → 503', durationMs: 40 });
     const items = within(await screen.findByRole('list', { name: 'Events' })).getAllByRole('listitem');
     expect(items).toHaveLength(2);
-    expect(items[0]!.textContent).toContain('Redirect to authorize');
+    expect(items[0]!.textContent).toContain('Redirect to sign in (authorize, with PKCE)');
     expect(items[0]!.textContent).toContain('PKCE S256');
     expect(items[1]!.textContent).toContain('failed');
     expect(items[1]!.textContent).toContain('40 ms');
@@ -168,7 +168,6 @@ describe('tokens view', () => {
         seen.push(props);
         return <p>inspector for {props.clientId}</p>;
       },
-      DecodeAnyToken: () => <p>decode box</p>,
     });
     const service = new FakeAuthService();
     render(
@@ -178,7 +177,7 @@ describe('tokens view', () => {
     );
     expect(screen.getByText('Loading your tokens…')).toBeTruthy();
     expect(await screen.findByText(`inspector for ${service.config.clientId}`)).toBeTruthy();
-    expect(screen.getByText('decode box')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Decode or compare another token' }).getAttribute('href')).toBe('#/decode');
     expect(seen[0]).toMatchObject({ idToken: 'fake-id-token', accessToken: 'fake-access-token' });
   });
 
@@ -188,7 +187,7 @@ describe('tokens view', () => {
     service.tokenError = new SignInError('AUTH_FAILED', 'x', { aadsts: 50076 });
     render(
       <AuthProvider service={service}>
-        <TokensView view="tokens" load={async () => ({ TokenInspector: () => null, DecodeAnyToken: () => null })} />
+        <TokensView view="tokens" load={async () => ({ TokenInspector: () => null })} />
       </AuthProvider>,
     );
     expect(await screen.findByRole('heading', { name: 'Multi-factor verification is required' })).toBeTruthy();

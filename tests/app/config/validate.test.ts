@@ -397,3 +397,49 @@ describe('workspace resource ID', () => {
     expect(result.ok && result.config.workspaceResourceId).toBeUndefined();
   });
 });
+
+describe("the server's CA bundle path", () => {
+  const CA = '/srv/explorer/.local/tls/ca.pem';
+
+  it("is kept for the server's own workspace", () => {
+    const result = validateConfig({ server: { ...SANDBOX, caBundlePath: CA } });
+    expect(result.ok && result.config.caBundlePath).toBe(CA);
+    const real = validateConfig({ server: { ...REAL, caBundlePath: 'C:\\certs\\corp.pem' } });
+    expect(real.ok && real.config.caBundlePath).toBe('C:\\certs\\corp.pem');
+  });
+
+  it('is dropped for a workspace chosen in this browser, which is reached with the system trust', () => {
+    const result = validateConfig({
+      server: { ...SANDBOX, caBundlePath: CA },
+      overrides: {
+        tenantId: TENANT,
+        cloud: 'public',
+        workspaceUrl: WORKSPACE,
+        subscriptionId: '',
+        resourceGroup: '',
+        workspaceName: '',
+      },
+    });
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.config.caBundlePath).toBeUndefined();
+  });
+
+  it('is absent when the server names none', () => {
+    const result = validateConfig({ server: REAL });
+    expect(result.ok && result.config.caBundlePath).toBeUndefined();
+  });
+
+  it.each([
+    ['a relative path', '.local/tls/ca.pem', '".local/tls/ca.pem"'],
+    ['an empty string', '', 'nothing'],
+    ['a path with a newline', '/tmp/ca.pem\ncurl evil', '"/tmp/ca.pem\\ncurl evil"'],
+  ])('refuses %s, saying it is a server problem', (_label, caBundlePath, shown) => {
+    expect(errorsOf({ ...SANDBOX, caBundlePath })).toEqual([
+      {
+        code: 'CONFIG_INVALID',
+        field: 'caBundlePath',
+        message: `The server sent a CA bundle path that is not an absolute file path (caBundlePath); received ${shown}. Restart the server with npm start; if this persists, the server's runtime configuration has a bug.`,
+      },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listClusters } from '../../../src/app/databricks/clusters.ts';
 import { type CallRecord, createWorkspaceClient, type RetryNotice } from '../../../src/app/databricks/client.ts';
 import {
@@ -15,10 +15,9 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
-function setup(handlers: Handler[], extra: { resourceId?: string; timeoutMs?: number } = {}) {
+function setup(handlers: Handler[], extra: { resourceId?: string; timeoutMs?: number; random?: number } = {}) {
   const requests: Request[] = [];
   const tokens: boolean[] = [];
-  const sleeps: number[] = [];
   const calls: CallRecord[] = [];
   const retries: RetryNotice[] = [];
   let i = 0;
@@ -37,16 +36,37 @@ function setup(handlers: Handler[], extra: { resourceId?: string; timeoutMs?: nu
       const handler = handlers[Math.min(i++, handlers.length - 1)]!;
       return handler(request);
     },
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
     now: () => 1_000_000,
-    random: () => 0,
+    random: () => extra.random ?? 0,
     onCall: (record) => calls.push(record),
     onRetry: (notice) => retries.push(notice),
   });
-  return { client, requests, tokens, sleeps, calls, retries };
+  /**
+   * Plays the retries on a fake clock: for each expected wait, checks that the person was told
+   * it, that no request goes out a millisecond early, and that the next one goes out on time.
+   */
+  async function expectWaits(waits: number[]) {
+    for (const [i, wait] of waits.entries()) {
+      await until(() => retries.length === i + 1, `retry notice ${i + 1}`);
+      expect(retries[i]!.delayMs).toBe(wait);
+      if (wait > 0) {
+        await vi.advanceTimersByTimeAsync(wait - 1);
+        expect(requests).toHaveLength(i + 1);
+      }
+      await vi.advanceTimersByTimeAsync(1);
+      await until(() => requests.length === i + 2, `request ${i + 2}`);
+    }
+  }
+  return { client, requests, tokens, calls, retries, expectWaits };
 }
+
+/** Lets the client's promise chains run on the fake clock without moving it. */
+async function until(condition: () => boolean, what: string) {
+  for (let i = 0; i < 200 && !condition(); i++) await vi.advanceTimersByTimeAsync(0);
+  if (!condition()) throw new Error(`gave up waiting for ${what}`);
+}
+
+afterEach(() => vi.useRealTimers());
 
 describe('workspace client', () => {
   it('calls the workspace through the same-origin proxy path with a bearer token', async () => {
@@ -107,34 +127,91 @@ describe('workspace client', () => {
   });
 
   it('waits as long as Retry-After says on 429 and then succeeds', async () => {
-    const { client, sleeps, retries } = setup([
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { client, retries, expectWaits } = setup([
       () => json(429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }, { 'retry-after': '3' }),
       () => json(200, { clusters: [] }),
     ]);
-    await client.getJson('/api/2.1/clusters/list');
-    expect(sleeps).toEqual([3000]);
+    const done = client.getJson('/api/2.1/clusters/list');
+    await expectWaits([3000]);
+    await done;
     expect(retries).toEqual([{ path: '/api/2.1/clusters/list', status: 429, delayMs: 3000, attempt: 1 }]);
   });
 
   it('stops retrying a persistent 429 after the bounded number of attempts', async () => {
-    const { client, requests, sleeps } = setup([
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { client, requests, expectWaits } = setup([
       () => json(429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }, { 'retry-after': '1' }),
     ]);
-    const error = (await client.getJson('/x').catch((e: unknown) => e)) as DatabricksApiError;
+    const failed = client.getJson('/x').catch((e: unknown) => e);
+    await expectWaits([1000, 1000, 1000]);
+    const error = (await failed) as DatabricksApiError;
     expect(error.code).toBe('API_RATE_LIMITED');
     expect(error.errorCode).toBe('REQUEST_LIMIT_EXCEEDED');
     expect(requests).toHaveLength(4);
-    expect(sleeps).toEqual([1000, 1000, 1000]);
   });
 
   it('retries 503 with exponential backoff when no Retry-After is given', async () => {
-    const { client, sleeps } = setup([
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { client, expectWaits } = setup([
       () => json(503, { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'busy' }),
       () => json(503, { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'busy' }),
       () => json(200, {}),
     ]);
-    await client.getJson('/x');
-    expect(sleeps).toEqual([1000, 2000]);
+    const done = client.getJson('/x');
+    await expectWaits([1000, 2000]);
+    await done;
+  });
+
+  it('gives up at once when Retry-After asks for longer than the 30 s the app waits', async () => {
+    const { client, requests, retries } = setup([
+      () => json(429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }, { 'retry-after': '31' }),
+      () => json(200, {}),
+    ]);
+    const error = (await client.getJson('/x').catch((e: unknown) => e)) as DatabricksApiError;
+    expect(error).toMatchObject({ code: 'API_RATE_LIMITED', status: 429 });
+    expect(requests).toHaveLength(1);
+    expect(retries).toEqual([]);
+  });
+
+  it('waits until a Retry-After HTTP-date', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-01-15T10:00:00Z') });
+    const { client, expectWaits } = setup([
+      () => json(503, { error_code: 'TEMPORARILY_UNAVAILABLE' }, { 'retry-after': 'Thu, 15 Jan 2026 10:00:07 GMT' }),
+      () => json(200, {}),
+    ]);
+    const done = client.getJson('/x');
+    await expectWaits([7000]);
+    await done;
+  });
+
+  it('adds up to one second of jitter to the backoff', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { client, expectWaits } = setup([() => json(503, {}), () => json(503, {}), () => json(200, {})], {
+      random: 0.5,
+    });
+    const done = client.getJson('/x');
+    await expectWaits([1500, 2500]);
+    await done;
+  });
+
+  it('records each attempt for the timeline, marking the one after a forced refresh', async () => {
+    const { client, calls } = setup([() => json(401, { error_code: 401, message: 'expired' }), () => json(200, {})]);
+    await client.getJson('/api/2.1/clusters/list', { query: { page_size: 100 } });
+    expect(calls).toEqual([
+      expect.objectContaining({
+        path: '/api/2.1/clusters/list?page_size=100',
+        status: 401,
+        attempt: 1,
+        afterForcedRefresh: false,
+      }),
+      expect.objectContaining({
+        path: '/api/2.1/clusters/list?page_size=100',
+        status: 200,
+        attempt: 2,
+        afterForcedRefresh: true,
+      }),
+    ]);
   });
 
   it('does not retry a 500 and parses the Databricks error with its request ID', async () => {
@@ -213,6 +290,52 @@ describe('workspace client', () => {
     ]);
     const error = await client.getJson('/x', { signal: controller.signal }).catch((e: unknown) => e);
     expect((error as DOMException).name).toBe('AbortError');
+  });
+});
+
+describe('any method and path', () => {
+  it('sends a method, JSON body, extra headers and repeated query keys, and returns the raw text', async () => {
+    const raw = '{"spark_context_id":9007199254740993123}';
+    const { client, requests } = setup([() => new Response(raw, { status: 200 })]);
+    const response = await client.request({
+      method: 'POST',
+      path: '/api/2.1/clusters/events',
+      query: { 'filter_by.cluster_states': ['RUNNING', 'PENDING'], skip: undefined },
+      json: { cluster_id: 'a' },
+      headers: { 'X-Trace': 'on', Authorization: 'Bearer nope' },
+    });
+    expect(response).toMatchObject({ status: 200, text: raw });
+    const sent = requests[0]!;
+    expect(sent.method).toBe('POST');
+    expect(new URL(sent.url).search).toBe('?filter_by.cluster_states=RUNNING&filter_by.cluster_states=PENDING');
+    expect(sent.headers.get('content-type')).toBe('application/json');
+    expect(sent.headers.get('x-trace')).toBe('on');
+    expect(sent.headers.get('authorization')).toBe('Bearer cached-token');
+    expect(await sent.text()).toBe('{"cluster_id":"a"}');
+  });
+
+  it('does not retry a POST the workspace is too busy for', async () => {
+    const { client, requests } = setup([
+      () => json(503, { error_code: 'TEMPORARILY_UNAVAILABLE' }),
+      () => json(200, {}),
+    ]);
+    const error = await client.request({ method: 'POST', path: '/api/2.1/clusters/start' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'API_HTTP_ERROR', status: 503 });
+    expect(requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['api/2.1/clusters/list'],
+    ['/api/../../other.example/api'],
+    ['/api/./x'],
+    ['/api/x?page_size=1'],
+    ['/api/x#y'],
+  ])('refuses the path %j before sending anything', async (path) => {
+    const { client, requests } = setup([() => json(200, {})]);
+    await expect(client.request({ path })).rejects.toThrow(
+      `The API path ${JSON.stringify(path)} must be an absolute path such as /api/2.1/clusters/list`,
+    );
+    expect(requests).toHaveLength(0);
   });
 });
 

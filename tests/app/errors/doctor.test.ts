@@ -7,6 +7,7 @@ import {
   WorkspaceNetworkError,
   WorkspaceTimeoutError,
 } from '../../../src/app/databricks/errors.ts';
+import { PROXY_REFUSAL_CODES } from '../../../src/app/databricks/proxy-codes.ts';
 import { diagnose } from '../../../src/app/errors/doctor.ts';
 
 const ctx = {
@@ -224,5 +225,173 @@ describe('error doctor: workspace and network', () => {
     expect(d).toMatchObject({ id: 'UNEXPECTED', action: 'reload' });
     expect(d.whatHappened).not.toContain('eyJ');
     expect(d.whatHappened).toContain('[token]');
+  });
+});
+
+describe('error doctor: the workspace refuses the token', () => {
+  /** As the client builds it after the forced refresh, from Databricks' `{"error_code":401,"message":…}`. */
+  const rejected = (status: number, apiMessage: string, errorCode: string | undefined = String(status)) =>
+    new DatabricksApiError(
+      target,
+      { status, ...(errorCode ? { errorCode } : {}), apiMessage, requestId: 'req-7' },
+      'API_UNAUTHORIZED',
+    );
+
+  it.each([
+    ['Token is expired', /newly issued token expired.*token lifetime policy/, 'sign-in'],
+    ['Token is expiring within 30 seconds. (token expired)', /less than 30 seconds left/, 'sign-in'],
+    ['Token is not yet valid', /"not before" time is still in the future/, 'retry'],
+    ['Invalid access token.', /could not verify the token's signature/, 'settings'],
+    [
+      'Credential was not sent or was of an unsupported type for this API.',
+      /removed the Authorization header/,
+      'reload',
+    ],
+  ])('shows the workspace\'s own words for a 401 "%s" with a cause that fits it', (message, cause, action) => {
+    const d = diagnose(rejected(401, message), ctx);
+    expect(d.title).toBe('The workspace does not accept your token');
+    expect(d.whatHappened).toContain(`"${message}"`);
+    expect(d.whatHappened).toContain('(HTTP 401)');
+    expect(d.likelyCause).toMatch(cause);
+    expect(d.action).toBe(action);
+    expect(`${d.whatHappened} ${d.facts.join(' ')}`).not.toMatch(/401 401/);
+    expect(d.facts).toEqual(['HTTP 401', 'GET /api/2.1/clusters/list', 'request ID req-7']);
+  });
+
+  it('does not blame another tenant for an expired token', () => {
+    const d = diagnose(rejected(401, 'Token is expired'), ctx);
+    expect(`${d.likelyCause} ${d.fix}`).not.toMatch(/tenant than|different Entra tenant/);
+  });
+
+  it.each([
+    ['JWT has expired', 403, /newly issued token expired/],
+    ['Invalid access token.', 403, /could not verify the token's signature/],
+  ])('explains the older 403 "%s" answer the same way', (message, status, cause) => {
+    const d = diagnose(rejected(status, message), ctx);
+    expect(d.likelyCause).toMatch(cause);
+    expect(d.whatHappened).toContain(`(HTTP ${status})`);
+  });
+
+  it('blames another tenant only when the workspace says the issuer is wrong', () => {
+    const d = diagnose(
+      rejected(
+        400,
+        'io.jsonwebtoken.IncorrectClaimException: Expected iss claim to be: https://sts.windows.net/a1bc2d34-5e67-8f89-01ab-c2345d6c78de/, but was: https://sts.windows.net/00000000-1111-4222-8333-444444444444/.',
+        undefined,
+      ),
+      ctx,
+    );
+    expect(d.likelyCause).toMatch(/different Entra tenant/);
+    expect(d.action).toBe('settings');
+  });
+
+  it('names Azure Databricks when the token is for another audience', () => {
+    const d = diagnose(
+      rejected(
+        400,
+        'io.jsonwebtoken.IncorrectClaimException: Expected aud claim to be: 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d, but was: https://management.core.windows.net/.',
+        undefined,
+      ),
+      ctx,
+    );
+    expect(d.likelyCause).toMatch(/another API/);
+  });
+
+  it('shows an unrecognised rejection message as it came', () => {
+    const d = diagnose(rejected(401, 'User not authorized.'), ctx);
+    expect(d.whatHappened).toContain('"User not authorized."');
+    expect(d.likelyCause).toMatch(/not been added to the workspace/);
+  });
+
+  it('never repeats a numeric error code after the status for other answers either', () => {
+    const d = diagnose(new DatabricksApiError(target, { status: 500, errorCode: '500', apiMessage: 'boom' }), ctx);
+    expect(d.whatHappened).not.toMatch(/500 500/);
+    expect(d.facts).toEqual(['HTTP 500', 'GET /api/2.1/clusters/list']);
+  });
+});
+
+describe('error doctor: branches on codes and typed fields', () => {
+  it('explains every proxy code the server can send', () => {
+    for (const proxyCode of PROXY_REFUSAL_CODES) {
+      const d = diagnose(new ProxyRefusedError(target, { status: 502, proxyCode, proxyMessage: '' }), ctx);
+      expect(d.id).toBe(proxyCode);
+      expect(d.title).not.toBe('');
+    }
+  });
+
+  it('treats a proxy code it does not know by its status, and names the code', () => {
+    const upstream = diagnose(
+      new ProxyRefusedError(target, { status: 502, proxyCode: 'PROXY_UPSTREAM_NEW', proxyMessage: 'x' }),
+      ctx,
+    );
+    expect(upstream).toMatchObject({ id: 'PROXY_UPSTREAM_NEW', title: 'The workspace cannot be reached' });
+    const refusal = diagnose(
+      new ProxyRefusedError(target, { status: 400, proxyCode: 'PROXY_SOMETHING_NEW', proxyMessage: 'x' }),
+      ctx,
+    );
+    expect(refusal.title).toBe("The app's server refused to forward the request");
+  });
+
+  it('does not take a proxy code for its message: a timeout is a timeout whatever the text says', () => {
+    const d = diagnose(
+      new ProxyRefusedError(target, {
+        status: 504,
+        proxyCode: 'PROXY_UPSTREAM_TIMEOUT',
+        proxyMessage: 'The host could not be reached (DNS).',
+      }),
+      ctx,
+    );
+    expect(d.title).toBe('The workspace is too slow to answer');
+  });
+
+  it('explains a missing cluster from clusters/get by its code, not by the words "does not exist"', () => {
+    const get = { method: 'GET', path: '/api/2.1/clusters/get?cluster_id=0000-000000-nothere0' };
+    expect(
+      diagnose(
+        new DatabricksApiError(get, {
+          status: 400,
+          errorCode: 'INVALID_PARAMETER_VALUE',
+          apiMessage: 'Cluster 0000-000000-nothere0 does not exist',
+        }),
+        ctx,
+      ).title,
+    ).toBe('The cluster no longer exists');
+    expect(
+      diagnose(
+        new DatabricksApiError(target, {
+          status: 400,
+          errorCode: 'INVALID_PARAMETER_VALUE',
+          apiMessage: "Invalid value 'X' for filter_by.cluster_states; this does not exist",
+        }),
+        ctx,
+      ).title,
+    ).toBe('The workspace refused the request');
+    const noId = { method: 'GET', path: '/api/2.1/clusters/get' };
+    expect(
+      diagnose(
+        new DatabricksApiError(noId, {
+          status: 400,
+          errorCode: 'INVALID_PARAMETER_VALUE',
+          apiMessage: 'Missing required field: cluster_id',
+        }),
+        ctx,
+      ).title,
+    ).toBe('The workspace refused the request');
+  });
+
+  it('does not treat an error whose code merely starts with CONFIG_ as a configuration error', () => {
+    const d = diagnose(Object.assign(new Error('nope'), { code: 'CONFIG_METHOD_NOT_ALLOWED' }), ctx);
+    expect(d.title).toBe('Something unexpected went wrong');
+  });
+
+  it('finds no explanation for an MSAL code named like an Object property', () => {
+    const d = diagnose(toSignInError(msalServerError('constructor', undefined), 'redirect'), ctx);
+    expect(d.title).toBe('Sign-in failed');
+  });
+
+  it('reads the AADSTS number of a throttled replay, where MSAL puts the error codes in errorCode', () => {
+    // msal-common's ThrottlingUtils.preProcess: new ServerError(errorCodes.join(' '), …, errorMessage).
+    const replay = msalServerError('50173', undefined, 'The provided grant has expired.');
+    expect(toSignInError(replay, 'silent token').aadsts).toBe(50173);
   });
 });

@@ -60,3 +60,41 @@ describe('snippet generator', () => {
     expect(shellQuote("$(rm -rf /)'; echo")).toBe(`'$(rm -rf /)'"'"'; echo'`);
   });
 });
+
+describe('snippets with the server CA bundle', () => {
+  const caBundlePath = '/home/ana/explorer/.local/tls/ca.pem';
+
+  it('makes curl trust the named CA bundle, quoted for the shell', () => {
+    expect(buildCurlSnippet(CLASSIC_CALL, { workspaceUrl, caBundlePath })).toBe(
+      [
+        `curl -X GET -H "Authorization: Bearer $DATABRICKS_TOKEN"`,
+        `  --cacert '/home/ana/explorer/.local/tls/ca.pem'`,
+        `  'https://adb-5555555555555555.19.azuredatabricks.net/api/2.0/clusters/list'`,
+      ].join(' \\\n'),
+    );
+    expect(buildCurlSnippet(CLASSIC_CALL, { workspaceUrl, caBundlePath: "/tmp/it's ca.pem" })).toContain(
+      `--cacert '/tmp/it'"'"'s ca.pem'`,
+    );
+  });
+
+  it('makes Python requests verify against the named CA bundle', () => {
+    const python = buildPythonSnippet(CLASSIC_CALL, { workspaceUrl, caBundlePath });
+    expect(python).toContain(
+      [
+        'response = requests.get(',
+        '    "https://adb-5555555555555555.19.azuredatabricks.net/api/2.0/clusters/list",',
+        '    headers=headers,',
+        '    verify="/home/ana/explorer/.local/tls/ca.pem",',
+        ')',
+      ].join('\n'),
+    );
+    expect(buildPythonSnippet(CLASSIC_CALL, { workspaceUrl, caBundlePath: 'C:\\ca "x".pem' })).toContain(
+      '    verify="C:\\\\ca \\"x\\".pem",',
+    );
+  });
+
+  it('names no CA bundle when there is none, as against real Azure', () => {
+    expect(buildCurlSnippet(CLASSIC_CALL, { workspaceUrl, caBundlePath: undefined })).not.toContain('--cacert');
+    expect(buildPythonSnippet(CLASSIC_CALL, { workspaceUrl })).not.toContain('verify=');
+  });
+});

@@ -45,9 +45,9 @@ export class FakeAuthService implements AuthService {
   startError: unknown;
   tokenError: unknown;
   signIns: { view: string; switchAccount?: boolean }[] = [];
-  signOuts = 0;
+  signOuts: { scope?: 'account' | 'all' }[] = [];
   tokenCalls: { forceRefresh?: boolean; view?: string }[] = [];
-  private listeners = new Set<() => void>();
+  private listeners = new Set<(notice?: string) => void>();
 
   constructor(
     options: {
@@ -82,8 +82,8 @@ export class FakeAuthService implements AuthService {
     // A real service navigates away here; the page would unload.
     return new Promise<void>(() => {});
   }
-  async signOut() {
-    this.signOuts++;
+  async signOut(options: { scope?: 'account' | 'all' } = {}) {
+    this.signOuts.push(options);
     return new Promise<void>(() => {});
   }
   async getTokens(options: { forceRefresh?: boolean; view?: string } = {}) {
@@ -91,12 +91,12 @@ export class FakeAuthService implements AuthService {
     if (this.tokenError !== undefined) throw this.tokenError;
     return TOKENS;
   }
-  onAccountsChanged(listener: () => void) {
+  onAccountsChanged(listener: (notice?: string) => void) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-  emitAccountsChanged() {
-    for (const l of this.listeners) l();
+  emitAccountsChanged(notice?: string) {
+    for (const l of this.listeners) l(notice);
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTimeline, redactSecrets } from '../../../src/app/timeline/timeline.ts';
+import { redactSecrets } from '../../../src/app/errors/redact.ts';
+import { createTimeline } from '../../../src/app/timeline/timeline.ts';
 
 describe('timeline', () => {
   it('records entries in order with their time and duration', () => {

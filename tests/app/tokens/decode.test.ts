@@ -1,7 +1,8 @@
+import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { decodeToken, isUnsecured, TokenDecodeError } from '../../../src/app/tokens/decode.ts';
 
-const b64u = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+const b64u = (text: string) => base64url.encode(text);
 const HEADER = b64u('{"typ":"JWT","alg":"RS256","kid":"k1"}');
 const PAYLOAD = b64u(
   '{"aud":"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d","iss":"https://sts.windows.net/t/","exp":1700000000}',
@@ -121,7 +122,7 @@ describe('decoding a token', () => {
     ],
     [
       'a payload that is not text',
-      `${HEADER}.${Buffer.from([0xff, 0xfe, 0xfd]).toString('base64url')}.c2ln`,
+      `${HEADER}.${base64url.encode(new Uint8Array([0xff, 0xfe, 0xfd]))}.c2ln`,
       'not-utf8',
       'payload',
       'The payload part decodes to binary data, not text. Check that the token was copied whole.',

@@ -1,3 +1,4 @@
+import { base64url } from 'jose';
 import type { AppConfig } from '../../../src/app/config/types.ts';
 import type { TokenVerifier, VerificationResult } from '../../../src/app/tokens/verify.ts';
 
@@ -19,14 +20,14 @@ export const CONFIG: AppConfig = {
   cacheLocation: 'sessionStorage',
 };
 
-const b64u = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+const b64u = (value: unknown) => base64url.encode(JSON.stringify(value));
 
 /** A compact token with a made-up signature (signature checks are faked in component tests). */
 export function makeToken(
   payload: Record<string, unknown>,
   header: Record<string, unknown> = { typ: 'JWT', alg: 'RS256', kid: 'k1' },
 ): string {
-  return `${b64u(header)}.${b64u(payload)}.${Buffer.from(`sig-${JSON.stringify(payload).length}`).toString('base64url')}`;
+  return `${b64u(header)}.${b64u(payload)}.${base64url.encode(`sig-${JSON.stringify(payload).length}`)}`;
 }
 
 export function idTokenPayload(overrides: Record<string, unknown> = {}) {

@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, base64url } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, keysUrlFor, verifyTokenSignature } from '../../../src/app/tokens/verify.ts';
 
@@ -94,7 +94,7 @@ describe('verifying a token signature', () => {
   it('rejects a token whose payload was changed after signing', async () => {
     const token = await sign({ iss: `https://sts.windows.net/${TENANT}/`, scp: 'user_impersonation' });
     const [header, , signature] = token.split('.');
-    const forged = `${header}.${Buffer.from(JSON.stringify({ iss: `https://sts.windows.net/${TENANT}/`, scp: 'everything' })).toString('base64url')}.${signature}`;
+    const forged = `${header}.${base64url.encode(JSON.stringify({ iss: `https://sts.windows.net/${TENANT}/`, scp: 'everything' }))}.${signature}`;
     const result = await createTokenVerifier({ fetch: fakeIdentityProvider().fetch }).verify(forged, PUBLIC);
     expect(result).toMatchObject({
       state: 'not-verified',
@@ -150,7 +150,7 @@ describe('verifying a token signature', () => {
   it('explains unsigned, symmetric and Microsoft Graph tokens without fetching', async () => {
     const idp = fakeIdentityProvider();
     const verifier = createTokenVerifier({ fetch: idp.fetch });
-    const b64u = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const b64u = (value: object) => base64url.encode(JSON.stringify(value));
     const body = b64u({ iss: `https://sts.windows.net/${TENANT}/` });
     expect(await verifier.verify(`${b64u({ alg: 'none' })}.${body}.`, PUBLIC)).toEqual({
       state: 'not-verified',

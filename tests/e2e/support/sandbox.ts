@@ -42,6 +42,15 @@ export function watch(page: Page, entraPort: number): Watch {
   return seen;
 }
 
+/** No token-shaped string in the page's URL, its console output or its localStorage, and no code in the URL. */
+export async function expectNoTokenLeaks(page: Page, seen: Watch) {
+  expect(page.url()).not.toMatch(JWT_SHAPED);
+  expect(page.url()).not.toMatch(/[#&?]code=/);
+  for (const line of seen.console) expect(line).not.toMatch(JWT_SHAPED);
+  const local = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+  expect(local).not.toMatch(JWT_SHAPED);
+}
+
 export async function signInOnSandboxPage(page: Page, upn: string, password = `${upn.split('@')[0]}-sandbox`) {
   await page.getByLabel(/user ?name|email/i).fill(upn);
   await page.getByLabel(/password/i).fill(password);

@@ -220,6 +220,33 @@ describe('GET /api/2.0/clusters/get and /api/2.1/clusters/get', () => {
     expect(c.spec).toMatchObject({ cluster_name: 'shared-analytics', autoscale: { min_workers: 2, max_workers: 8 } });
   });
 
+  it('writes spark_context_id as an exact 19-digit integer that a double cannot hold', async () => {
+    for (const path of [
+      '/api/2.1/clusters/get?cluster_id=0612-081530-k3v9x2ab',
+      '/api/2.0/clusters/get?cluster_id=0612-081530-k3v9x2ab',
+    ]) {
+      const text = await (await t.get(path, 'ana')).text();
+      // shared-analytics is running; its id is fixed by its seed (11): 4020997813441461827 + 11 × 1000002.
+      expect(text).toContain('"spark_context_id":4020997813452461849,');
+      const digits = '4020997813452461849';
+      expect(BigInt(Number(digits))).not.toBe(BigInt(digits));
+    }
+  });
+
+  it('writes every running cluster of a list with an exact int64 spark_context_id', async () => {
+    const text = await (await t.get('/api/2.1/clusters/list?page_size=100', 'ben')).text();
+    const ids = [...text.matchAll(/"spark_context_id":(-?\d+)[,}]/g)].map((m) => m[1] as string);
+    const running = (JSON.parse(text) as { clusters: Cluster[] }).clusters.filter((c) =>
+      ['RUNNING', 'RESIZING', 'RESTARTING'].includes(c.state),
+    );
+    expect(ids).toHaveLength(running.length);
+    expect(ids.length).toBeGreaterThan(3);
+    for (const id of ids) {
+      expect(id).toMatch(/^\d{19}$/);
+      expect(BigInt(Number(id)).toString()).not.toBe(id);
+    }
+  });
+
   it('answers 400 INVALID_PARAMETER_VALUE "Cluster … does not exist" to an unknown ID', async () => {
     const res = await t.get('/api/2.0/clusters/get?cluster_id=0000-000000-nothere0', 'ben');
     expect(res.status).toBe(400);

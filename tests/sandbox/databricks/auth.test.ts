@@ -1,4 +1,4 @@
-import { createRemoteJWKSet } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_CONFIG, startWorkspace } from '../../../src/sandbox/databricks/index.ts';
@@ -201,14 +201,13 @@ describe('the workspace resource-ID header', () => {
 });
 
 describe('when the signing keys cannot be fetched', () => {
-  it('answers 503 TEMPORARILY_UNAVAILABLE instead of calling the token invalid', async () => {
+  async function listWithKeys(tokenKeys: JWTVerifyGetKey): Promise<Response> {
     const { tls } = await testTls();
     const ws = await startWorkspace({
       config: DEFAULT_WORKSPACE_CONFIG,
       tls,
       host: '127.0.0.1',
-      // Nothing listens on port 1: fetching the JWKS fails as an unreachable identity provider would.
-      tokenKeys: createRemoteJWKSet(new URL('https://127.0.0.1:1/common/discovery/v2.0/keys')),
+      tokenKeys,
       tenantId: TENANT,
       authorizeUrl: `https://127.0.0.1:1/${TENANT}/oauth2/v2.0/authorize`,
     });
@@ -218,11 +217,30 @@ describe('when the signing keys cannot be fetched', () => {
         headers: { Authorization: `Bearer ${await t.token('ben')}` },
         dispatcher,
       });
-      expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE' });
+      return new Response(await res.text(), { status: res.status });
     } finally {
       await ws.close();
       await dispatcher.close();
     }
+  }
+
+  it('answers 503 TEMPORARILY_UNAVAILABLE instead of calling the token invalid', async () => {
+    // Nothing listens on port 1: fetching the JWKS fails as an unreachable identity provider would.
+    const res = await listWithKeys(createRemoteJWKSet(new URL('https://127.0.0.1:1/common/discovery/v2.0/keys')));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE' });
+  });
+
+  it('answers 503 whatever the key lookup failed with, without reading its message', async () => {
+    const res = await listWithKeys(async () => {
+      throw new Error('socket hang up');
+    });
+    expect(res.status).toBe(503);
+  });
+
+  it('still calls a token whose key the tenant does not publish invalid (401)', async () => {
+    const res = await listWithKeys(createLocalJWKSet({ keys: [] }));
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error_code: 401, message: 'Invalid access token.' });
   });
 });

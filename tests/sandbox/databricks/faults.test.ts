@@ -65,6 +65,29 @@ describe('injected faults', () => {
     expect((await ws.get(LIST, 'ben')).status).toBe(200);
   });
 
+  it.each([
+    ['expired', 'Token is expired'],
+    ['expiring', 'Token is expiring within 30 seconds. (token expired)'],
+    ['not-yet-valid', 'Token is not yet valid'],
+    ['invalid', 'Invalid access token.'],
+    ['no-credential', 'Credential was not sent or was of an unsupported type for this API.'],
+  ])("answers a valid token with the service's 401 for a %s token while that fault is on", async (reason, message) => {
+    const ws = await start();
+    expect((await putFaults(ws, { tokenRejected: { reason, count: 1 } })).status).toBe(200);
+    const res = await ws.get(LIST, 'ben');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('x-databricks-reason-phrase')).toBe(message);
+    expect(await res.json()).toEqual({ error_code: 401, message });
+    expect((await ws.get(LIST, 'ben')).status).toBe(200);
+  });
+
+  it('refuses a token-rejected fault with an unknown reason, naming the key', async () => {
+    const ws = await start();
+    const res = await putFaults(ws, { tokenRejected: { reason: 'stale' } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toContain('tokenRejected.reason');
+  });
+
   it('holds an answer back for the configured latency while other requests pass', async () => {
     const ws = await start();
     await putFaults(ws, { latency: { ms: 60_000, count: 1 } });

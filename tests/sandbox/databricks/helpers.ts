@@ -123,6 +123,8 @@ export interface TestWorkspace {
   token(user: DemoUser | null, options?: MintOptions): Promise<string>;
   /** GET a workspace path with a bearer token for `user` (or the given headers). */
   get(path: string, user?: DemoUser | null, headers?: Record<string, string>): Promise<Response>;
+  /** POST a JSON body to a workspace path with a bearer token for `user`. */
+  post(path: string, user: DemoUser, body?: unknown): Promise<Response>;
   call(path: string, init?: { method?: string; headers?: Record<string, string>; body?: unknown }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -130,8 +132,23 @@ export interface TestWorkspace {
 // RSA key generation is slow; one issuer per test file is enough.
 let issuerPromise: Promise<TestIssuer> | undefined;
 
+/** A workspace clock that moves only when a test moves it. */
+export class ManualClock {
+  now: number;
+  constructor(start = Date.UTC(2026, 10, 29, 12, 0, 0)) {
+    this.now = start;
+  }
+  readonly read = (): number => this.now;
+  advance(ms: number): void {
+    this.now += ms;
+  }
+}
+
 /** Starts a workspace on 127.0.0.1:0 with `config` over the defaults, trusting keys of a fresh issuer. */
-export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Promise<TestWorkspace> {
+export async function startTestWorkspace(
+  config: WorkspaceConfigInput = {},
+  options: { clock?: ManualClock } = {},
+): Promise<TestWorkspace> {
   const { tls } = await testTls();
   issuerPromise ??= createIssuer();
   const issuer = await issuerPromise;
@@ -145,6 +162,8 @@ export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Pro
     tenantId: TENANT,
     authorizeUrl: `https://localhost:1/${TENANT}/oauth2/authorize`,
     log: (line) => lines.push(line),
+    ...(options.clock ? { clock: options.clock.read } : {}),
+    people: Object.values(USERS).map((u) => ({ upn: u.upn, displayName: u.name, oid: u.oid })),
   });
   const dispatcher = new Agent({ connect: { ca: tls.ca } });
   const call: TestWorkspace['call'] = async (path, init = {}) =>
@@ -169,6 +188,10 @@ export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Pro
       const auth: Record<string, string> =
         user === null ? {} : { Authorization: `Bearer ${await mintToken(issuer, user)}` };
       return call(path, { headers: { ...auth, ...headers } });
+    },
+    async post(path, user, body = {}) {
+      const headers = { Authorization: `Bearer ${await mintToken(issuer, user)}`, 'Content-Type': 'application/json' };
+      return call(path, { method: 'POST', headers, body });
     },
     call,
     async close() {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   Browser,
   browserAuthorizeUrl,
@@ -17,6 +17,8 @@ afterEach(async () => {
   harness = undefined;
 });
 afterAll(removeSharedState);
+// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
+beforeAll(async () => (await startHarness()).close(), 120_000);
 
 async function stillServing(h: Harness): Promise<void> {
   const response = await h.fetch(`${h.authority}v2.0/.well-known/openid-configuration`);

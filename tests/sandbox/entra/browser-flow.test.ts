@@ -1,5 +1,5 @@
 import { AuthorizeProtocol, InteractionRequiredAuthError } from '@azure/msal-common/node';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
   Browser,
@@ -16,12 +16,22 @@ import {
   TENANT,
 } from './support.ts';
 
-let harness: Harness | undefined;
+// One sandbox for the file: the first start generates the CA, the TLS key and the signing key,
+// which takes seconds on a busy machine. Tests that need their own options (a clock, faults)
+// start their own, which is quick once the keys exist, and close it after.
+let shared: Harness;
+let own: Harness | undefined;
+beforeAll(async () => {
+  shared = await startHarness();
+}, 120_000);
 afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
+  await own?.close();
+  own = undefined;
 });
-afterAll(removeSharedState);
+afterAll(async () => {
+  await shared?.close();
+  await removeSharedState();
+});
 
 /** What msal-browser does with the redirect: parse the fragment, compare state, classify errors. */
 function msalReadsResponse(location: string, state: string) {
@@ -35,7 +45,7 @@ function msalReadsResponse(location: string, state: string) {
 
 describe('the single-page-app flow as msal-browser v5 drives it', () => {
   it('answers in the fragment with code, client_info, session_state and the exact state', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url, state } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     expect(result.location).toMatch(/^https:\/\/localhost:5173\/#code=/);
@@ -49,8 +59,57 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
     expect(msalReadsResponse(result.location!, state).code).toBe(params.get('code'));
   });
 
+  it('leaves client_info out of the redirect when the request did not ask for it, as Entra does', async () => {
+    const harness = shared;
+    const { url, state } = browserAuthorizeUrl(harness, { client_info: undefined });
+    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const params = responseParams(result.location!);
+    expect([...params.keys()].sort()).toEqual(['code', 'session_state', 'state']);
+    expect(params.get('state')).toBe(state);
+  });
+
+  it.each([
+    ['User.Read', 'openid profile User.Read'],
+    ['user.read', 'openid profile User.Read'],
+    ['https://graph.microsoft.com/User.Read', 'https://graph.microsoft.com/User.Read'],
+    ['00000003-0000-0000-c000-000000000000/User.Read', '00000003-0000-0000-c000-000000000000/User.Read'],
+    [
+      'https://graph.microsoft.com/.default',
+      'https://graph.microsoft.com/User.Read https://graph.microsoft.com/.default',
+    ],
+  ])('accepts the Microsoft Graph scope %s as Entra does, and names it back as asked', async (asked, granted) => {
+    const harness = shared;
+    const scope = `${asked} openid profile offline_access`;
+    const { url, verifier } = browserAuthorizeUrl(harness, { scope });
+    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const params = responseParams(result.location!);
+    expect(params.get('error_description')).toBeNull();
+    const token = await browserRedeem(harness, { code: params.get('code')!, code_verifier: verifier, scope });
+    expect(token.status).toBe(200);
+    expect(token.body.scope).toBe(granted);
+    expect(jwtPayload(token.body.access_token as string)).toMatchObject({
+      aud: '00000003-0000-0000-c000-000000000000',
+      scp: 'User.Read',
+    });
+    const refreshed = await browserRedeem(harness, {
+      grant_type: 'refresh_token',
+      refresh_token: token.body.refresh_token as string,
+      scope,
+    });
+    expect(refreshed.body.scope).toBe(granted);
+  });
+
+  it('still refuses a scope Microsoft Graph does not expose here, naming it (AADSTS70011)', async () => {
+    const harness = shared;
+    const { url } = browserAuthorizeUrl(harness, { scope: 'Mail.Rread openid' });
+    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const params = responseParams(result.location!);
+    expect(params.get('error')).toBe('invalid_scope');
+    expect(params.get('error_description')).toContain("AADSTS70011: The scope 'Mail.Rread' is not valid");
+  });
+
   it('redeems the code cross-origin with PKCE, readable by the page, with the nonce and the .default scope', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url, nonce, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { username: 'ana@contoso.example', password: 'ana-sandbox' });
     const code = responseParams(result.location!).get('code')!;
@@ -68,7 +127,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('signs the user in again without a form while the session cookie lasts (single sign-on)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ben@contoso.example' });
     const again = browserAuthorizeUrl(harness);
@@ -78,7 +137,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('renews silently with prompt=none when a session exists', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ben@contoso.example' });
     const silent = browserAuthorizeUrl(harness, { prompt: 'none', login_hint: 'ben@contoso.example' });
@@ -87,7 +146,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('answers prompt=none without a session with login_required (AADSTS50058), which MSAL treats as interaction required', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const silent = browserAuthorizeUrl(harness, { prompt: 'none' });
     const response = await new Browser(harness).request(silent.url);
     expect(response.status).toBe(302);
@@ -107,7 +166,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('shows the sign-in form again with prompt=login even with a session', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ben@contoso.example' });
     const response = await browser.request(browserAuthorizeUrl(harness, { prompt: 'login' }).url);
@@ -116,7 +175,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('shows the consent page to a user who has not consented, and issues a code after Accept', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const browser = new Browser(harness);
     const { url } = browserAuthorizeUrl(harness);
     const paused = await browser.signIn(url, { demoUser: 'dana@contoso.example' });
@@ -130,7 +189,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('returns access_denied (AADSTS65004) with the state when the user cancels consent', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url, state } = browserAuthorizeUrl(harness);
     const denied = await new Browser(harness).signIn(url, { demoUser: 'dana@contoso.example', consent: 'deny' });
     const params = responseParams(denied.location!);
@@ -140,7 +199,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('answers prompt=none for a user who must consent with consent_required (AADSTS65001)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const browser = new Browser(harness);
     // Dana signs in to the web app (admin-consented), then the SPA asks silently.
     await browser.signIn(
@@ -158,7 +217,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('asks for the MFA code and refuses a wrong one', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const wrong = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, {
       demoUser: 'eve@contoso.example',
       mfaCode: '000000',
@@ -172,7 +231,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('does not ask an MFA user for the code again on silent renewal after MFA in the session', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'eve@contoso.example', mfaCode: '123456' });
     const silent = browserAuthorizeUrl(harness, { prompt: 'none', login_hint: 'eve@contoso.example' });
@@ -182,7 +241,8 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
 
   it('refreshes cross-origin and rotates the refresh token, keeping the 24-hour limit from sign-in', async () => {
     let now = Date.now();
-    harness = await startHarness(undefined, { clock: () => now });
+    own = await startHarness(undefined, { clock: () => now });
+    const harness = own;
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const first = await browserRedeem(harness, {
@@ -208,7 +268,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('sends CORS headers on the preflight, metadata and keys', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const preflight = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
       method: 'OPTIONS',
       headers: {

@@ -1,5 +1,5 @@
 import { PublicClientApplication, ServerError } from '@azure/msal-node';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   configWith,
   DATABRICKS_DEFAULT,
@@ -17,6 +17,8 @@ afterEach(async () => {
   harness = undefined;
 });
 afterAll(removeSharedState);
+// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
+beforeAll(async () => (await startHarness()).close(), 120_000);
 
 function ropc(h: Harness) {
   return new PublicClientApplication({

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, removeSharedState, startHarness, TENANT } from './support.ts';
 
 let harness: Harness | undefined;
@@ -7,6 +7,8 @@ afterEach(async () => {
   harness = undefined;
 });
 afterAll(removeSharedState);
+// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
+beforeAll(async () => (await startHarness()).close(), 120_000);
 
 async function json(h: Harness, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await h.fetch(`${h.entra.url}${path}`);
@@ -38,6 +40,75 @@ describe('discovery endpoints', () => {
     const { body } = await json(harness, '/common/v2.0/.well-known/openid-configuration');
     expect(body.issuer).toBe(`${harness.entra.url}/{tenantid}/v2.0`);
     expect(body.token_endpoint).toBe(`${harness.entra.url}/common/oauth2/v2.0/token`);
+  });
+
+  it("serves a tenant's document with Entra's fields, in Entra's order, and no others", async () => {
+    harness = await startHarness();
+    const { body } = await json(harness, `/${TENANT}/v2.0/.well-known/openid-configuration`);
+    // The field list of login.microsoftonline.com's document for a tenant.
+    expect(Object.keys(body)).toEqual([
+      'token_endpoint',
+      'token_endpoint_auth_methods_supported',
+      'jwks_uri',
+      'response_modes_supported',
+      'subject_types_supported',
+      'id_token_signing_alg_values_supported',
+      'response_types_supported',
+      'scopes_supported',
+      'issuer',
+      'request_uri_parameter_supported',
+      'userinfo_endpoint',
+      'authorization_endpoint',
+      'device_authorization_endpoint',
+      'http_logout_supported',
+      'frontchannel_logout_supported',
+      'end_session_endpoint',
+      'claims_supported',
+      'kerberos_endpoint',
+      'tenant_region_scope',
+      'cloud_instance_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'rbac_url',
+    ]);
+    expect(body).not.toHaveProperty('code_challenge_methods_supported');
+    expect(body).not.toHaveProperty('grant_types_supported');
+    expect(body).toMatchObject({
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      subject_types_supported: ['pairwise'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      request_uri_parameter_supported: false,
+      userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
+      tenant_region_scope: 'NA',
+      cloud_instance_name: 'microsoftonline.com',
+      cloud_graph_host_name: 'graph.windows.net',
+      msgraph_host: 'graph.microsoft.com',
+      rbac_url: 'https://pas.windows.net',
+    });
+  });
+
+  it('has no tenant region in the document for common', async () => {
+    harness = await startHarness();
+    const { body } = await json(harness, '/common/v2.0/.well-known/openid-configuration');
+    expect(body.tenant_region_scope).toBeNull();
+    expect(body.device_authorization_endpoint).toBe(`${harness.entra.url}/common/oauth2/v2.0/devicecode`);
+  });
+
+  it.each([
+    ['https://login.microsoftonline.us', 'microsoftonline.us', 'graph.microsoft.us'],
+    ['https://login.partner.microsoftonline.cn', 'partner.microsoftonline.cn', 'microsoftgraph.chinacloudapi.cn'],
+  ])('names the cloud of the host it stands in for (%s)', async (publicUrl, instance, graph) => {
+    harness = await startHarness(undefined, { publicUrl });
+    const response = await harness.fetch(
+      `https://127.0.0.1:${harness.entra.port}/${TENANT}/v2.0/.well-known/openid-configuration`,
+    );
+    expect(await response.json()).toMatchObject({
+      cloud_instance_name: instance,
+      msgraph_host: graph,
+      userinfo_endpoint: `https://${graph}/oidc/userinfo`,
+    });
   });
 
   it('answers an unknown tenant with AADSTS90002', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CryptoProvider, InteractionRequiredAuthError, PublicClientApplication, ServerError } from '@azure/msal-node';
 import { AuthorizeProtocol } from '@azure/msal-common/node';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   APP_ORIGIN,
   Browser,
@@ -18,12 +18,22 @@ import {
   WEB_CLIENT,
 } from './support.ts';
 
-let harness: Harness | undefined;
+// One sandbox for the file: the first start generates the CA, the TLS key and the signing key,
+// which takes seconds on a busy machine. Tests that need their own options (a clock, faults)
+// start their own, which is quick once the keys exist, and close it after.
+let shared: Harness;
+let own: Harness | undefined;
+beforeAll(async () => {
+  shared = await startHarness();
+}, 120_000);
 afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
+  await own?.close();
+  own = undefined;
 });
-afterAll(removeSharedState);
+afterAll(async () => {
+  await shared?.close();
+  await removeSharedState();
+});
 
 function pca(
   h: Harness,
@@ -94,7 +104,7 @@ describe('errors the sandbox shows on its own page (never redirected)', () => {
     ],
   ];
   it.each(cases)('refuses %s with its AADSTS code', async (_name, build, code) => {
-    harness = await startHarness();
+    const harness = shared;
     const response = await harness.fetch(build(harness));
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
@@ -124,7 +134,7 @@ describe('errors returned to the redirect URI with the state', () => {
     ['an unsupported prompt', { prompt: 'create' }, 'invalid_request', 90023],
   ];
   it.each(cases)('answers %s with %s', async (_name, overrides, error, code) => {
-    harness = await startHarness();
+    const harness = shared;
     const request = browserAuthorizeUrl(harness, overrides);
     const response = await harness.fetch(request.url);
     expect(response.status).toBe(302);
@@ -142,7 +152,7 @@ describe('errors returned to the redirect URI with the state', () => {
   });
 
   it('reports an unsupported response_mode in the query', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const response = await harness.fetch(browserAuthorizeUrl(harness, { response_mode: 'web_message' }).url);
     const location = new URL(response.headers.get('location')!);
     expect(location.searchParams.get('error_uri')).toMatch(/code=900561$/);
@@ -151,7 +161,7 @@ describe('errors returned to the redirect URI with the state', () => {
 
 describe('token endpoint errors, as MSAL classifies them', () => {
   it('gives the Entra error shape with the caller’s correlation ID', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const correlationId = randomUUID();
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/token?client-request-id=${correlationId}`, {
       method: 'POST',
@@ -171,7 +181,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses an unknown app with unauthorized_client (AADSTS700016), a server error', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const error = await caught(
       pca(harness, randomUUID()).acquireTokenByUsernamePassword({
         scopes: [DATABRICKS_DEFAULT],
@@ -184,7 +194,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses ROPC for an app without public client flows (AADSTS7000218)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const error = await caught(
       pca(harness, WEB_CLIENT).acquireTokenByUsernamePassword({
         scopes: [DATABRICKS_DEFAULT],
@@ -197,7 +207,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses ROPC on /common (AADSTS9001023)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const error = await caught(
       pca(harness, SPA_CLIENT, { authority: `${harness.entra.url}/common/` }).acquireTokenByUsernamePassword({
         scopes: [DATABRICKS_DEFAULT],
@@ -209,7 +219,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a cross-origin redemption for a web-platform redirect URI (AADSTS9002326), readable with CORS', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
     const code = await codeFor(harness, WEB_CLIENT, SPA_REDIRECT, challenge);
     const raw = await browserRedeem(harness, { client_id: WEB_CLIENT, code, code_verifier: verifier });
@@ -234,7 +244,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a single-page app’s code redeemed without an Origin (AADSTS9002327)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
     const code = await codeFor(harness, SPA_CLIENT, SPA_REDIRECT, challenge);
     const error = await caught(
@@ -249,7 +259,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a single-page app’s code redeemed without the verifier (AADSTS9002325)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const response = await browserRedeem(harness, { code: responseParams(result.location!).get('code')! });
@@ -257,7 +267,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a reused code (AADSTS54005) and revokes the refresh token the first redemption issued', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const code = responseParams(result.location!).get('code')!;
@@ -273,7 +283,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a wrong PKCE verifier (AADSTS501481) and burns the code', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const code = responseParams(result.location!).get('code')!;
@@ -284,7 +294,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a code redeemed with another redirect URI (AADSTS500112)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const response = await browserRedeem(harness, {
@@ -297,7 +307,8 @@ describe('token endpoint errors, as MSAL classifies them', () => {
 
   it('refuses an expired code (AADSTS70008)', async () => {
     let now = Date.now();
-    harness = await startHarness(undefined, { clock: () => now });
+    own = await startHarness(undefined, { clock: () => now });
+    const harness = own;
     const { url, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     now += 601_000;
@@ -310,7 +321,8 @@ describe('token endpoint errors, as MSAL classifies them', () => {
 
   it('expires a public client’s refresh token after 90 days without use (AADSTS700082)', async () => {
     let now = Date.now();
-    harness = await startHarness(undefined, { clock: () => now });
+    own = await startHarness(undefined, { clock: () => now });
+    const harness = own;
     const app = pca(harness);
     const result = await app.acquireTokenByUsernamePassword({
       scopes: [DATABRICKS_DEFAULT],
@@ -325,7 +337,8 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses refresh tokens revoked through the faults API (AADSTS50173), which MSAL reports as invalid_grant', async () => {
-    harness = await startHarness();
+    own = await startHarness();
+    const harness = own;
     const app = pca(harness);
     const result = await app.acquireTokenByUsernamePassword({
       scopes: [DATABRICKS_DEFAULT],
@@ -350,7 +363,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a client secret from a public client (AADSTS700025)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -361,7 +374,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses an unknown user in ROPC (AADSTS50034)', async () => {
-    harness = await startHarness();
+    const harness = shared;
     const error = await caught(
       pca(harness).acquireTokenByUsernamePassword({
         scopes: [DATABRICKS_DEFAULT],

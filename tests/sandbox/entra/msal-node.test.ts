@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CryptoProvider, InteractionRequiredAuthError, PublicClientApplication, ServerError } from '@azure/msal-node';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   configWith,
   DATABRICKS,
@@ -22,6 +22,8 @@ afterEach(async () => {
   harness = undefined;
 });
 afterAll(removeSharedState);
+// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
+beforeAll(async () => (await startHarness()).close(), 120_000);
 
 function createPca(h: Harness): PublicClientApplication {
   return new PublicClientApplication({
@@ -42,12 +44,13 @@ async function signInWithCode(
   pca: PublicClientApplication,
   upn: string,
   password: string,
-  extra: { mfaCode?: string; nonce?: string } = {},
+  extra: { mfaCode?: string; nonce?: string; scopes?: string[] } = {},
 ) {
+  const scopes = extra.scopes ?? [DATABRICKS_DEFAULT];
   const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
   const state = '12345';
   const url = await pca.getAuthCodeUrl({
-    scopes: [DATABRICKS_DEFAULT],
+    scopes,
     redirectUri: 'http://localhost',
     codeChallenge: challenge,
     codeChallengeMethod: 'S256',
@@ -63,7 +66,7 @@ async function signInWithCode(
   return pca.acquireTokenByCode(
     {
       code,
-      scopes: [DATABRICKS_DEFAULT],
+      scopes,
       redirectUri: 'http://localhost',
       codeVerifier: verifier,
       state,
@@ -74,6 +77,19 @@ async function signInWithCode(
 }
 
 describe('the sandbox with @azure/msal-node', () => {
+  it("grants Microsoft's sample scope User.Read as a Graph scope, and MSAL's cache then answers for it", async () => {
+    harness = await startHarness();
+    const pca = createPca(harness);
+    const result = await signInWithCode(harness, pca, 'ana@contoso.example', 'ana-sandbox', { scopes: ['User.Read'] });
+    expect(result.scopes).toEqual(expect.arrayContaining(['User.Read']));
+    const before = (await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()) as unknown[];
+    const silent = await pca.acquireTokenSilent({ account: result.account!, scopes: ['User.Read'] });
+    expect(silent.fromCache).toBe(true);
+    expect(silent.accessToken).toBe(result.accessToken);
+    const after = (await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()) as unknown[];
+    expect(after).toHaveLength(before.length);
+  });
+
   it('signs a user in with the auth-code flow and PKCE and issues verifiable tokens for Azure Databricks', async () => {
     harness = await startHarness();
     const pca = createPca(harness);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, browserAuthorizeUrl, configWith, type Harness, removeSharedState, startHarness } from './support.ts';
 
 let harness: Harness | undefined;
@@ -7,6 +7,8 @@ afterEach(async () => {
   harness = undefined;
 });
 afterAll(removeSharedState);
+// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
+beforeAll(async () => (await startHarness()).close(), 120_000);
 
 describe('the sign-in pages', () => {
   it('labels the fields, offers the demo users and says it is a local sandbox, not Microsoft', async () => {
