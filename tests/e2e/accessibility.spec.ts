@@ -29,6 +29,17 @@ test.describe('axe-core finds no violations', () => {
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await expectNoViolations(page, 'on the landing page');
 
+    // The views open without signing in: the timeline and the token decoder.
+    const nav = page.getByRole('navigation', { name: 'Without signing in' });
+    await nav.getByRole('link', { name: 'Timeline' }).click();
+    await expect(page.getByRole('heading', { name: 'Timeline' }).first()).toBeVisible();
+    await expectNoViolations(page, 'on the signed-out timeline');
+    await page.goto('/#/decode');
+    await expect(page.getByRole('heading', { name: 'Decode and compare tokens' })).toBeVisible();
+    await expectNoViolations(page, 'on the signed-out decoder');
+    await page.goto('/#/clusters');
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(new RegExp(`localhost:${ports(baseURL).entra}/`));
     await expect(page.getByLabel('Username')).toBeVisible();
@@ -78,8 +89,12 @@ test.describe('axe-core finds no violations', () => {
     await expectNoViolations(page, 'on Tokens');
 
     await page.getByRole('tab', { name: 'Timeline' }).click();
-    await expect(page.getByText('Redirect to authorize').first()).toBeVisible();
+    await expect(page.getByRole('button', { name: /Redirect to sign in \(authorize, with PKCE\)/ })).toBeVisible();
     await expectNoViolations(page, 'on Timeline');
+
+    await page.getByRole('tab', { name: 'Decode a token' }).click();
+    await expect(page.getByRole('heading', { name: 'Decode and compare tokens' })).toBeVisible();
+    await expectNoViolations(page, 'on Decode a token');
 
     await page.getByRole('tab', { name: 'Show me how' }).click();
     await expect(page.getByText(/curl/).first()).toBeVisible();
@@ -262,7 +277,7 @@ for (const size of WIDTHS) {
     expect(drawer!.x + drawer!.width).toBeLessThanOrEqual(size.width + 1);
     await page.keyboard.press('Escape');
 
-    for (const tab of ['Tokens', 'Timeline', 'Show me how']) {
+    for (const tab of ['Tokens', 'Timeline', 'Decode a token', 'Show me how']) {
       await page.getByRole('tab', { name: tab }).click();
       if (tab === 'Tokens') await expect(page.getByText(/Signature verified/i).first()).toBeVisible();
       await expectNoHorizontalOverflow(page, `on ${tab}`);

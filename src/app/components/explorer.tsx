@@ -257,6 +257,11 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
     [auth.signIn, config, onSettings],
   );
 
+  const notice = state.status !== 'signed-in' && 'notice' in state && state.notice && (
+    <p class="auth-notice" role="status">
+      {state.notice}
+    </p>
+  );
   let body: ComponentChildren;
   if (state.status === 'starting')
     body = (
@@ -281,13 +286,17 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
     );
   else if (state.status === 'signed-out') {
     body = (
+      // The timeline and the decoder bring their own main landmark; the landing gets one here.
       <SignedOutViews timeline={timeline} config={config}>
-        <Landing
-          sandbox={config.sandbox}
-          error={state.error}
-          busy={false}
-          onSignIn={() => auth.signIn({ view: currentView() })}
-        />
+        <main class="view">
+          {notice}
+          <Landing
+            sandbox={config.sandbox}
+            error={state.error}
+            busy={false}
+            onSignIn={() => auth.signIn({ view: currentView() })}
+          />
+        </main>
       </SignedOutViews>
     );
   } else body = <SignedIn timeline={timeline} onSettings={onSettings} />;
@@ -308,15 +317,11 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
           onSettings={onSettings}
         />
       )}
-      {state.status === 'signed-in' ? (
+      {state.status === 'signed-in' || state.status === 'signed-out' ? (
         body
       ) : (
         <main class="view">
-          {'notice' in state && state.notice && (
-            <p class="auth-notice" role="status">
-              {state.notice}
-            </p>
-          )}
+          {notice}
           {body}
         </main>
       )}
