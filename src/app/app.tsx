@@ -80,12 +80,19 @@ export function App(props: AppProps) {
   );
 
   let body: ComponentChildren;
-  if (loadError !== undefined) body = <ErrorPanel error={loadError} />;
+  if (loadError !== undefined)
+    body = (
+      <main class="view">
+        <ErrorPanel error={loadError} />
+      </main>
+    );
   else if (!configResult)
     body = (
-      <p class="boot" role="status">
-        Signing you in…
-      </p>
+      <main class="view">
+        <p class="boot" role="status">
+          Signing you in…
+        </p>
+      </main>
     );
   else if (!configResult.ok) {
     body = (
@@ -93,7 +100,9 @@ export function App(props: AppProps) {
         <header class="app-header">
           <h1>Databricks Entra Explorer</h1>
         </header>
-        <ErrorPanel error={configResult.errors[0]} />
+        <main class="view">
+          <ErrorPanel error={configResult.errors[0]} />
+        </main>
       </>
     );
   } else if (!service)

@@ -240,11 +240,11 @@ describe('app shell', () => {
     expect(screen.queryByRole('button', { name: 'Details of shared-analytics' })).toBeNull();
     await user.click(screen.getByRole('tab', { name: 'Clusters' }));
     expect(screen.getByRole('button', { name: 'Details of shared-analytics' })).toBeTruthy();
-    expect(screen.getByText('1 clusters')).toBeTruthy();
+    expect(screen.getByText('1 cluster')).toBeTruthy();
     expect(lists()).toBe(1);
     await user.click(screen.getByRole('button', { name: 'Refresh' }));
     await waitFor(() => expect(lists()).toBe(2));
-    expect(await screen.findByText('1 clusters')).toBeTruthy();
+    expect(await screen.findByText('1 cluster')).toBeTruthy();
   });
 
   it('lists the clusters again for another account', async () => {

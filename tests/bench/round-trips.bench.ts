@@ -79,9 +79,9 @@ function recordRequests(context: BrowserContext): { take(): BrowserRequest[] } {
 async function waitForAllClusters(page: Page): Promise<number> {
   await waitForClusterRows(page);
   const status = page.locator('section.clusters p.progress');
-  await status.filter({ hasText: /^\d+ clusters/ }).waitFor({ timeout: 120_000 });
+  await status.filter({ hasText: /^[\d,]+ clusters?/ }).waitFor({ timeout: 120_000 });
   const text = (await status.textContent()) ?? '';
-  return Number(/^(\d+) clusters/.exec(text)?.[1] ?? Number.NaN);
+  return Number(/^([\d,]+) clusters?/.exec(text)?.[1]?.replaceAll(',', '') ?? Number.NaN);
 }
 
 /**

@@ -225,10 +225,10 @@ test.describe('10,000 clusters', () => {
       if (new URL(request.url()).pathname.endsWith(CLUSTERS_LIST)) sent.push(`failed ${request.failure()?.errorText}`);
     });
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByText(/Loading clusters… \d+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
+    await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
     await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
 
-    await expect(page.getByText('10000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText('10,000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
     const statuses = (await sandboxRequests(page, workspace))
       .filter((r) => r.path === CLUSTERS_LIST)
@@ -257,16 +257,16 @@ test.describe('10,000 clusters', () => {
     const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
     await workspaceFaults(page, workspace, slow);
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByText(/Loading clusters… \d+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
+    await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
     await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 500, count: 1, paths: [CLUSTERS_LIST] } });
 
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible({ timeout: 60_000 });
-    await expect(page.getByText(/^\d+ clusters loaded before the error$/)).toBeVisible();
+    await expect(page.getByText(/^[\d,]+ clusters? loaded before the error$/)).toBeVisible();
     await workspaceFaults(page, workspace, null);
     await control(page, workspace, 'DELETE', '/_sandbox/requests');
     await alert.getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByText('10000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText('10,000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
     const statuses = (await sandboxRequests(page, workspace))
       .filter((r) => r.path === CLUSTERS_LIST)

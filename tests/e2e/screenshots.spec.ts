@@ -38,6 +38,18 @@ test('takes the README screenshots along the sign-in journey', async ({ page, ba
   await expect(page.getByRole('region', { name: 'Signed-in user' })).toContainText('Ben Admin');
   await shoot(page, '3-clusters');
 
+  await page.getByRole('button', { name: 'Details of shared-analytics' }).click();
+  const details = page.getByRole('dialog', { name: /shared-analytics/ });
+  await expect(
+    details
+      .getByText('Termination reason', { exact: true })
+      .or(details.getByText('Runtime', { exact: true }))
+      .first(),
+  ).toBeVisible();
+  await shoot(page, '7-cluster-details');
+  await page.keyboard.press('Escape');
+  await expect(details).toHaveCount(0);
+
   await page.getByRole('tab', { name: 'Tokens' }).click();
   await expect(page.getByText('Azure Databricks').first()).toBeVisible();
   await expect(page.getByText(/Signature verified/i).first()).toBeVisible();

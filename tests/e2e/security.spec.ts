@@ -154,7 +154,7 @@ test('hostile user and cluster names render as text, run no script, and keep the
   await expect(header).toContainText(
     '<img src=x onerror="window.__pwned=1">\u202EMallory<script>window.__pwned=2</script><b>Hostile</b>',
   );
-  await expect(page.getByText('10000 clusters').or(page.getByText(/^\d+ clusters$/))).toBeVisible();
+  await expect(page.getByText(/^[\d,]+ clusters?$/)).toBeVisible();
   for (const name of hostileNames)
     await expect(page.getByRole('button', { name: `Details of ${name}` })).toHaveCount(1);
 

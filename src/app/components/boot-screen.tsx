@@ -8,9 +8,11 @@ export function BootScreen({ message = 'Signing you in…' }: { message?: string
       <header class="app-header">
         <h1>Databricks Entra Explorer</h1>
       </header>
-      <p class="boot" role="status">
-        {message}
-      </p>
+      <main class="view">
+        <p class="boot" role="status">
+          {message}
+        </p>
+      </main>
     </div>
   );
 }

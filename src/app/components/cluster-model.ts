@@ -72,9 +72,9 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
     workers = cluster.num_workers === 0 ? '0 (single node)' : String(cluster.num_workers);
     workersSort = cluster.num_workers;
   }
+  // The code alone fits its column; the type and the plain-words explanation are in the details.
   const reason = cluster.termination_reason;
-  const terminationReason =
-    reason && typeof reason === 'object' ? [text(reason.code), text(reason.type)].filter(Boolean).join(' · ') : '';
+  const terminationReason = reason && typeof reason === 'object' ? text(reason.code) : '';
   const row = {
     id: cluster.cluster_id,
     name: text(cluster.cluster_name),
@@ -91,31 +91,90 @@ export function toClusterRow(cluster: ClusterDetails): ClusterRow {
   };
   return {
     ...row,
-    searchText: [row.name, row.id, row.state, row.source, row.runtime, row.nodeType, row.creator, row.terminationReason]
+    searchText: [
+      row.name,
+      row.id,
+      row.state,
+      row.source,
+      row.runtime,
+      row.nodeType,
+      row.creator,
+      row.terminationReason,
+      reason && typeof reason === 'object' ? text(reason.type) : '',
+    ]
       .join('\n')
       .toLowerCase(),
   };
 }
 
-function compareValues(a: ClusterRow, b: ClusterRow, column: SortColumn): number {
+/**
+ * The key that orders text as a person expects: case and accents ignored ("ana-scratch" before
+ * "SQL Warehouse"), runs of digits by value ("cluster-9" before "cluster-10"). Computed once per
+ * row and sort, then compared with `<`: an `Intl.Collator` comparison in the sort itself made
+ * sorting 10,000 rows (once per arriving page) several times slower.
+ */
+export function naturalKey(text: string): string {
+  // Printable ASCII (most names) has no accents to strip.
+  const plain = /^[\x20-\x7e]*$/.test(text) ? text : text.normalize('NFD').replace(/\p{M}/gu, '');
+  return plain.toLowerCase().replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(20, '0'));
+}
+
+const raw = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Text order by {@link naturalKey}; texts that differ only in case or accents keep a fixed order. */
+export function compareText(a: string, b: string): number {
+  return compareKeys(naturalKey(a), naturalKey(b)) || raw(a, b);
+}
+
+type Keyed = { row: ClusterRow; key: string; name: string };
+
+/** Keys per row and column, made once: rows are kept as pages arrive, and sorted again each time. */
+const keyCache = new WeakMap<ClusterRow, Map<SortColumn, string>>();
+
+function keyOf(row: ClusterRow, column: SortColumn): string {
+  if (column === 'workers' || column === 'startTime' || column === 'terminatedTime') return '';
+  let keys = keyCache.get(row);
+  if (!keys) {
+    keys = new Map();
+    keyCache.set(row, keys);
+  }
+  let key = keys.get(column);
+  if (key === undefined) {
+    key = naturalKey(row[column]);
+    keys.set(column, key);
+  }
+  return key;
+}
+
+function compareKeyed(a: Keyed, b: Keyed, column: SortColumn): number {
   switch (column) {
     case 'workers':
-      return a.workersSort - b.workersSort;
+      return a.row.workersSort - b.row.workersSort;
     case 'startTime':
     case 'terminatedTime':
-      return (a[column] ?? 0) - (b[column] ?? 0);
+      return (a.row[column] ?? 0) - (b.row[column] ?? 0);
     default:
-      return a[column] < b[column] ? -1 : a[column] > b[column] ? 1 : 0;
+      return compareKeys(a.key, b.key) || raw(a.row[column], b.row[column]);
   }
+}
+
+function compareValues(a: ClusterRow, b: ClusterRow, column: SortColumn): number {
+  return compareKeyed({ row: a, key: keyOf(a, column), name: '' }, { row: b, key: keyOf(b, column), name: '' }, column);
 }
 
 /** A new array sorted by one column; ties keep name then ID order so the result is stable. */
 export function sortRows(rows: readonly ClusterRow[], column: SortColumn, direction: SortDirection): ClusterRow[] {
   const sign = direction === 'asc' ? 1 : -1;
-  return [...rows].sort(
+  const keyed: Keyed[] = rows.map((row) => ({ row, key: keyOf(row, column), name: keyOf(row, 'name') }));
+  keyed.sort(
     (a, b) =>
-      sign * compareValues(a, b, column) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : 1),
+      sign * compareKeyed(a, b, column) ||
+      compareKeys(a.name, b.name) ||
+      raw(a.row.name, b.row.name) ||
+      raw(a.row.id, b.row.id),
   );
+  return keyed.map((k) => k.row);
 }
 
 /**
@@ -191,7 +250,7 @@ export function filterRows(rows: readonly ClusterRow[], filter: RowFilter): read
 export function distinctValues(rows: readonly ClusterRow[], column: 'state' | 'source'): string[] {
   const seen = new Set<string>();
   for (const row of rows) if (row[column]) seen.add(row[column]);
-  return [...seen].sort();
+  return [...seen].sort(compareText);
 }
 
 /** Which rows a window of `viewportHeight` pixels shows at `scrollTop`, with overscan. */
@@ -211,4 +270,11 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 
 export function formatTime(ms: number | undefined): string {
   return ms === undefined ? '' : dateFormat.format(ms);
+}
+
+const countFormat = new Intl.NumberFormat(undefined);
+
+/** "1 cluster", "10,000 clusters": the count with the locale's grouping and the right plural. */
+export function countClusters(n: number): string {
+  return `${countFormat.format(n)} ${n === 1 ? 'cluster' : 'clusters'}`;
 }

@@ -117,6 +117,7 @@ export function ClusterTable(props: {
                     <button
                       type="button"
                       class="link"
+                      data-cluster-id={row.id}
                       onClick={() => props.onOpen(row)}
                       aria-label={`Details of ${row.name || row.id}`}
                     >

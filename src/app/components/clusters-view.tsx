@@ -1,13 +1,14 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorPanel } from '../errors/error-panel.tsx';
 import { ClusterDetailsPanel } from './cluster-details.tsx';
-import { distinctValues, filterRows, type SortColumn } from './cluster-model.ts';
+import { type ClusterRow, countClusters, distinctValues, filterRows, type SortColumn } from './cluster-model.ts';
 import { ClusterTable } from './cluster-table.tsx';
 import type { ClusterListControls } from './clusters-store.ts';
 import { useStore } from './store.ts';
 import { useWorkspace } from './workspace-context.tsx';
 
 const EMPTY: ReadonlySet<string> = new Set();
+const count = new Intl.NumberFormat(undefined);
 
 /** Shows "retrying in N s" while the client waits before a retry. */
 export function RetryNoticeBanner() {
@@ -43,7 +44,7 @@ export function ClustersView() {
   const { search, stateFilter, sourceFilter, sort } = useStore(clusters.controls);
   const setControls = (change: Partial<ClusterListControls>) =>
     clusters.controls.set({ ...clusters.controls.get(), ...change });
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Pick<ClusterRow, 'id' | 'name'> | null>(null);
 
   // The first page is requested right after render, not after the next paint (time to clusters).
   // The listing belongs to the workspace, not to this view: it keeps going, and its rows stay,
@@ -118,11 +119,11 @@ export function ClustersView() {
         {loading
           ? progress.pages === 0
             ? 'Loading clusters…'
-            : `Loading clusters… ${rows.length} so far (page ${progress.pages})`
+            : `Loading clusters… ${count.format(rows.length)} so far (page ${progress.pages})`
           : error === undefined
-            ? `${rows.length} clusters${visible.length !== rows.length ? `, ${visible.length} shown` : ''}`
+            ? `${countClusters(rows.length)}${visible.length !== rows.length ? `, ${count.format(visible.length)} shown` : ''}`
             : rows.length > 0
-              ? `${rows.length} clusters loaded before the error`
+              ? `${countClusters(rows.length)} loaded before the error`
               : 'Could not load the clusters.'}
       </p>
       <RetryNoticeBanner />
@@ -134,11 +135,20 @@ export function ClustersView() {
           rows={visible}
           sort={sort}
           onSort={onSort}
-          onOpen={(row) => setSelected(row.id)}
-          selectedId={selected}
+          onOpen={(row) => setSelected({ id: row.id, name: row.name })}
+          selectedId={selected?.id ?? null}
         />
       )}
-      {selected && <ClusterDetailsPanel clusterId={selected} onClose={() => setSelected(null)} />}
+      {selected && (
+        <ClusterDetailsPanel
+          clusterId={selected.id}
+          name={selected.name}
+          onClose={() => setSelected(null)}
+          returnFocus={() =>
+            document.querySelector<HTMLElement>(`.cluster-table [data-cluster-id="${CSS.escape(selected.id)}"]`)
+          }
+        />
+      )}
     </section>
   );
 }

@@ -2,7 +2,13 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useAuth } from '../auth/auth-context.tsx';
 import { isSignInError } from '../auth/errors.ts';
-import { type CallRecord, createWorkspaceClient, type RetryNotice } from '../databricks/client.ts';
+import {
+  type CallRecord,
+  createWorkspaceClient,
+  type RetryNotice,
+  type WorkspaceClientOptions,
+} from '../databricks/client.ts';
+import { createTextReader } from '../databricks/text-reader.ts';
 import { me, type WhoAmI } from '../databricks/scim.ts';
 import { DoctorActionsContext } from '../errors/error-panel.tsx';
 import { ShowMeHow } from '../snippets/show-me-how.tsx';
@@ -57,6 +63,53 @@ function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void
   return [view, setView];
 }
 
+/**
+ * The view tabs, as the WAI-ARIA tabs pattern asks: one tab stop (the selected tab), Left and
+ * Right arrows move between tabs (wrapping), Home and End go to the first and last; a tab is
+ * selected as it gets focus. The view also lives in the URL hash.
+ * @see https://www.w3.org/WAI/ARIA/apg/patterns/tabs/
+ */
+function ViewTabs({ view, onSelect }: { view: ViewId; onSelect(view: ViewId): void }) {
+  const list = useRef<HTMLDivElement>(null);
+  const onKeyDown = (e: KeyboardEvent) => {
+    const index = VIEWS.findIndex((v) => v.id === view);
+    const next =
+      e.key === 'ArrowRight'
+        ? (index + 1) % VIEWS.length
+        : e.key === 'ArrowLeft'
+          ? (index - 1 + VIEWS.length) % VIEWS.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? VIEWS.length - 1
+              : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    const id = VIEWS[next]!.id;
+    onSelect(id);
+    list.current?.querySelector<HTMLElement>(`#tab-${id}`)?.focus();
+  };
+  return (
+    <div class="tabs" role="tablist" aria-label="Views" ref={list} onKeyDown={onKeyDown}>
+      {VIEWS.map((v) => (
+        <button
+          key={v.id}
+          type="button"
+          role="tab"
+          id={`tab-${v.id}`}
+          aria-selected={view === v.id}
+          aria-controls={`panel-${v.id}`}
+          tabIndex={view === v.id ? 0 : -1}
+          class={view === v.id ? 'tab active' : 'tab'}
+          onClick={() => onSelect(v.id)}
+        >
+          {v.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 /** Everything after sign-in: header, tabs and the four views, on one workspace client. */
 function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
   const auth = useAuth();
@@ -77,7 +130,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
   );
   const homeAccountId = account?.homeAccountId;
   const workspace = useMemo<WorkspaceContextValue>(() => {
-    const client = createWorkspaceClient({
+    const options: WorkspaceClientOptions = {
       workspaceHost: config.workspaceHost,
       workspaceResourceId: config.workspaceResourceId,
       getAccessToken: async ({ forceRefresh }) =>
@@ -108,8 +161,9 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
           detail: `after HTTP ${notice.status}`,
         });
       },
-    });
-    return { client, timeline, ...stores, clusters: createClustersStore(client) };
+    };
+    const client = createWorkspaceClient(options);
+    return { client, reader: createTextReader(client), timeline, ...stores, clusters: createClustersStore(client) };
     // A new account gets a new client, so nothing from the previous one is reused.
   }, [config, getTokens, timeline, stores, homeAccountId]);
   // A replaced client (account or configuration changed) or signing out drops its clusters.
@@ -146,30 +200,15 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
         onSignOutAll={() => void auth.signOut({ scope: 'all' })}
         onSettings={onSettings}
       />
-      {state.status === 'signed-in' && state.notice && (
-        <p class="auth-notice" role="status">
-          {state.notice}
-        </p>
-      )}
       <WorkspaceContext.Provider value={workspace}>
-        <div class="tabs" role="tablist" aria-label="Views">
-          {VIEWS.map((v) => (
-            <button
-              key={v.id}
-              type="button"
-              role="tab"
-              id={`tab-${v.id}`}
-              aria-selected={view === v.id}
-              aria-controls={`panel-${v.id}`}
-              class={view === v.id ? 'tab active' : 'tab'}
-              onClick={() => setView(v.id)}
-            >
-              {v.label}
-            </button>
-          ))}
-        </div>
         <main class="view">
-          <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
+          {state.status === 'signed-in' && state.notice && (
+            <p class="auth-notice" role="status">
+              {state.notice}
+            </p>
+          )}
+          <ViewTabs view={view} onSelect={setView} />
+          <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`} class="tabpanel">
             {view === 'clusters' && <ClustersView />}
             {view === 'tokens' && <TokensView view={view} />}
             {view === 'timeline' && <TimelineView timeline={timeline} />}
@@ -218,6 +257,11 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
     [auth.signIn, config, onSettings],
   );
 
+  const notice = state.status !== 'signed-in' && 'notice' in state && state.notice && (
+    <p class="auth-notice" role="status">
+      {state.notice}
+    </p>
+  );
   let body: ComponentChildren;
   if (state.status === 'starting')
     body = (
@@ -242,13 +286,17 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
     );
   else if (state.status === 'signed-out') {
     body = (
+      // The timeline and the decoder bring their own main landmark; the landing gets one here.
       <SignedOutViews timeline={timeline} config={config}>
-        <Landing
-          sandbox={config.sandbox}
-          error={state.error}
-          busy={false}
-          onSignIn={() => auth.signIn({ view: currentView() })}
-        />
+        <main class="view">
+          {notice}
+          <Landing
+            sandbox={config.sandbox}
+            error={state.error}
+            busy={false}
+            onSignIn={() => auth.signIn({ view: currentView() })}
+          />
+        </main>
       </SignedOutViews>
     );
   } else body = <SignedIn timeline={timeline} onSettings={onSettings} />;
@@ -269,12 +317,14 @@ export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSetti
           onSettings={onSettings}
         />
       )}
-      {state.status !== 'signed-in' && 'notice' in state && state.notice && (
-        <p class="auth-notice" role="status">
-          {state.notice}
-        </p>
+      {state.status === 'signed-in' || state.status === 'signed-out' ? (
+        body
+      ) : (
+        <main class="view">
+          {notice}
+          {body}
+        </main>
       )}
-      {body}
     </DoctorActionsContext.Provider>
   );
 }

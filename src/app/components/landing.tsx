@@ -1,4 +1,4 @@
-import { ErrorPanel } from '../errors/error-panel.tsx';
+import { ErrorPanel, useDiagnosis } from '../errors/error-panel.tsx';
 
 /** The signed-out page: what the app does, the sign-in button, and the sandbox's demo users. */
 export function Landing({
@@ -12,6 +12,8 @@ export function Landing({
   onSignIn(): void;
   busy: boolean;
 }) {
+  // An error whose own action is to sign in again already offers the button: one sign-in button only.
+  const errorSignsIn = useDiagnosis(error).action === 'sign-in' && error !== undefined;
   return (
     <section class="landing" aria-labelledby="landing-heading">
       <h2 id="landing-heading">Sign in to explore your workspace</h2>
@@ -20,9 +22,11 @@ export function Landing({
         Databricks, shows what is inside your tokens and lists your workspace's clusters. Tokens stay in this browser.
       </p>
       {error !== undefined && <ErrorPanel error={error} />}
-      <button type="button" class="primary" onClick={onSignIn} disabled={busy}>
-        {busy ? 'Redirecting to sign in…' : 'Sign in'}
-      </button>
+      {!errorSignsIn && (
+        <button type="button" class="primary" onClick={onSignIn} disabled={busy}>
+          {busy ? 'Redirecting to sign in…' : 'Sign in'}
+        </button>
+      )}
       {sandbox && (
         <aside class="sandbox-hint" aria-label="Sandbox demo users">
           <p>
@@ -46,8 +50,8 @@ export function Landing({
               <code>eve@contoso.example</code>: needs MFA (code <code>123456</code>)
             </li>
             <li>
-              <code>fay@contoso.example</code>: Contributor on the workspace resource (becomes admin via the resource-ID
-              header)
+              <code>fay@contoso.example</code>: Contributor on the workspace resource; she becomes an admin once
+              Settings hold the workspace's subscription, resource group and name (the sandbox sign-in page lists them)
             </li>
           </ul>
         </aside>

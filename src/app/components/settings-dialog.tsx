@@ -1,11 +1,13 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { Modal } from './modal.tsx';
 import type { SettingsPanelProps } from '../config/settings-panel.tsx';
 import type { AppConfigResult } from '../config/types.ts';
 
 /**
- * The settings panel (built in `config/`) in a dialog, loaded on demand. After "apply" or
- * "reset" the page reloads, so MSAL starts over with the new tenant and client.
+ * The settings panel (built in `config/`) in a modal dialog, loaded on demand: it takes focus,
+ * keeps Tab inside, closes with Escape and gives focus back. After "apply" or "reset" the page
+ * reloads, so MSAL starts over with the new tenant and client.
  */
 export function SettingsDialog({
   result,
@@ -26,22 +28,20 @@ export function SettingsDialog({
   }, []);
   const SettingsPanel = panel;
   return (
-    <div class="dialog-backdrop">
-      <div class="dialog" role="dialog" aria-modal="true" aria-label="Settings">
-        {failed && <p role="alert">The settings panel could not load. Reload the page and try again.</p>}
-        {!failed && !SettingsPanel && <p role="status">Loading settings…</p>}
-        {SettingsPanel && (
-          <SettingsPanel
-            config={result.ok ? result.config : undefined}
-            errors={result.ok ? [] : result.errors}
-            wire={result.wire}
-            server={result.server}
-            onApply={onApplied}
-            onReset={onApplied}
-            onClose={onClose}
-          />
-        )}
-      </div>
-    </div>
+    <Modal class="dialog" label="Settings" onClose={onClose} contentKey={SettingsPanel ?? failed}>
+      {failed && <p role="alert">The settings panel could not load. Reload the page and try again.</p>}
+      {!failed && !SettingsPanel && <p role="status">Loading settings…</p>}
+      {SettingsPanel && (
+        <SettingsPanel
+          config={result.ok ? result.config : undefined}
+          errors={result.ok ? [] : result.errors}
+          wire={result.wire}
+          server={result.server}
+          onApply={onApplied}
+          onReset={onApplied}
+          onClose={onClose}
+        />
+      )}
+    </Modal>
   );
 }

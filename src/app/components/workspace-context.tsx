@@ -1,12 +1,15 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { CallRecord, RetryNotice, WorkspaceClient } from '../databricks/client.ts';
+import type { TextReader } from '../databricks/text-reader.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import type { ClustersStore } from './clusters-store.ts';
 import type { Store } from './store.ts';
 
 export interface WorkspaceContextValue {
   client: WorkspaceClient;
+  /** The same calls as `client`, answered with the body as sent (exact large integers). */
+  reader: TextReader;
   timeline: Timeline;
   /** The last HTTP attempt, for "Show me how". */
   lastCall: Store<CallRecord | null>;

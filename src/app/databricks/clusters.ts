@@ -1,5 +1,6 @@
 import type { RequestOptions, WorkspaceClient } from './client.ts';
 import { WorkspaceBadResponseError } from './errors.ts';
+import type { TextReader } from './text-reader.ts';
 import type { ClusterDetails, ClustersListResponse } from './types.ts';
 
 export const LIST_CLUSTERS_PATH = '/api/2.1/clusters/list';
@@ -60,4 +61,13 @@ export async function getCluster(
   options: Pick<RequestOptions, 'signal'> = {},
 ) {
   return client.getJson<ClusterDetails>(GET_CLUSTER_PATH, { signal: options.signal, query: { cluster_id: clusterId } });
+}
+
+/**
+ * One cluster's `clusters/get` answer as the workspace sent it, for showing it exactly: real
+ * answers carry 19-digit integers (`spark_context_id`) that `JSON.parse` would round.
+ * @see https://docs.databricks.com/api/azure/workspace/clusters/get
+ */
+export function getClusterText(reader: TextReader, clusterId: string, options: Pick<RequestOptions, 'signal'> = {}) {
+  return reader.getJsonText(GET_CLUSTER_PATH, { signal: options.signal, query: { cluster_id: clusterId } });
 }

@@ -15,9 +15,20 @@ export const DoctorActionsContext = createContext<DoctorActions>({
   context: { origin: globalThis.location?.origin ?? '' },
 });
 
+/** The doctor's explanation of `error` in this app's context. */
+export function useDiagnosis(error: unknown) {
+  return diagnose(error, useContext(DoctorActionsContext).context);
+}
+
+/**
+ * Failures that trying again cannot fix by itself: the person lacks access. The panel leads with
+ * another account and keeps "Try again" second (for after an admin has added them).
+ */
+const NEEDS_ACCESS = new Set(['API_403']);
+
 /**
  * Explains a failure in a `role="alert"` region: what happened, the likely cause, the fix and
- * one action. `onRetry` serves the "Try again" action; the rest come from {@link DoctorActionsContext}.
+ * one main action. `onRetry` serves the "Try again" action; the rest come from {@link DoctorActionsContext}.
  */
 export function ErrorPanel({
   error,
@@ -37,9 +48,15 @@ export function ErrorPanel({
     'switch-account': actions.switchAccount,
     reload: actions.reload ?? (() => location.reload()),
   };
+  let main: { label: string; run: () => void } | undefined;
+  let second: { label: string; run: () => void } | undefined;
+  const own = handlers[d.action];
+  if (NEEDS_ACCESS.has(d.id) && d.action === 'retry' && actions.switchAccount) {
+    main = { label: 'Use another account', run: actions.switchAccount };
+    if (own) second = { label: d.actionLabel, run: own };
+  } else if (own) main = { label: d.actionLabel, run: own };
   // Without a retry of its own, trying again means reloading the page.
-  const handler = handlers[d.action] ?? (d.action === 'retry' ? handlers.reload : undefined);
-  const label = handlers[d.action] ? d.actionLabel : 'Reload the page';
+  else if (d.action === 'retry' && handlers.reload) main = { label: 'Reload the page', run: handlers.reload };
   return (
     <section class={compact ? 'error-panel compact' : 'error-panel'} role="alert" aria-labelledby={`error-${d.id}`}>
       <h2 id={`error-${d.id}`}>{d.title}</h2>
@@ -58,10 +75,17 @@ export function ErrorPanel({
           ))}
         </p>
       )}
-      {handler && (
-        <button type="button" class="primary" onClick={handler}>
-          {label}
-        </button>
+      {main && (
+        <p class="error-actions">
+          <button type="button" class="primary" onClick={main.run}>
+            {main.label}
+          </button>
+          {second && (
+            <button type="button" onClick={second.run}>
+              {second.label}
+            </button>
+          )}
+        </p>
       )}
     </section>
   );

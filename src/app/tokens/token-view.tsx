@@ -81,7 +81,8 @@ export function TokenView({ token, label, clientId, config, concealed = false, v
 
       <Verification token={token} config={config} verifier={verifier} label={label} />
 
-      <section aria-labelledby={`${id}-parts`}>
+      {/* Named with the token, so the ID and access token sections are distinct landmarks. */}
+      <section aria-label={`The three parts of the ${noun}`}>
         <h4 id={`${id}-parts`}>The three parts</h4>
         {concealed ? (
           <p class="token-concealed">The encoded {noun} and its signature are hidden. Reveal it to see them.</p>
@@ -163,7 +164,7 @@ export function TokenView({ token, label, clientId, config, concealed = false, v
         </tbody>
       </table>
 
-      <section aria-labelledby={`${id}-signature`}>
+      <section aria-label={`The signature of the ${noun}`}>
         <h4 id={`${id}-signature`}>Signature</h4>
         {concealed ? (
           <p class="token-concealed">Hidden with the token.</p>

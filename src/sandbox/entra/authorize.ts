@@ -260,6 +260,12 @@ function showSignIn(
       error,
       demoUsers: ctx.directory.config.signIn.listUsers ? ctx.directory.config.users : [],
       signedIn,
+      workspaceResource: ctx.directory.config.signIn.listUsers
+        ? {
+            azureResourceId: ctx.directory.config.workspace.azureResourceId,
+            roles: ctx.directory.config.workspace.resourceRoles,
+          }
+        : undefined,
     }),
     formTargets(request),
   );

@@ -7,8 +7,9 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"'`]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+// In a <header> (the page's banner landmark), so no content sits outside a landmark.
 const BANNER =
-  '<div class="banner" role="note"><strong>Local sandbox — not Microsoft.</strong> A stand-in for Entra ID on this machine. Never enter a real password here.</div>';
+  '<header class="banner"><div role="note"><strong>Local sandbox — not Microsoft.</strong> A stand-in for Entra ID on this machine. Never enter a real password here.</div></header>';
 
 /**
  * The Content-Security-Policy of every page: no script but our own files, no inline anything,
@@ -57,6 +58,32 @@ export interface SignInPageInput {
   demoUsers: SandboxUser[];
   /** Accounts already signed in to this browser (for select_account). */
   signedIn: SandboxUser[];
+  /**
+   * The sandbox workspace's Azure resource and who holds a role on it, shown with the demo users:
+   * a Contributor (Fay) becomes a workspace admin only when the app sends this resource's ID.
+   */
+  workspaceResource?: { azureResourceId: string; roles: { upn: string; role: string }[] } | undefined;
+}
+
+/** Subscription, resource group and workspace name of the sandbox workspace, in full, to copy into the app's Settings. */
+function workspaceResourceSection(resource: SignInPageInput['workspaceResource']): string {
+  if (!resource || resource.roles.length === 0) return '';
+  const parts =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Databricks\/workspaces\/([^/]+)$/i.exec(
+      resource.azureResourceId,
+    );
+  if (!parts) return '';
+  const [, subscription = '', group = '', name = ''] = parts;
+  const who = resource.roles.map((r) => `${escapeHtml(r.upn)} (${escapeHtml(r.role)})`).join(', ');
+  return `<section aria-labelledby="resource-heading">
+<h2 id="resource-heading">Sandbox workspace resource</h2>
+<p>${who} hold a role on the workspace's Azure resource. Such a user becomes a workspace admin when the app sends the resource ID: before signing in, copy these three values into the app's <strong>Settings</strong>, under “Admin access through Azure (optional)”.</p>
+<dl class="resource">
+<dt>Subscription ID</dt><dd><code class="copy">${escapeHtml(subscription)}</code></dd>
+<dt>Resource group</dt><dd><code class="copy">${escapeHtml(group)}</code></dd>
+<dt>Workspace name</dt><dd><code class="copy">${escapeHtml(name)}</code></dd>
+</dl>
+</section>`;
 }
 
 export function signInPage(input: SignInPageInput): string {
@@ -85,7 +112,8 @@ ${input.signedIn.map((user) => `<li><button type="submit" name="account" value="
 ${input.demoUsers.map((user) => `<li><button type="submit" name="demo_user" value="${escapeHtml(user.upn)}">${escapeHtml(user.name)} <span class="upn">${escapeHtml(user.upn)}</span>${user.mfa ? ' <span class="tag">MFA</span>' : ''}</button></li>`).join('\n')}
 </ul>
 </form>
-</section>`;
+</section>
+${workspaceResourceSection(input.workspaceResource)}`;
   return layout(
     'Sign in',
     `<h1>Sign in</h1>
@@ -200,6 +228,7 @@ ${Object.entries(fields)
 export const PAGE_CSS = `*{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;background:#f3f2f1}
 .banner{background:#ffd335;color:#1b1b1b;padding:.5rem 1rem;text-align:center}
+@media (max-width:30rem){main{margin:1rem .5rem;padding:1.25rem}}
 main{max-width:28rem;margin:2rem auto;background:#fff;padding:2rem;border-radius:4px;box-shadow:0 2px 6px rgba(0,0,0,.2)}
 h1{font-size:1.5rem;margin:0 0 .5rem}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
@@ -216,6 +245,9 @@ button:focus-visible,input:focus-visible{outline:2px solid #1b1b1b;outline-offse
 .actions{display:flex;gap:.5rem;justify-content:flex-end}
 .facts dt{font-weight:600}
 .facts dd{margin:0 0 .5rem;font-family:monospace}
+.resource dt{font-weight:600;margin-top:.5rem}
+.resource dd{margin:0}
+.copy{user-select:all;overflow-wrap:anywhere;font-size:.9rem;background:#f3f2f1;padding:0 .25rem}
 `;
 
 export const FORM_POST_JS = `document.getElementById('form-post').submit();\n`;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSortCache,
   filterRows,
+  naturalKey,
   sortRows,
   toClusterRow,
   visibleRange,
@@ -69,6 +70,11 @@ describe('cluster rows', () => {
       'cluster-00002',
     ]);
     expect(filterRows(rows, { search: 'c00002', states: none, sources: none })).toHaveLength(1);
+    // The table shows the code only; the type is still found.
+    expect(rows[1]!.terminationReason).toBe('INACTIVITY');
+    expect(filterRows(rows, { search: 'success', states: none, sources: none }).map((r) => r.name)).toEqual([
+      'cluster-00002',
+    ]);
   });
 
   it('windows the rows around the scroll position with overscan', () => {
@@ -120,5 +126,34 @@ describe('sort cache', () => {
     expect(after).not.toBe(before);
     expect(after[0]?.name).toBe('aaa-first');
     expect(after).toHaveLength(rows.length + 1);
+  });
+});
+
+describe('natural text order', () => {
+  it('ignores case and accents, orders digit runs by value, and keeps a fixed order for near-duplicates', () => {
+    const names = [
+      'SQL Warehouse',
+      'ana-scratch',
+      'Émile',
+      'emile',
+      'node-010',
+      'node-9',
+      'node-10',
+      'Zed',
+      'ana-Scratch',
+    ];
+    const rows = names.map((name, i) => toClusterRow(makeCluster(i, { cluster_name: name })));
+    expect(sortRows(rows, 'name', 'asc').map((r) => r.name)).toEqual([
+      'ana-Scratch',
+      'ana-scratch',
+      'emile',
+      'Émile',
+      'node-9',
+      'node-010',
+      'node-10',
+      'SQL Warehouse',
+      'Zed',
+    ]);
+    expect(naturalKey('Node-007b')).toBe(naturalKey('node-7B'));
   });
 });

@@ -24,6 +24,20 @@ describe('the sign-in pages', () => {
       expect(html).toContain(`value="${upn}@contoso.example"`);
   });
 
+  it("shows the workspace resource's subscription, resource group and name in full, for the Contributor demo", async () => {
+    harness = await startHarness();
+    const html = await (await harness.fetch(browserAuthorizeUrl(harness).url)).text();
+    const section = html.slice(html.indexOf('<h2 id="resource-heading">'));
+    expect(section).toContain('fay@contoso.example (Contributor)');
+    expect(section).toMatch(
+      /<dt>Subscription ID<\/dt><dd><code class="copy">5f1d7c2e-0000-4000-8000-00000000cafe<\/code>/,
+    );
+    expect(section).toMatch(/<dt>Resource group<\/dt><dd><code class="copy">explorer-sandbox<\/code>/);
+    expect(section).toMatch(/<dt>Workspace name<\/dt><dd><code class="copy">sandbox-workspace<\/code>/);
+    // Every part of the page sits in a landmark: the sandbox banner in the header.
+    expect(html).toMatch(/<header class="banner"><div role="note">/);
+  });
+
   it('sends a CSP without inline script or style, allowing forms to post back to the app origin', async () => {
     harness = await startHarness();
     const response = await harness.fetch(browserAuthorizeUrl(harness).url);
@@ -43,6 +57,7 @@ describe('the sign-in pages', () => {
     const browser = new Browser(harness);
     const page = await (await browser.request(browserAuthorizeUrl(harness).url)).text();
     expect(page).not.toContain('name="demo_user"');
+    expect(page).not.toContain('resource-heading');
     const ctx = /name="ctx" value="([^"]+)"/.exec(page)![1]!;
     const forged = await browser.request(`${harness.authority}login`, {
       method: 'POST',
