@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { constants as http2Constants } from 'node:http2';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { normalizeExtraHost, PROXY_PREFIX, resolveProxyTarget, WORKSPACE_HOST_FORMS } from './allowlist.ts';
@@ -188,7 +189,7 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
       // connections Node leaves Nagle's algorithm on: a small response then waits ~40 ms for a
       // delayed ACK. HTTP/2 sockets cannot be touched (and are not affected).
       if (req.httpVersionMajor === 1) req.socket?.setNoDelay?.(true);
-      forward(req, res, target, headers, method, dispatcher, log);
+      forward(req, res, target, headers, method, dispatcher, config.timeouts, log);
     } catch (error) {
       if (error instanceof ProxyError) refuse(req, res, error, where);
       else next(error);
@@ -266,23 +267,66 @@ function forward(
   headers: Record<string, string>,
   method: string,
   dispatcher: Dispatcher,
+  timeouts: Required<ProxyTimeouts>,
   log: (line: string) => void,
 ): void {
   let controller: Dispatcher.DispatchController | undefined;
   let clientGone = false;
   let done = false;
+  let stall: NodeJS.Timeout | undefined;
   const copied: string[] = [];
   const where = `${target.host}${target.pathname}`;
+  // Everything a downstream request can end with. HTTP/2 (Node's compatibility API) does not always
+  // report a vanished client: one that stops reading and then resets its connection leaves the
+  // response, the stream and the session without any event for good (Node reads no more from a
+  // socket it cannot write to). So the stream and the socket are watched as well as the response,
+  // and a paused download that has not drained after the idle timeout is cut.
+  const stream = (req as unknown as { stream?: import('node:http2').ServerHttp2Stream }).stream;
+  const ended: [NodeJS.EventEmitter | undefined, string][] = [
+    [res, 'close'],
+    [res, 'error'],
+    [req, 'close'],
+    [req, 'aborted'],
+    [req, 'error'],
+    [stream, 'close'],
+    [stream, 'aborted'],
+    [stream, 'error'],
+    [stream ? undefined : req.socket, 'close'],
+  ];
 
-  const onClose = () => {
-    if (done) return;
-    clientGone = true;
-    // The browser went away (navigation, AbortController): stop the upstream request too.
-    controller?.abort(new Error('client closed the connection'));
+  const release = () => {
+    done = true;
+    if (stall) clearTimeout(stall);
+    for (const [emitter, event] of ended) emitter?.off(event, onGone);
+    res.off('drain', onDrain);
   };
-  res.on('close', onClose);
-  const onDrain = () => controller?.resume();
+  function onGone(this: unknown): void {
+    if (done) return;
+    // An HTTP/1.1 request whose body was read may report 'close' while its answer still streams.
+    if (this === req && !req.aborted && !res.destroyed && !req.socket?.destroyed) return;
+    clientGone = true;
+    release();
+    // The browser went away (navigation, AbortController, dropped connection): stop the upstream request too.
+    controller?.abort(new Error('client closed the connection'));
+  }
+  for (const [emitter, event] of ended) emitter?.on(event, onGone);
+  const onDrain = () => {
+    if (stall) clearTimeout(stall);
+    stall = undefined;
+    controller?.resume();
+  };
   res.on('drain', onDrain);
+  const onStalled = () => {
+    if (done) return;
+    log(
+      `${LOG_PREFIX} ${method} ${where} → cut: the browser read nothing for ${timeouts.idle / 1000} s; the workspace request was aborted`,
+    );
+    clientGone = true;
+    release();
+    controller?.abort(new Error('client stopped reading'));
+    res.destroy();
+    stream?.close?.(http2Constants.NGHTTP2_CANCEL);
+  };
 
   const handler: Dispatcher.DispatchHandler = {
     onRequestStart(c) {
@@ -300,19 +344,19 @@ function forward(
     },
     onResponseData(c, chunk) {
       if (clientGone) return;
-      if (!res.write(chunk)) c.pause();
+      if (!res.write(chunk)) {
+        c.pause();
+        stall ??= setTimeout(onStalled, timeouts.idle);
+      }
     },
     onResponseEnd() {
-      done = true;
-      res.off('close', onClose);
-      res.off('drain', onDrain);
-      if (!clientGone) res.end();
+      if (clientGone) return;
+      release();
+      res.end();
     },
     onResponseError(_c, error) {
-      done = true;
-      res.off('close', onClose);
-      res.off('drain', onDrain);
       if (clientGone) return;
+      release();
       const failure = classifyUpstreamError(error, target.host);
       log(
         `${LOG_PREFIX} ${method} ${where} → ${res.headersSent ? 'aborted mid-response' : failure.status} ${failure.code}: ${failure.message}`,
