@@ -10,6 +10,8 @@ export type ProxyErrorCode =
   | 'PROXY_METHOD_NOT_ALLOWED'
   /** The request came from another origin (Origin / Sec-Fetch-Site). 403. */
   | 'PROXY_ORIGIN_REFUSED'
+  /** The browser asked for a page, script, style, frame or worker, not a fetch (Sec-Fetch-Dest). 403. */
+  | 'PROXY_DESTINATION_REFUSED'
   /** The URL is longer than the proxy accepts. 414. */
   | 'PROXY_URL_TOO_LONG'
   /** The host part of `/databricks/{host}/…` is malformed (userinfo, encoding, IPv6 literal, bad port). 400. */
@@ -34,6 +36,7 @@ export type ProxyErrorCode =
 const STATUS: Record<ProxyErrorCode, number> = {
   PROXY_METHOD_NOT_ALLOWED: 405,
   PROXY_ORIGIN_REFUSED: 403,
+  PROXY_DESTINATION_REFUSED: 403,
   PROXY_URL_TOO_LONG: 414,
   PROXY_BAD_HOST: 400,
   PROXY_HOST_NOT_ALLOWED: 403,

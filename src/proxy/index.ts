@@ -14,6 +14,7 @@ export {
   classifyUpstreamError,
   createProxyMiddleware,
   FORWARDED_REQUEST_HEADERS,
+  INERT_RESPONSE_HEADERS,
   type ProxyMiddleware,
   type ProxyOptions,
   type ProxyTimeouts,

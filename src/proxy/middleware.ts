@@ -91,7 +91,32 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'cross-origin-resource-policy',
   'cross-origin-embedder-policy',
   'x-frame-options',
+  'content-disposition',
 ]);
+
+/**
+ * Set on every answer the proxy sends, forwarded or its own, whatever the workspace sent: the
+ * answer is data for the app's `fetch`, never a page, script, style or frame of the app's origin.
+ * A document opened from it gets an opaque origin with scripts off (`sandbox`) and may load
+ * nothing; `nosniff` and `attachment` stop browsers from guessing a type or rendering it inline.
+ * @see https://www.w3.org/TR/CSP3/#directive-sandbox
+ */
+export const INERT_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Disposition': 'attachment',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
+ * `Sec-Fetch-Dest` values the proxy serves: `empty` is what `fetch` and XMLHttpRequest send.
+ * Navigations, scripts, styles, frames, workers, images… are refused before any connection.
+ * @see https://www.w3.org/TR/fetch-metadata/#sec-fetch-dest-header
+ */
+const SERVED_DESTINATIONS = new Set(['empty']);
+
+/** Types a browser could run or apply when loaded by a tag (scripts, styles, WebAssembly); served as text. */
+const EXECUTABLE_TYPE = /(java|ecma|j|live)script|^\s*text\/css|wasm/i;
 
 const VISIBLE_ASCII = /^[\t\x20-\x7e]*$/;
 const DEFAULT_TIMEOUTS: Required<ProxyTimeouts> = { connect: 10_000, headers: 60_000, idle: 60_000, keepAlive: 30_000 };
@@ -174,6 +199,7 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
         );
       }
       checkSameOrigin(req);
+      checkFetchDestination(req);
       const target = resolveProxyTarget(url, config.extraHosts);
       const headers = pickRequestHeaders(req.headers, target.host);
       if (closed) {
@@ -237,6 +263,20 @@ function checkSameOrigin(req: IncomingMessage): void {
       `The proxy serves only pages from its own origin, not from ${JSON.stringify(origin.slice(0, 200))}. Open the app at this server's address.`,
     );
   }
+}
+
+/**
+ * Refuses requests a browser made for anything but `fetch`/XMLHttpRequest (`Sec-Fetch-Dest` other
+ * than `empty`): a `<script>`, `<link rel=stylesheet>`, `<iframe>`, worker or navigation pointed
+ * at the proxy would otherwise get the workspace's answer as code or a page of the app's origin.
+ */
+function checkFetchDestination(req: IncomingMessage): void {
+  const dest = req.headers['sec-fetch-dest'];
+  if (dest === undefined || SERVED_DESTINATIONS.has(dest)) return;
+  throw new ProxyError(
+    'PROXY_DESTINATION_REFUSED',
+    `The proxy answers only the app's fetch calls; this request was made to load a ${JSON.stringify(dest.slice(0, 40))} (Sec-Fetch-Dest). Workspace answers are data, never pages, scripts, styles, frames or workers; open the app instead.`,
+  );
 }
 
 function pickRequestHeaders(incoming: IncomingHttpHeaders, host: string): Record<string, string> {
@@ -341,6 +381,10 @@ function forward(
         res.setHeader(name, value);
         copied.push(name);
       }
+      const type = res.getHeader('content-type');
+      if (typeof type === 'string' && EXECUTABLE_TYPE.test(type))
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      for (const [name, value] of Object.entries(INERT_RESPONSE_HEADERS)) res.setHeader(name, value);
     },
     onResponseData(c, chunk) {
       if (clientGone) return;
@@ -455,6 +499,7 @@ export function sendError(res: ServerResponse, error: ProxyError, extraHeaders: 
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Length', Buffer.byteLength(body));
+  for (const [name, value] of Object.entries(INERT_RESPONSE_HEADERS)) res.setHeader(name, value);
   for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
   res.end(body);
 }

@@ -75,7 +75,8 @@ function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: st
     });
     expect(response.statusCode).toBe(200);
     expect(await response.body.text()).toBe('{"clusters":[]}');
-    expect(response.headers['content-security-policy']).toContain("connect-src 'self' https://localhost:5174");
+    // The proxy's inert policy replaces the app's page policy on its answers.
+    expect(response.headers['content-security-policy']).toBe("sandbox; default-src 'none'; frame-ancestors 'none'");
   });
 
   it('refuses a page on another localhost port and grants it no CORS access', async () => {
