@@ -20,6 +20,7 @@ export {
   SandboxConfigError,
   sandboxConfigJsonSchema,
 } from './config.ts';
+export { CONTROL_HEADER } from './control-guard.ts';
 export { generateClusters, type RunningWorkspace, startWorkspace } from './databricks/index.ts';
 export { type RunningEntra, startEntra } from './entra/index.ts';
 export { ensureLocalTls, LOCAL_TLS_NAMES, type LocalTls, localStateDir, type TlsPair } from './tls.ts';

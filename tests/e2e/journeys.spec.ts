@@ -1,4 +1,5 @@
 import { expect, type Page, type Request, test } from '@playwright/test';
+import { CONTROL_HEADER } from '../../src/sandbox/control-guard.ts';
 
 /**
  * The app's journeys in Chromium against the sandbox: sign in on the sandbox page, see claims and
@@ -180,6 +181,7 @@ async function signInAs(page: Page, upn: string) {
 async function workspaceFaults(page: Page, workspacePort: number, faults: unknown) {
   const response = await page.request.fetch(`https://localhost:${workspacePort}/_sandbox/faults`, {
     method: faults === null ? 'DELETE' : 'PUT',
+    headers: { [CONTROL_HEADER]: '1' },
     ...(faults === null ? {} : { data: faults }),
     ignoreHTTPSErrors: true,
   });

@@ -3,6 +3,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { controlRefusal } from '../control-guard.ts';
 import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, tokenExpired } from './auth.ts';
 import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
 import { ClusterStore, type ListFilter, type ListSort, type Visibility } from './cluster-store.ts';
@@ -257,11 +258,11 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     }
   }
 
-  /** The control API: loopback callers only; JSON in and out. */
+  /** The control API: loopback callers only, never a web page (see {@link controlRefusal}); JSON in and out. */
   async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const remote = req.socket.remoteAddress ?? '';
-    if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
-      sendJson(res, 403, { error: `The /_sandbox/ control API answers loopback callers only, not ${remote}.` });
+    const refusal = controlRefusal(req);
+    if (refusal !== undefined) {
+      sendJson(res, 403, { error: refusal });
       return;
     }
     const key = `${req.method} ${path}`;

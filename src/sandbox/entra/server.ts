@@ -4,6 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { entraFaultsSchema, type SandboxConfig } from '../config.ts';
+import { controlRefusal } from '../control-guard.ts';
 import { ensureSigningKey } from '../keys.ts';
 import { localStateDir } from '../tls.ts';
 import { handleAuthorize, handleLoginForm, sendErrorPage } from './authorize.ts';
@@ -14,7 +15,6 @@ import { FaultState } from './faults.ts';
 import {
   BodyTooLargeError,
   corsHeaders,
-  isLoopbackAddress,
   MAX_QUERY_LENGTH,
   parseCookies,
   parseParams,
@@ -503,7 +503,7 @@ async function handleLogout(
   return redirect(res, location, headers);
 }
 
-/** `/_sandbox/requests` and `/_sandbox/faults`, for tests and benchmarks, from loopback only. */
+/** `/_sandbox/requests` and `/_sandbox/faults`, for tests and benchmarks: loopback only, never a web page. */
 async function handleControl(
   ctx: EntraContext,
   req: IncomingMessage,
@@ -511,12 +511,8 @@ async function handleControl(
   state: RouteState,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  if (!isLoopbackAddress(req.socket.remoteAddress)) {
-    return sendJson(res, 403, {
-      error: 'forbidden',
-      error_description: 'The sandbox control API answers loopback clients only.',
-    });
-  }
+  const refusal = controlRefusal(req);
+  if (refusal !== undefined) return sendJson(res, 403, { error: 'forbidden', error_description: refusal });
   if (state.path === '/_sandbox/requests') {
     if (method === 'GET') return sendJson(res, 200, state.recorded);
     if (method === 'DELETE') {

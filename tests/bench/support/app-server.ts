@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { build, preview, type PreviewServer, type Rolldown } from 'vite';
+import { CONTROL_HEADER } from '../../../src/sandbox/control-guard.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CONFIG_FILE = join(ROOT, 'vite.config.ts');
@@ -137,7 +138,8 @@ export async function startServedApp(): Promise<ServedApp> {
     const response = await undiciFetch(`${base}${path}`, {
       method,
       dispatcher: agent,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      headers: { [CONTROL_HEADER]: '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     if (!response.ok)

@@ -10,6 +10,7 @@ import {
   workspaceConfigSchema,
   DEFAULT_WORKSPACE_CONFIG,
 } from '../../../src/sandbox/databricks/index.ts';
+import { CONTROL_HEADER } from '../../../src/sandbox/control-guard.ts';
 import { ensureLocalTls, type LocalTls } from '../../../src/sandbox/tls.ts';
 
 export const TENANT = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';
@@ -150,7 +151,8 @@ export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Pro
   const call: TestWorkspace['call'] = async (path, init = {}) =>
     (await fetch(`${ws.url}${path}`, {
       method: init.method ?? 'GET',
-      headers: init.headers ?? {},
+      // The control API wants its header; tests of its refusals pass their own headers.
+      headers: init.headers ?? (path.startsWith('/_sandbox/') ? { [CONTROL_HEADER]: '1' } : {}),
       ...(init.body === undefined
         ? {}
         : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
