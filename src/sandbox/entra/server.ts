@@ -80,6 +80,8 @@ export interface RunningEntra {
   /** The protocol requests since the last reset (same as `GET /_sandbox/requests`). */
   requests(): RecordedRequest[];
   resetRequests(): void;
+  /** Sign-ins in progress (count and estimated bytes), bounded: see `PendingSignIns`. */
+  pendingSignIns(): { count: number; bytes: number };
   /** Replaces the faults (same as `PUT /_sandbox/faults`). */
   setFaults(faults: unknown): void;
   clearFaults(): void;
@@ -132,7 +134,14 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
         log(`entra ${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
         if (!control && !asset) {
           if (recorded.length >= MAX_RECORDED) recorded.shift();
-          recorded.push({ method: req.method ?? 'GET', path, status: res.statusCode, at: new Date().toISOString() });
+          // A copy: `path` is a slice of the whole request URL (up to 16 KiB of query) and would keep it alive.
+          const ownPath = Buffer.from(path.slice(0, 512)).toString();
+          recorded.push({
+            method: req.method ?? 'GET',
+            path: ownPath,
+            status: res.statusCode,
+            at: new Date().toISOString(),
+          });
         }
       });
       if (!ready) {
@@ -193,6 +202,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     resetRequests: () => {
       recorded.length = 0;
     },
+    pendingSignIns: () => ({ count: store.interactions.size, bytes: store.interactions.bytes }),
     setFaults: (faults) => ctx.faults.set(entraFaultsSchema.parse(faults)),
     clearFaults: () => ctx.faults.clear(),
     close: () =>
