@@ -3,6 +3,7 @@ import { createProxyMiddleware, type ProxyOptions } from './middleware.ts';
 import { createRuntimeConfigMiddleware } from './runtime-config.ts';
 import { createSecurityHeadersMiddleware, type SecurityHeaderOptions } from './security-headers.ts';
 import type { RuntimeConfig } from './settings.ts';
+import { type ConnectionLimits, limitSlowClients } from './slow-clients.ts';
 
 export {
   buildContentSecurityPolicy,
@@ -40,6 +41,7 @@ export {
   type SandboxServerSettings,
   type ServerSettings,
 } from './settings.ts';
+export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitSlowClients } from './slow-clients.ts';
 export { isProxyError, ProxyError, ServerSettingsError, type ProxyErrorCode } from './errors.ts';
 
 /** Options for {@link explorerServerPlugin}. */
@@ -54,6 +56,8 @@ export interface ExplorerServerOptions {
   warnings?: readonly string[];
   /** Where proxy failures and start-up lines go. Default: Vite's logger. */
   log?: (line: string) => void;
+  /** Limits for slow or idle clients of the app's port (see {@link limitSlowClients}). */
+  connectionLimits?: ConnectionLimits;
 }
 
 /**
@@ -92,6 +96,7 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
       for (const line of options.warnings ?? []) warn(`[explorer] WARNING: ${line}`);
     };
     if (server.httpServer) {
+      limitSlowClients(server.httpServer, options.connectionLimits);
       server.httpServer.once('listening', announce);
       server.httpServer.once('close', () => void proxy.close());
     } else {

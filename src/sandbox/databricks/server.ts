@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { controlRefusal } from '../control-guard.ts';
+import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
 import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, tokenExpired } from './auth.ts';
 import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
 import { ClusterStore, type ListFilter, type ListSort, type Visibility } from './cluster-store.ts';
@@ -37,6 +38,8 @@ export interface StartWorkspaceOptions {
   authorizeUrl: string;
   /** One line per request (method, path, status); never tokens or query strings. */
   log?: (line: string) => void;
+  /** Limits for slow or idle clients; default `DEFAULT_CONNECTION_LIMITS` (slow-clients.ts). */
+  connectionLimits?: ConnectionLimits;
 }
 
 export interface RunningWorkspace {
@@ -318,6 +321,9 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
       else res.destroy();
     });
   });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  limitSlowClients(server, options.connectionLimits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? 'localhost', () => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { entraFaultsSchema, type SandboxConfig } from '../config.ts';
 import { controlRefusal } from '../control-guard.ts';
+import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
 import { ensureSigningKey } from '../keys.ts';
 import { localStateDir } from '../tls.ts';
 import { handleAuthorize, handleLoginForm, sendErrorPage } from './authorize.ts';
@@ -47,6 +48,8 @@ export interface EntraOptions {
   log?: (line: string) => void;
   /** The sandbox's clock (ms since the epoch), for tests of expiry; default `Date.now`. */
   clock?: () => number;
+  /** Limits for slow or idle clients; default `DEFAULT_CONNECTION_LIMITS` (slow-clients.ts). */
+  connectionLimits?: ConnectionLimits;
 }
 
 /** One protocol request, as `GET /_sandbox/requests` lists it. */
@@ -172,6 +175,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   );
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
+  limitSlowClients(server, options.connectionLimits);
 
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);

@@ -5,6 +5,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayloa
 import { Agent, fetch } from 'undici';
 import {
   type RunningWorkspace,
+  type StartWorkspaceOptions,
   startWorkspace,
   type WorkspaceConfigInput,
   workspaceConfigSchema,
@@ -132,7 +133,10 @@ export interface TestWorkspace {
 let issuerPromise: Promise<TestIssuer> | undefined;
 
 /** Starts a workspace on 127.0.0.1:0 with `config` over the defaults, trusting keys of a fresh issuer. */
-export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Promise<TestWorkspace> {
+export async function startTestWorkspace(
+  config: WorkspaceConfigInput = {},
+  options: Pick<StartWorkspaceOptions, 'connectionLimits'> = {},
+): Promise<TestWorkspace> {
   const { tls } = await testTls();
   issuerPromise ??= createIssuer();
   const issuer = await issuerPromise;
@@ -146,6 +150,7 @@ export async function startTestWorkspace(config: WorkspaceConfigInput = {}): Pro
     tenantId: TENANT,
     authorizeUrl: `https://localhost:1/${TENANT}/oauth2/authorize`,
     log: (line) => lines.push(line),
+    ...options,
   });
   const dispatcher = new Agent({ connect: { ca: tls.ca } });
   const call: TestWorkspace['call'] = async (path, init = {}) =>
