@@ -102,3 +102,14 @@ export class ServerSettingsError extends Error {
     this.expected = expected;
   }
 }
+
+/** The server cannot start as asked: a port is taken, or LAN mode was asked of the dev server. */
+export class ServerStartError extends Error {
+  override readonly name = 'ServerStartError';
+  readonly code: 'SERVER_PORT_IN_USE' | 'SERVER_LAN_ON_DEV_SERVER';
+
+  constructor(code: ServerStartError['code'], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -42,7 +42,8 @@ export {
   type ServerSettings,
 } from './settings.ts';
 export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitSlowClients } from './slow-clients.ts';
-export { isProxyError, ProxyError, ServerSettingsError, type ProxyErrorCode } from './errors.ts';
+export { isProxyError, ProxyError, ServerSettingsError, ServerStartError, type ProxyErrorCode } from './errors.ts';
+export { certificateNotice, ensurePortsFree, refuseLanOnDevServer, withoutStackTrace } from './startup.ts';
 
 /** Options for {@link explorerServerPlugin}. */
 export interface ExplorerServerOptions {
@@ -54,6 +55,8 @@ export interface ExplorerServerOptions {
   proxy?: Omit<ProxyOptions, 'log'>;
   /** Printed once when the server starts (e.g. the LAN warning from `resolveServerSettings`). */
   warnings?: readonly string[];
+  /** Printed once when the server starts, as information (e.g. {@link certificateNotice}). */
+  notices?: readonly string[];
   /** Where proxy failures and start-up lines go. Default: Vite's logger. */
   log?: (line: string) => void;
   /** Limits for slow or idle clients of the app's port (see {@link limitSlowClients}). */
@@ -93,6 +96,7 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
     server.middlewares.use(proxy as Connect.NextHandleFunction);
     const announce = () => {
       info(proxy.describe());
+      for (const line of options.notices ?? []) info(line);
       for (const line of options.warnings ?? []) warn(`[explorer] WARNING: ${line}`);
     };
     if (server.httpServer) {
