@@ -115,6 +115,28 @@ export const INERT_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
  */
 const SERVED_DESTINATIONS = new Set(['empty']);
 
+/**
+ * Headers HTTP allows once per answer, as Node's HTTP/2 layer enforces them: a workspace answer
+ * that repeats one would make the HTTP/2 response throw. The first value is kept (and the repeat
+ * logged), for HTTP/1.1 clients too, so both protocols get the same answer.
+ */
+const SINGLE_VALUE_HEADERS = new Set([
+  'age',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-location',
+  'content-md5',
+  'content-range',
+  'content-type',
+  'date',
+  'etag',
+  'expires',
+  'last-modified',
+  'location',
+  'retry-after',
+]);
+
 /** Types a browser could run or apply when loaded by a tag (scripts, styles, WebAssembly); served as text. */
 const EXECUTABLE_TYPE = /(java|ecma|j|live)script|^\s*text\/css|wasm/i;
 
@@ -378,7 +400,14 @@ function forward(
       res.statusCode = statusCode;
       for (const [name, value] of Object.entries(upstreamHeaders)) {
         if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || name.startsWith('access-control-')) continue;
-        res.setHeader(name, value);
+        if (Array.isArray(value) && SINGLE_VALUE_HEADERS.has(name)) {
+          log(
+            `${LOG_PREFIX} ${method} ${where}: the workspace sent ${value.length} ${name} headers; passing on the first only`,
+          );
+          res.setHeader(name, value[0] ?? '');
+        } else {
+          res.setHeader(name, value);
+        }
         copied.push(name);
       }
       const type = res.getHeader('content-type');
