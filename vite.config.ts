@@ -1,8 +1,15 @@
 /// <reference types="vitest/config" />
 import preact from '@preact/preset-vite';
 import { defineConfig, loadEnv, type Plugin, type UserConfig } from 'vite';
-import { explorerServerPlugin, resolveServerSettings } from './src/proxy/index.ts';
-import { ensureLocalTls, sandboxPlugin } from './src/sandbox/index.ts';
+import {
+  certificateNotice,
+  ensurePortsFree,
+  explorerServerPlugin,
+  refuseLanOnDevServer,
+  resolveServerSettings,
+  withoutStackTrace,
+} from './src/proxy/index.ts';
+import { ensureLocalTls, loadSandboxConfig, type SandboxConfig, sandboxPlugin } from './src/sandbox/index.ts';
 
 /**
  * Announces the start-up chunks in the built HTML. The entry (src/app/main.tsx) imports the
@@ -47,17 +54,16 @@ function preloadStartupChunks(): Plugin {
 // Declarative: read the settings, pick the sandbox or the configured tenant and workspace, list the
 // plugins. The proxy, runtime configuration and security headers live in src/proxy; the sandbox
 // (started only by `vite` and `vite preview`, never by `vite build`) in src/sandbox.
-export default defineConfig(async ({ mode }): Promise<UserConfig> => {
-  const settings = resolveServerSettings({
-    ...loadEnv(mode, import.meta.dirname, ['EXPLORER_', 'PORT']),
-    ...process.env,
+export default defineConfig(async ({ mode, command, isPreview }): Promise<UserConfig> => {
+  // Vitest runs a Vite server of its own: it must not start the sandbox or the proxy.
+  const serving = command === 'serve' && !process.env.VITEST;
+  const { settings, tls, sandboxConfig } = await prepare(mode, serving, !isPreview).catch((error: unknown) => {
+    // Bad settings, a port in use, a bad sandbox file: one paragraph, not a stack trace.
+    throw isStartupError(error) ? withoutStackTrace(error) : error;
   });
-  const tls = await ensureLocalTls();
   const https = { key: tls.key, cert: tls.cert };
   const appOrigin = `https://localhost:${settings.port}`;
   const listen = { host: settings.listenHost, port: settings.port, strictPort: true, https };
-  // Vitest runs a Vite server of its own: it must not start the sandbox or the proxy.
-  const serving = !process.env.VITEST;
 
   return {
     plugins: [
@@ -72,6 +78,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
               ? { ...settings.runtimeConfig, caBundlePath: tls.caPath }
               : settings.runtimeConfig,
           warnings: settings.warnings,
+          notices: certificateNotice(tls.caPath, appOrigin),
           proxy: {
             extraHosts: settings.proxyExtraHosts,
             allowPost: settings.allowPost,
@@ -89,7 +96,7 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
           entraPort: settings.sandbox.entraPort,
           workspacePort: settings.sandbox.workspacePort,
           tls,
-          ...(process.env.EXPLORER_SANDBOX_CONFIG ? { configPath: process.env.EXPLORER_SANDBOX_CONFIG } : {}),
+          ...(sandboxConfig ? { config: sandboxConfig } : {}),
         }),
     ],
     server: listen,
@@ -125,3 +132,49 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
     },
   };
 });
+
+/**
+ * Everything checked before a server starts: the settings, LAN mode (refused for the dev server),
+ * the sandbox configuration file named by EXPLORER_SANDBOX_CONFIG, and the ports.
+ */
+async function prepare(mode: string, serving: boolean, devServer: boolean) {
+  const settings = resolveServerSettings({
+    ...loadEnv(mode, import.meta.dirname, ['EXPLORER_', 'PORT']),
+    ...process.env,
+  });
+  let sandboxConfig: SandboxConfig | undefined;
+  if (serving) {
+    refuseLanOnDevServer(settings, devServer);
+    const configPath = process.env.EXPLORER_SANDBOX_CONFIG?.trim();
+    if (settings.mode === 'sandbox' && configPath) {
+      sandboxConfig = await loadSandboxConfig(configPath, 'EXPLORER_SANDBOX_CONFIG');
+    }
+    // Once per process: when the dev server restarts (a changed .env), the old one still holds them.
+    const checked = Symbol.for('databricks-entra-explorer.ports-checked');
+    const done = (globalThis as Record<symbol, unknown>)[checked] === true;
+    (globalThis as Record<symbol, unknown>)[checked] = true;
+    if (!done)
+      await ensurePortsFree(settings.listenHost, [
+        { port: settings.port, what: 'the app' },
+        ...(settings.mode === 'sandbox'
+          ? [
+              { port: settings.sandbox.entraPort, what: 'the sandbox Entra ID' },
+              { port: settings.sandbox.workspacePort, what: 'the sandbox workspace' },
+            ]
+          : []),
+      ]);
+  }
+  return { settings, tls: await ensureLocalTls(), sandboxConfig };
+}
+
+const STARTUP_CODES = new Set([
+  'SETTINGS_INVALID',
+  'SERVER_PORT_IN_USE',
+  'SERVER_LAN_ON_DEV_SERVER',
+  'SANDBOX_CONFIG_INVALID',
+  'SANDBOX_CONFIG_UNREADABLE',
+]);
+
+function isStartupError(error: unknown): error is Error {
+  return error instanceof Error && STARTUP_CODES.has((error as { code?: unknown }).code as string);
+}

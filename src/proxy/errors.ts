@@ -10,6 +10,8 @@ export type ProxyErrorCode =
   | 'PROXY_METHOD_NOT_ALLOWED'
   /** The request came from another origin (Origin / Sec-Fetch-Site). 403. */
   | 'PROXY_ORIGIN_REFUSED'
+  /** The browser asked for a page, script, style, frame or worker, not a fetch (Sec-Fetch-Dest). 403. */
+  | 'PROXY_DESTINATION_REFUSED'
   /** The URL is longer than the proxy accepts. 414. */
   | 'PROXY_URL_TOO_LONG'
   /** The host part of `/databricks/{host}/…` is malformed (userinfo, encoding, IPv6 literal, bad port). 400. */
@@ -34,6 +36,7 @@ export type ProxyErrorCode =
 const STATUS: Record<ProxyErrorCode, number> = {
   PROXY_METHOD_NOT_ALLOWED: 405,
   PROXY_ORIGIN_REFUSED: 403,
+  PROXY_DESTINATION_REFUSED: 403,
   PROXY_URL_TOO_LONG: 414,
   PROXY_BAD_HOST: 400,
   PROXY_HOST_NOT_ALLOWED: 403,
@@ -97,5 +100,16 @@ export class ServerSettingsError extends Error {
     this.variable = variable;
     this.received = received;
     this.expected = expected;
+  }
+}
+
+/** The server cannot start as asked: a port is taken, or LAN mode was asked of the dev server. */
+export class ServerStartError extends Error {
+  override readonly name = 'ServerStartError';
+  readonly code: 'SERVER_PORT_IN_USE' | 'SERVER_LAN_ON_DEV_SERVER';
+
+  constructor(code: ServerStartError['code'], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
   }
 }

@@ -3,6 +3,7 @@ import { createProxyMiddleware, type ProxyOptions } from './middleware.ts';
 import { createRuntimeConfigMiddleware } from './runtime-config.ts';
 import { createSecurityHeadersMiddleware, type SecurityHeaderOptions } from './security-headers.ts';
 import type { RuntimeConfig } from './settings.ts';
+import { type ConnectionLimits, limitSlowClients } from './slow-clients.ts';
 
 export {
   buildContentSecurityPolicy,
@@ -14,6 +15,7 @@ export {
   classifyUpstreamError,
   createProxyMiddleware,
   FORWARDED_REQUEST_HEADERS,
+  INERT_RESPONSE_HEADERS,
   type ProxyMiddleware,
   type ProxyOptions,
   type ProxyTimeouts,
@@ -40,7 +42,9 @@ export {
   type SandboxServerSettings,
   type ServerSettings,
 } from './settings.ts';
-export { isProxyError, ProxyError, ServerSettingsError, type ProxyErrorCode } from './errors.ts';
+export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitSlowClients } from './slow-clients.ts';
+export { isProxyError, ProxyError, ServerSettingsError, ServerStartError, type ProxyErrorCode } from './errors.ts';
+export { certificateNotice, ensurePortsFree, refuseLanOnDevServer, withoutStackTrace } from './startup.ts';
 
 /** Options for {@link explorerServerPlugin}. */
 export interface ExplorerServerOptions {
@@ -52,8 +56,12 @@ export interface ExplorerServerOptions {
   proxy?: Omit<ProxyOptions, 'log'>;
   /** Printed once when the server starts (e.g. the LAN warning from `resolveServerSettings`). */
   warnings?: readonly string[];
+  /** Printed once when the server starts, as information (e.g. {@link certificateNotice}). */
+  notices?: readonly string[];
   /** Where proxy failures and start-up lines go. Default: Vite's logger. */
   log?: (line: string) => void;
+  /** Limits for slow or idle clients of the app's port (see {@link limitSlowClients}). */
+  connectionLimits?: ConnectionLimits;
 }
 
 /**
@@ -89,9 +97,11 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
     server.middlewares.use(proxy as Connect.NextHandleFunction);
     const announce = () => {
       info(proxy.describe());
+      for (const line of options.notices ?? []) info(line);
       for (const line of options.warnings ?? []) warn(`[explorer] WARNING: ${line}`);
     };
     if (server.httpServer) {
+      limitSlowClients(server.httpServer, options.connectionLimits);
       server.httpServer.once('listening', announce);
       server.httpServer.once('close', () => void proxy.close());
     } else {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { constants as http2Constants } from 'node:http2';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { normalizeExtraHost, PROXY_PREFIX, resolveProxyTarget, WORKSPACE_HOST_FORMS } from './allowlist.ts';
@@ -96,7 +97,54 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'cross-origin-resource-policy',
   'cross-origin-embedder-policy',
   'x-frame-options',
+  'content-disposition',
 ]);
+
+/**
+ * Set on every answer the proxy sends, forwarded or its own, whatever the workspace sent: the
+ * answer is data for the app's `fetch`, never a page, script, style or frame of the app's origin.
+ * A document opened from it gets an opaque origin with scripts off (`sandbox`) and may load
+ * nothing; `nosniff` and `attachment` stop browsers from guessing a type or rendering it inline.
+ * @see https://www.w3.org/TR/CSP3/#directive-sandbox
+ */
+export const INERT_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Disposition': 'attachment',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
+ * `Sec-Fetch-Dest` values the proxy serves: `empty` is what `fetch` and XMLHttpRequest send.
+ * Navigations, scripts, styles, frames, workers, images… are refused before any connection.
+ * @see https://www.w3.org/TR/fetch-metadata/#sec-fetch-dest-header
+ */
+const SERVED_DESTINATIONS = new Set(['empty']);
+
+/**
+ * Headers HTTP allows once per answer, as Node's HTTP/2 layer enforces them: a workspace answer
+ * that repeats one would make the HTTP/2 response throw. The first value is kept (and the repeat
+ * logged), for HTTP/1.1 clients too, so both protocols get the same answer.
+ */
+const SINGLE_VALUE_HEADERS = new Set([
+  'age',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-location',
+  'content-md5',
+  'content-range',
+  'content-type',
+  'date',
+  'etag',
+  'expires',
+  'last-modified',
+  'location',
+  'retry-after',
+]);
+
+/** Types a browser could run or apply when loaded by a tag (scripts, styles, WebAssembly); served as text. */
+const EXECUTABLE_TYPE = /(java|ecma|j|live)script|^\s*text\/css|wasm/i;
 
 const VISIBLE_ASCII = /^[\t\x20-\x7e]*$/;
 const DEFAULT_TIMEOUTS: Required<ProxyTimeouts> = { connect: 10_000, headers: 60_000, idle: 60_000, keepAlive: 30_000 };
@@ -179,6 +227,7 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
         );
       }
       checkSameOrigin(req);
+      checkFetchDestination(req);
       const target = resolveProxyTarget(url, config.extraHosts);
       const headers = pickRequestHeaders(req.headers, target.host);
       if (closed) {
@@ -194,7 +243,7 @@ export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddlewa
       // connections Node leaves Nagle's algorithm on: a small response then waits ~40 ms for a
       // delayed ACK. HTTP/2 sockets cannot be touched (and are not affected).
       if (req.httpVersionMajor === 1) req.socket?.setNoDelay?.(true);
-      forward(req, res, target, headers, method, dispatcher, log);
+      forward(req, res, target, headers, method, dispatcher, config.timeouts, log);
     } catch (error) {
       if (error instanceof ProxyError) refuse(req, res, error, where);
       else next(error);
@@ -265,6 +314,20 @@ function checkSameOrigin(req: IncomingMessage): void {
   }
 }
 
+/**
+ * Refuses requests a browser made for anything but `fetch`/XMLHttpRequest (`Sec-Fetch-Dest` other
+ * than `empty`): a `<script>`, `<link rel=stylesheet>`, `<iframe>`, worker or navigation pointed
+ * at the proxy would otherwise get the workspace's answer as code or a page of the app's origin.
+ */
+function checkFetchDestination(req: IncomingMessage): void {
+  const dest = req.headers['sec-fetch-dest'];
+  if (dest === undefined || SERVED_DESTINATIONS.has(dest)) return;
+  throw new ProxyError(
+    'PROXY_DESTINATION_REFUSED',
+    `The proxy answers only the app's fetch calls; this request was made to load a ${JSON.stringify(dest.slice(0, 40))} (Sec-Fetch-Dest). Workspace answers are data, never pages, scripts, styles, frames or workers; open the app instead.`,
+  );
+}
+
 function pickRequestHeaders(incoming: IncomingHttpHeaders, host: string): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
@@ -293,23 +356,66 @@ function forward(
   headers: Record<string, string>,
   method: string,
   dispatcher: Dispatcher,
+  timeouts: Required<ProxyTimeouts>,
   log: (line: string) => void,
 ): void {
   let controller: Dispatcher.DispatchController | undefined;
   let clientGone = false;
   let done = false;
+  let stall: NodeJS.Timeout | undefined;
   const copied: string[] = [];
   const where = `${target.host}${target.pathname}`;
+  // Everything a downstream request can end with. HTTP/2 (Node's compatibility API) does not always
+  // report a vanished client: one that stops reading and then resets its connection leaves the
+  // response, the stream and the session without any event for good (Node reads no more from a
+  // socket it cannot write to). So the stream and the socket are watched as well as the response,
+  // and a paused download that has not drained after the idle timeout is cut.
+  const stream = (req as unknown as { stream?: import('node:http2').ServerHttp2Stream }).stream;
+  const ended: [NodeJS.EventEmitter | undefined, string][] = [
+    [res, 'close'],
+    [res, 'error'],
+    [req, 'close'],
+    [req, 'aborted'],
+    [req, 'error'],
+    [stream, 'close'],
+    [stream, 'aborted'],
+    [stream, 'error'],
+    [stream ? undefined : req.socket, 'close'],
+  ];
 
-  const onClose = () => {
-    if (done) return;
-    clientGone = true;
-    // The browser went away (navigation, AbortController): stop the upstream request too.
-    controller?.abort(new Error('client closed the connection'));
+  const release = () => {
+    done = true;
+    if (stall) clearTimeout(stall);
+    for (const [emitter, event] of ended) emitter?.off(event, onGone);
+    res.off('drain', onDrain);
   };
-  res.on('close', onClose);
-  const onDrain = () => controller?.resume();
+  function onGone(this: unknown): void {
+    if (done) return;
+    // An HTTP/1.1 request whose body was read may report 'close' while its answer still streams.
+    if (this === req && !req.aborted && !res.destroyed && !req.socket?.destroyed) return;
+    clientGone = true;
+    release();
+    // The browser went away (navigation, AbortController, dropped connection): stop the upstream request too.
+    controller?.abort(new Error('client closed the connection'));
+  }
+  for (const [emitter, event] of ended) emitter?.on(event, onGone);
+  const onDrain = () => {
+    if (stall) clearTimeout(stall);
+    stall = undefined;
+    controller?.resume();
+  };
   res.on('drain', onDrain);
+  const onStalled = () => {
+    if (done) return;
+    log(
+      `${LOG_PREFIX} ${method} ${where} → cut: the browser read nothing for ${timeouts.idle / 1000} s; the workspace request was aborted`,
+    );
+    clientGone = true;
+    release();
+    controller?.abort(new Error('client stopped reading'));
+    res.destroy();
+    stream?.close?.(http2Constants.NGHTTP2_CANCEL);
+  };
 
   const handler: Dispatcher.DispatchHandler = {
     onRequestStart(c) {
@@ -321,25 +427,36 @@ function forward(
       res.statusCode = statusCode;
       for (const [name, value] of Object.entries(upstreamHeaders)) {
         if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || name.startsWith('access-control-')) continue;
-        res.setHeader(name, value);
+        if (Array.isArray(value) && SINGLE_VALUE_HEADERS.has(name)) {
+          log(
+            `${LOG_PREFIX} ${method} ${where}: the workspace sent ${value.length} ${name} headers; passing on the first only`,
+          );
+          res.setHeader(name, value[0] ?? '');
+        } else {
+          res.setHeader(name, value);
+        }
         copied.push(name);
       }
+      const type = res.getHeader('content-type');
+      if (typeof type === 'string' && EXECUTABLE_TYPE.test(type))
+        res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      for (const [name, value] of Object.entries(INERT_RESPONSE_HEADERS)) res.setHeader(name, value);
     },
     onResponseData(c, chunk) {
       if (clientGone) return;
-      if (!res.write(chunk)) c.pause();
+      if (!res.write(chunk)) {
+        c.pause();
+        stall ??= setTimeout(onStalled, timeouts.idle);
+      }
     },
     onResponseEnd() {
-      done = true;
-      res.off('close', onClose);
-      res.off('drain', onDrain);
-      if (!clientGone) res.end();
+      if (clientGone) return;
+      release();
+      res.end();
     },
     onResponseError(_c, error) {
-      done = true;
-      res.off('close', onClose);
-      res.off('drain', onDrain);
       if (clientGone) return;
+      release();
       const failure = classifyUpstreamError(error, target.host);
       log(
         `${LOG_PREFIX} ${method} ${where} → ${res.headersSent ? 'aborted mid-response' : failure.status} ${failure.code}: ${failure.message}`,
@@ -438,6 +555,7 @@ export function sendError(res: ServerResponse, error: ProxyError, extraHeaders: 
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Length', Buffer.byteLength(body));
+  for (const [name, value] of Object.entries(INERT_RESPONSE_HEADERS)) res.setHeader(name, value);
   for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
   res.end(body);
 }

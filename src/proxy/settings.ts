@@ -101,9 +101,15 @@ export type ServerSettings = AzureServerSettings | SandboxServerSettings;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-// Azure naming rules: resource group 1–90 of letters, digits, _ - . ( ) not ending in '.';
+// The rules below are the page's too (src/app/config/validate.ts keeps the same table; the parts
+// do not import each other, and tests/proxy/settings-agreement.test.ts checks both agree).
+// Azure naming rules: resource group 1–90 of letters, digits, _ - . ( ) not ending in '.', ASCII
+// only here: Azure allows other Unicode letters, but the name travels in the
+// X-Databricks-Azure-Workspace-Resource-Id header, and header values are ASCII.
 // Databricks workspace 3–64 of letters, digits, _ and -.
-const RESOURCE_GROUP = /^[\p{L}\p{N}_\-.()]{0,89}[\p{L}\p{N}_\-()]$/u;
+const RESOURCE_GROUP = /^[A-Za-z0-9_.()-]{0,89}[A-Za-z0-9_()-]$/;
+/** Azure Databricks' own application ID: the resource the app asks a token for, never its client. */
+const DATABRICKS_APP_ID = '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d';
 const WORKSPACE_NAME = /^[A-Za-z0-9_-]{3,64}$/;
 const DEFAULT_PORT = 5173;
 
@@ -205,6 +211,14 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
     client as string,
     'the application (client) ID from the app registration',
   );
+  if (clientId === DATABRICKS_APP_ID) {
+    throw new ServerSettingsError(
+      'EXPLORER_CLIENT_ID',
+      client,
+      'the application (client) ID of your own app registration',
+      'That is the application ID of Azure Databricks itself; the app asks for the Azure Databricks scope on its own.',
+    );
+  }
   const workspaceUrl = readWorkspaceUrl(workspace as string, cloud);
   return {
     mode: 'azure',
@@ -280,11 +294,13 @@ function readWorkspaceUrl(value: string, cloud: AzureCloud): string {
   if (url.protocol !== 'https:') {
     throw new ServerSettingsError('EXPLORER_WORKSPACE_URL', value, `a URL starting with https://, like ${expected}`);
   }
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+  // A path, `?o=<workspace id>` and a fragment (a URL copied from the browser) are ignored, as the
+  // page ignores them; a user name or password is refused.
+  if (url.username || url.password) {
     throw new ServerSettingsError(
       'EXPLORER_WORKSPACE_URL',
-      value,
-      `the workspace origin only, without user, path, query or fragment: ${expected}`,
+      `${url.protocol}//(credentials)@${url.host}`,
+      `the workspace URL without a user name or password: ${expected}`,
       `Use ${url.origin}.`,
     );
   }
@@ -339,7 +355,10 @@ function readResourceId(
     throw new ServerSettingsError(
       'EXPLORER_AZURE_RESOURCE_GROUP',
       group,
-      'a resource group name: 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period',
+      'a resource group name: 1–90 ASCII letters, digits, underscores, hyphens, periods or parentheses, not ending in a period',
+      /[^ -~]/.test(group as string)
+        ? 'Azure allows other letters in resource group names, but the name is sent in the X-Databricks-Azure-Workspace-Resource-Id header, which carries ASCII only; leave the three EXPLORER_AZURE_* values unset and add yourself to the workspace instead.'
+        : undefined,
     );
   }
   if (!WORKSPACE_NAME.test(name as string)) {

@@ -9,6 +9,7 @@ import { loadSandboxConfig, type SandboxConfig, SandboxConfigError, sandboxConfi
 import type { RunningWorkspace } from './databricks/index.ts';
 import type { RunningEntra } from './entra/index.ts';
 import { startSandbox } from './index.ts';
+import { printable } from './printable.ts';
 import { ensureLocalTls, issueLocalCertificate, LOCAL_TLS_NAMES } from './tls.ts';
 
 /**
@@ -237,7 +238,8 @@ export function describeServices(services: RunningServices, options: CliOptions)
     }
   }
   lines.push('Stop with Ctrl+C.');
-  return lines.join('\n');
+  // Names, passwords and URIs come from the configuration file: never raw control characters.
+  return lines.map(printable).join('\n');
 }
 
 /** What is special about a user in the demo, from the Entra and workspace sections. */

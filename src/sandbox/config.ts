@@ -264,18 +264,27 @@ export class SandboxConfigError extends Error {
   readonly source: string;
   readonly issues: SandboxConfigIssue[];
 
-  constructor(code: SandboxConfigErrorCode, source: string, issues: SandboxConfigIssue[], options?: ErrorOptions) {
+  /** Where the file was named: the `--config` flag or the `EXPLORER_SANDBOX_CONFIG` variable. */
+  readonly setting: string;
+
+  constructor(
+    code: SandboxConfigErrorCode,
+    source: string,
+    issues: SandboxConfigIssue[],
+    options?: ErrorOptions,
+    setting = '--config',
+  ) {
     const lines = issues.map(
       (issue) => `${basename(source)}:${issue.line}:${issue.column}: ${issue.path}: ${issue.message}`,
     );
+    const named = setting === '--config' ? '' : ` (${setting})`;
     const what =
       code === 'SANDBOX_CONFIG_UNREADABLE'
-        ? `Cannot read the sandbox configuration ${source}.`
-        : `The sandbox configuration ${source} is invalid:`;
-    super(
-      `${what}\n${lines.join('\n')}\nFix the file, or leave out --config to use the built-in demo configuration.`,
-      options,
-    );
+        ? `Cannot read the sandbox configuration ${source}${named}.`
+        : `The sandbox configuration ${source}${named} is invalid:`;
+    const instead = setting === '--config' ? 'leave out --config' : `unset ${setting}`;
+    super(`${what}\n${lines.join('\n')}\nFix the file, or ${instead} to use the built-in demo configuration.`, options);
+    this.setting = setting;
     this.code = code;
     this.source = source;
     this.issues = issues;
@@ -339,9 +348,10 @@ export function parseSandboxConfig(text: string, source: string): SandboxConfig 
 
 /**
  * Reads and checks a configuration file; without a path, returns {@link DEFAULT_SANDBOX_CONFIG}.
+ * `setting` names where the path came from in messages (`--config`, `EXPLORER_SANDBOX_CONFIG`).
  * @throws {SandboxConfigError} `SANDBOX_CONFIG_UNREADABLE` or `SANDBOX_CONFIG_INVALID`.
  */
-export async function loadSandboxConfig(path?: string): Promise<SandboxConfig> {
+export async function loadSandboxConfig(path?: string, setting = '--config'): Promise<SandboxConfig> {
   if (path === undefined) return structuredClone(DEFAULT_SANDBOX_CONFIG);
   let text: string;
   try {
@@ -351,11 +361,17 @@ export async function loadSandboxConfig(path?: string): Promise<SandboxConfig> {
     throw new SandboxConfigError(
       'SANDBOX_CONFIG_UNREADABLE',
       path,
-      [{ path: '(file)', line: 1, column: 1, message: `${reason}; check the path given to --config` }],
+      [{ path: '(file)', line: 1, column: 1, message: `${reason}; check the path given to ${setting}` }],
       { cause: error },
+      setting,
     );
   }
-  return parseSandboxConfig(text, path);
+  try {
+    return parseSandboxConfig(text, path);
+  } catch (error) {
+    if (!(error instanceof SandboxConfigError) || setting === '--config') throw error;
+    throw new SandboxConfigError(error.code, error.source, error.issues, { cause: error }, setting);
+  }
 }
 
 /** The built-in demo configuration: the Contoso tenant, six demo users, the two demo apps. */

@@ -10,6 +10,7 @@ import type { Plugin } from 'vite';
 import { loadSandboxConfig, type SandboxConfig } from './config.ts';
 import { type RunningWorkspace, startWorkspace } from './databricks/index.ts';
 import { type RunningEntra, startEntra } from './entra/index.ts';
+import { printable } from './printable.ts';
 import { ensureLocalTls, type TlsPair } from './tls.ts';
 
 export {
@@ -20,8 +21,10 @@ export {
   SandboxConfigError,
   sandboxConfigJsonSchema,
 } from './config.ts';
+export { CONTROL_HEADER } from './control-guard.ts';
 export { generateClusters, type RunningWorkspace, startWorkspace } from './databricks/index.ts';
 export { type RunningEntra, startEntra } from './entra/index.ts';
+export { printable } from './printable.ts';
 export { ensureLocalTls, LOCAL_TLS_NAMES, type LocalTls, localStateDir, type TlsPair } from './tls.ts';
 
 /** Options for {@link startSandbox}. */
@@ -194,6 +197,6 @@ export function describeUsers(config: SandboxConfig, clientId: string): string[]
         ? ['asked to consent at first sign-in']
         : []),
     ];
-    return `    ${user.upn.padEnd(24)} ${user.password.padEnd(16)} ${notes.join(', ')}`;
+    return `    ${printable(user.upn).padEnd(24)} ${printable(user.password).padEnd(16)} ${printable(notes.join(', '))}`;
   });
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
+import { control } from './support/sandbox.ts';
 
 /**
  * The Timeline's sequence diagram over a whole session against the sandbox: sign-in with PKCE, the
@@ -19,12 +20,7 @@ function ports(baseURL: string | undefined) {
 }
 
 async function faults(page: Page, port: number, body: unknown) {
-  const response = await page.request.fetch(`https://localhost:${port}/_sandbox/faults`, {
-    method: body === null ? 'DELETE' : 'PUT',
-    ...(body === null ? {} : { data: body }),
-    ignoreHTTPSErrors: true,
-  });
-  expect(response.ok(), `faults answered ${response.status()}`).toBe(true);
+  await control(page, port, body === null ? 'DELETE' : 'PUT', '/_sandbox/faults', body ?? undefined);
 }
 
 /** Elements that stick out of the viewport, other than inside a box that scrolls sideways. */

@@ -256,10 +256,27 @@ describe('server settings from the environment', () => {
       'EXPLORER_WORKSPACE_URL is invalid: received "adb-1234567890123456.7.azuredatabricks.net"; expected https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal).',
     ],
     [
-      'a workspace URL with a path',
-      { ...AZURE, EXPLORER_WORKSPACE_URL: 'https://adb-1234567890123456.7.azuredatabricks.net/?o=1234567890123456' },
+      'a workspace URL with a user name and password (never echoed)',
+      { ...AZURE, EXPLORER_WORKSPACE_URL: 'https://me:secret@adb-1234567890123456.7.azuredatabricks.net/' },
       'EXPLORER_WORKSPACE_URL',
-      'EXPLORER_WORKSPACE_URL is invalid: received "https://adb-1234567890123456.7.azuredatabricks.net/?o=1234567890123456"; expected the workspace origin only, without user, path, query or fragment: https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal). Use https://adb-1234567890123456.7.azuredatabricks.net.',
+      'EXPLORER_WORKSPACE_URL is invalid: received "https://(credentials)@adb-1234567890123456.7.azuredatabricks.net"; expected the workspace URL without a user name or password: https://adb-<workspace id>.<n>.azuredatabricks.net (the per-workspace URL from the Azure portal). Use https://adb-1234567890123456.7.azuredatabricks.net.',
+    ],
+    [
+      "Azure Databricks' own application ID as the client ID",
+      { ...AZURE, EXPLORER_CLIENT_ID: '2FF814A6-3304-4AB8-85CB-CD0E6F879C1D' },
+      'EXPLORER_CLIENT_ID',
+      'EXPLORER_CLIENT_ID is invalid: received "2FF814A6-3304-4AB8-85CB-CD0E6F879C1D"; expected the application (client) ID of your own app registration. That is the application ID of Azure Databricks itself; the app asks for the Azure Databricks scope on its own.',
+    ],
+    [
+      'a Unicode resource group (Azure allows it; the header cannot carry it)',
+      {
+        ...AZURE,
+        EXPLORER_AZURE_SUBSCRIPTION_ID: '5f1d7c2e-0000-4000-8000-000000000001',
+        EXPLORER_AZURE_RESOURCE_GROUP: 'données-prod',
+        EXPLORER_AZURE_WORKSPACE_NAME: 'ws1',
+      },
+      'EXPLORER_AZURE_RESOURCE_GROUP',
+      'EXPLORER_AZURE_RESOURCE_GROUP is invalid: received "données-prod"; expected a resource group name: 1–90 ASCII letters, digits, underscores, hyphens, periods or parentheses, not ending in a period. Azure allows other letters in resource group names, but the name is sent in the X-Databricks-Azure-Workspace-Resource-Id header, which carries ASCII only; leave the three EXPLORER_AZURE_* values unset and add yourself to the workspace instead.',
     ],
     [
       'a legacy regional workspace URL',
@@ -323,7 +340,7 @@ describe('server settings from the environment', () => {
         EXPLORER_AZURE_WORKSPACE_NAME: 'ws1',
       },
       'EXPLORER_AZURE_RESOURCE_GROUP',
-      'EXPLORER_AZURE_RESOURCE_GROUP is invalid: received "rg."; expected a resource group name: 1–90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period.',
+      'EXPLORER_AZURE_RESOURCE_GROUP is invalid: received "rg."; expected a resource group name: 1–90 ASCII letters, digits, underscores, hyphens, periods or parentheses, not ending in a period.',
     ],
     [
       'a workspace name with a slash',

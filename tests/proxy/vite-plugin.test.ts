@@ -6,6 +6,7 @@ import { type Agent, request } from 'undici';
 import { createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explorerServerPlugin, type RuntimeConfig } from '../../src/proxy/index.ts';
+import { closedAfter, slowClients } from '../support/slow-clients.ts';
 import { createClient, removeTestTls, startUpstream, testTls, type Upstream } from './helpers.ts';
 
 const RUNTIME_CONFIG: RuntimeConfig = {
@@ -13,6 +14,8 @@ const RUNTIME_CONFIG: RuntimeConfig = {
   cloud: 'sandbox',
   sandbox: true,
 };
+/** Short limits, so slow clients are closed within the test (vite.config.ts sets the real ones). */
+const LIMITS = { handshake: 500, headers: 500, idle: 1000 };
 const INDEX = '<!doctype html><html><head><title>Explorer</title></head><body><div id="app"></div></body></html>';
 
 let root: string;
@@ -46,6 +49,7 @@ async function pluginOptions(logs: string[]) {
     proxy: { extraHosts: [upstream.host], extraCa: tls.ca },
     warnings: ['the LAN is on'],
     log: (line: string) => logs.push(line),
+    connectionLimits: { headers: LIMITS.headers, idle: LIMITS.idle },
   };
 }
 
@@ -75,7 +79,8 @@ function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: st
     });
     expect(response.statusCode).toBe(200);
     expect(await response.body.text()).toBe('{"clusters":[]}');
-    expect(response.headers['content-security-policy']).toContain("connect-src 'self' https://localhost:5174");
+    // The proxy's inert policy replaces the app's page policy on its answers.
+    expect(response.headers['content-security-policy']).toBe("sandbox; default-src 'none'; frame-ancestors 'none'");
   });
 
   it('refuses a page on another localhost port and grants it no CORS access', async () => {
@@ -98,6 +103,32 @@ function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: st
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('closes connections that never finish their request, whatever protocol they speak', async () => {
+    const { port } = new URL(server.origin);
+    const sockets = slowClients(Number(port), (await testTls()).ca, 5);
+    const closed = await Promise.all(sockets.map(({ kind, socket }) => closedAfter(kind, socket)));
+    expect(closed.map(({ kind }) => kind).sort()).toEqual(sockets.map(({ kind }) => kind).sort());
+    expect(closed.filter(({ handshook }) => !handshook)).toEqual([]);
+    // The server still answers.
+    const response = await request(`${server.origin}/explorer-config.json`, { dispatcher: client });
+    expect(response.statusCode).toBe(200);
+    await response.body.text();
+  });
+
+  it('closes an HTTP/2 connection that stays idle after its requests', async () => {
+    const { connect } = await import('node:http2');
+    const session = connect(server.origin, { ca: (await testTls()).ca });
+    try {
+      const stream = session.request({ ':path': '/explorer-config.json' });
+      stream.resume();
+      await new Promise((resolve) => stream.once('end', resolve));
+      await new Promise((resolve) => session.once('close', resolve));
+      expect(session.destroyed).toBe(true);
+    } finally {
+      session.destroy();
+    }
+  });
+
   it('prints the allowlist and the warnings once it listens', () => {
     expect(logs[0]).toBe(
       `[explorer proxy] /databricks/{host}/api/… → https://{host}/api/… for adb-<id>.<n>.azuredatabricks.net, adb-<id>.<n>.databricks.azure.us, adb-<id>.<n>.databricks.azure.cn, ${upstream.host} (GET)`,
@@ -116,7 +147,13 @@ describe('the plugin in the Vite dev server', () => {
       appType: 'spa',
       plugins: [explorerServerPlugin(await pluginOptions(logs))],
       optimizeDeps: { noDiscovery: true, include: [] },
-      server: { host: '127.0.0.1', port: 0, https: { key: tls.key, cert: tls.cert }, hmr: false, watch: null },
+      server: {
+        host: '127.0.0.1',
+        port: 0,
+        https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
+        hmr: false,
+        watch: null,
+      },
     });
     await vite.listen();
     const port = (vite.httpServer?.address() as AddressInfo | undefined)?.port;
@@ -134,7 +171,11 @@ describe('the plugin in vite preview (npm start)', () => {
       appType: 'spa',
       plugins: [explorerServerPlugin(await pluginOptions(logs))],
       build: { outDir: 'dist' },
-      preview: { host: '127.0.0.1', port: 0, https: { key: tls.key, cert: tls.cert } },
+      preview: {
+        host: '127.0.0.1',
+        port: 0,
+        https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
+      },
     });
     const port = (server.httpServer.address() as AddressInfo).port;
     return { origin: `https://127.0.0.1:${port}`, close: () => server.close() };

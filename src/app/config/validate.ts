@@ -22,6 +22,8 @@ export type ValidationResult = { ok: true; config: AppConfig } | { ok: false; er
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+// The rules below are the server's too (src/proxy/settings.ts keeps the same table; the parts
+// do not import each other, and tests/proxy/settings-agreement.test.ts checks both agree).
 // Azure resource group names: 1–90 of letters, digits, . _ - ( ), not ending in a period. Unicode
 // letters are allowed by Azure but cannot travel in an HTTP header value, so ASCII only here.
 const RESOURCE_GROUP = /^[A-Za-z0-9_.()-]{0,89}[A-Za-z0-9_()-]$/;
@@ -329,7 +331,8 @@ function checkWorkspaceUrl(
     );
     return undefined;
   }
-  const perWorkspace = new RegExp(`^adb-\\d+\\.\\d+\\.${profile.workspaceDomain.replaceAll('.', '\\.')}$`);
+  // adb-<workspace id, up to 20 digits>.<n, up to 3 digits>.<domain>, as the proxy's allowlist.
+  const perWorkspace = new RegExp(`^adb-[0-9]{1,20}\\.[0-9]{1,3}\\.${profile.workspaceDomain.replaceAll('.', '\\.')}$`);
   if (!perWorkspace.test(url.hostname)) {
     const why = owner
       ? 'is not a per-workspace Azure Databricks host'

@@ -169,7 +169,7 @@ const untrusted: ExplainProxy = (error, ctx) => ({
   title: "The workspace's certificate was not trusted",
   whatHappened: `The app's server could not verify the TLS certificate of ${where(ctx)} (${error.proxyCode}).${serverSaid(error)}`,
   likelyCause: "A proxy or firewall intercepts TLS on the server's network, or the host is not the workspace.",
-  fix: 'Check the workspace URL; if your network intercepts TLS, give the server the corporate CA (NODE_EXTRA_CA_CERTS).',
+  fix: 'Check the workspace URL; if your network intercepts TLS, give the server the corporate CA (EXPLORER_PROXY_CA_FILE).',
   action: 'settings',
 });
 
@@ -191,6 +191,19 @@ export const REFUSED_BY_PROXY: ExplainProxy = (error) => ({
   action: 'settings',
 });
 
+/**
+ * The proxy serves only what a script's fetch asks for (`Sec-Fetch-Dest: empty`): a workspace answer
+ * opened as a page, script, style or frame could otherwise run with the app's origin.
+ */
+const notAFetch: ExplainProxy = (error) => ({
+  title: "The app's server forwards API calls only",
+  whatHappened: `The proxy answered ${error.status} ${error.proxyCode}: ${error.proxyMessage}`,
+  likelyCause:
+    'A workspace address was opened as a page, script, style or frame. The server answers only the API calls the app makes itself, so no workspace answer can run as part of the app.',
+  fix: 'Open the workspace API from the app (Clusters, API explorer) or with curl, not in the address bar.',
+  action: 'reload',
+});
+
 /** One explanation per proxy code: exhaustive, so a code added to the list must be explained. */
 export const PROXY_EXPLANATIONS: Readonly<Record<ProxyRefusalCode, ExplainProxy>> = {
   PROXY_UPSTREAM_TIMEOUT: tooSlow,
@@ -199,6 +212,7 @@ export const PROXY_EXPLANATIONS: Readonly<Record<ProxyRefusalCode, ExplainProxy>
   PROXY_UPSTREAM_UNREACHABLE: UPSTREAM_UNREACHABLE,
   PROXY_METHOD_NOT_ALLOWED: REFUSED_BY_PROXY,
   PROXY_ORIGIN_REFUSED: REFUSED_BY_PROXY,
+  PROXY_DESTINATION_REFUSED: notAFetch,
   PROXY_URL_TOO_LONG: REFUSED_BY_PROXY,
   PROXY_BAD_HOST: REFUSED_BY_PROXY,
   PROXY_HOST_NOT_ALLOWED: REFUSED_BY_PROXY,

@@ -3,6 +3,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { controlRefusal } from '../control-guard.ts';
+import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
 import { readApiBody } from './api.ts';
 import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, rejectToken, tokenExpired } from './auth.ts';
 import { createCatalogue } from './catalogue.ts';
@@ -47,6 +49,8 @@ export interface StartWorkspaceOptions {
   clock?: () => number;
   /** Names for SCIM and permissions, by UPN (the sandbox passes its Entra directory's users). */
   people?: readonly Person[];
+  /** Limits for slow or idle clients; default `DEFAULT_CONNECTION_LIMITS` (slow-clients.ts). */
+  connectionLimits?: ConnectionLimits;
 }
 
 export interface RunningWorkspace {
@@ -292,11 +296,11 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     }
   }
 
-  /** The control API: loopback callers only; JSON in and out. */
+  /** The control API: loopback callers only, never a web page (see {@link controlRefusal}); JSON in and out. */
   async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const remote = req.socket.remoteAddress ?? '';
-    if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
-      sendJson(res, 403, { error: `The /_sandbox/ control API answers loopback callers only, not ${remote}.` });
+    const refusal = controlRefusal(req);
+    if (refusal !== undefined) {
+      sendJson(res, 403, { error: refusal });
       return;
     }
     const key = `${req.method} ${path}`;
@@ -363,6 +367,9 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
       else res.destroy();
     });
   });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  limitSlowClients(server, options.connectionLimits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? 'localhost', () => {

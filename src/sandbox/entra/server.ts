@@ -4,6 +4,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { entraFaultsSchema, type SandboxConfig } from '../config.ts';
+import { controlRefusal } from '../control-guard.ts';
+import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
 import { ensureSigningKey } from '../keys.ts';
 import { localStateDir } from '../tls.ts';
 import { handleAuthorize, handleLoginForm, sendErrorPage } from './authorize.ts';
@@ -15,7 +17,6 @@ import { FaultState } from './faults.ts';
 import {
   BodyTooLargeError,
   corsHeaders,
-  isLoopbackAddress,
   MAX_QUERY_LENGTH,
   parseCookies,
   parseParams,
@@ -48,6 +49,8 @@ export interface EntraOptions {
   log?: (line: string) => void;
   /** The sandbox's clock (ms since the epoch), for tests of expiry; default `Date.now`. */
   clock?: () => number;
+  /** Limits for slow or idle clients; default `DEFAULT_CONNECTION_LIMITS` (slow-clients.ts). */
+  connectionLimits?: ConnectionLimits;
 }
 
 /** One protocol request, as `GET /_sandbox/requests` lists it. */
@@ -81,6 +84,8 @@ export interface RunningEntra {
   /** The protocol requests since the last reset (same as `GET /_sandbox/requests`). */
   requests(): RecordedRequest[];
   resetRequests(): void;
+  /** Sign-ins in progress (count and estimated bytes), bounded: see `PendingSignIns`. */
+  pendingSignIns(): { count: number; bytes: number };
   /** Replaces the faults (same as `PUT /_sandbox/faults`). */
   setFaults(faults: unknown): void;
   clearFaults(): void;
@@ -133,7 +138,14 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
         log(`entra ${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
         if (!control && !asset) {
           if (recorded.length >= MAX_RECORDED) recorded.shift();
-          recorded.push({ method: req.method ?? 'GET', path, status: res.statusCode, at: new Date().toISOString() });
+          // A copy: `path` is a slice of the whole request URL (up to 16 KiB of query) and would keep it alive.
+          const ownPath = Buffer.from(path.slice(0, 512)).toString();
+          recorded.push({
+            method: req.method ?? 'GET',
+            path: ownPath,
+            status: res.statusCode,
+            at: new Date().toISOString(),
+          });
         }
       });
       if (!ready) {
@@ -164,6 +176,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   );
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
+  limitSlowClients(server, options.connectionLimits);
 
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
@@ -194,6 +207,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     resetRequests: () => {
       recorded.length = 0;
     },
+    pendingSignIns: () => ({ count: store.interactions.size, bytes: store.interactions.bytes }),
     setFaults: (faults) => ctx.faults.set(entraFaultsSchema.parse(faults)),
     clearFaults: () => ctx.faults.clear(),
     close: () =>
@@ -459,7 +473,7 @@ async function handleLogout(
   return redirect(res, location, headers);
 }
 
-/** `/_sandbox/requests` and `/_sandbox/faults`, for tests and benchmarks, from loopback only. */
+/** `/_sandbox/requests` and `/_sandbox/faults`, for tests and benchmarks: loopback only, never a web page. */
 async function handleControl(
   ctx: EntraContext,
   req: IncomingMessage,
@@ -467,12 +481,8 @@ async function handleControl(
   state: RouteState,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  if (!isLoopbackAddress(req.socket.remoteAddress)) {
-    return sendJson(res, 403, {
-      error: 'forbidden',
-      error_description: 'The sandbox control API answers loopback clients only.',
-    });
-  }
+  const refusal = controlRefusal(req);
+  if (refusal !== undefined) return sendJson(res, 403, { error: 'forbidden', error_description: refusal });
   if (state.path === '/_sandbox/requests') {
     if (method === 'GET') return sendJson(res, 200, state.recorded);
     if (method === 'DELETE') {

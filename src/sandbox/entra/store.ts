@@ -81,9 +81,58 @@ export interface RefreshRecord {
 
 const MAX_ENTRIES = 200_000;
 
+/** Sign-ins in progress kept at most; beyond it the oldest is forgotten (its sign-in page then fails). */
+export const MAX_PENDING_SIGN_INS = 1000;
+/** Bytes of sign-in requests in progress kept at most (each is at most ~16 KiB: state, scope, hints). */
+export const MAX_PENDING_SIGN_IN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The sign-ins in progress, bounded by count and by size, oldest dropped first: every `/authorize`
+ * request makes one, and any web page can send those (as `no-cors` fetches) to the sandbox running
+ * inside `npm start`, so unbounded they would grow the app's process without limit.
+ */
+export class PendingSignIns extends Map<string, Interaction> {
+  private sizes = new Map<string, number>();
+  /** Estimated bytes held: the request's strings, as their UTF-16 length. */
+  bytes = 0;
+
+  constructor(
+    private readonly maxCount = MAX_PENDING_SIGN_INS,
+    private readonly maxBytes = MAX_PENDING_SIGN_IN_BYTES,
+  ) {
+    super();
+  }
+
+  override set(id: string, interaction: Interaction): this {
+    this.delete(id);
+    const size = 2 * JSON.stringify(interaction.request).length + 256;
+    super.set(id, interaction);
+    this.sizes.set(id, size);
+    this.bytes += size;
+    for (const oldest of this.keys()) {
+      if (this.size <= this.maxCount && this.bytes <= this.maxBytes) break;
+      if (oldest === id) break;
+      this.delete(oldest);
+    }
+    return this;
+  }
+
+  override delete(id: string): boolean {
+    this.bytes -= this.sizes.get(id) ?? 0;
+    this.sizes.delete(id);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.sizes.clear();
+    this.bytes = 0;
+  }
+}
+
 /** In-memory protocol state: interactions, sessions, codes, refresh tokens, runtime consents. */
 export class EntraStore {
-  readonly interactions = new Map<string, Interaction>();
+  readonly interactions = new PendingSignIns();
   readonly sessions = new Map<string, Session>();
   readonly codes = new Map<string, CodeRecord>();
   readonly refreshTokens = new Map<string, RefreshRecord>();

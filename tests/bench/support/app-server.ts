@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { build, preview, type PreviewServer, type Rolldown } from 'vite';
 import { DEFAULT_SANDBOX_CONFIG_INPUT } from '../../../src/sandbox/config.ts';
+import { CONTROL_HEADER } from '../../../src/sandbox/control-guard.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 const CONFIG_FILE = join(ROOT, 'vite.config.ts');
@@ -217,7 +218,8 @@ export function sandboxControl(
     const response = await undiciFetch(`${base}${path}`, {
       method,
       dispatcher: agent,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      headers: { [CONTROL_HEADER]: '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     if (!response.ok)

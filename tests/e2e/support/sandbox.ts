@@ -1,4 +1,5 @@
 import { expect, type Page, type Request } from '@playwright/test';
+import { CONTROL_HEADER } from '../../../src/sandbox/control-guard.ts';
 
 /**
  * Helpers for the drills and security checks: the sandbox's ports, its control APIs, the sign-in
@@ -77,7 +78,8 @@ export async function control(
 ): Promise<unknown> {
   const response = await page.request.fetch(`https://localhost:${port}${path}`, {
     method,
-    ...(body === undefined ? {} : { data: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+    headers: { [CONTROL_HEADER]: '1', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { data: JSON.stringify(body) }),
     ignoreHTTPSErrors: true,
   });
   expect(response.ok(), `${method} ${path} answered ${response.status()}: ${await response.text()}`).toBe(true);

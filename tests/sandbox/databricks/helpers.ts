@@ -5,11 +5,13 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayloa
 import { Agent, fetch } from 'undici';
 import {
   type RunningWorkspace,
+  type StartWorkspaceOptions,
   startWorkspace,
   type WorkspaceConfigInput,
   workspaceConfigSchema,
   DEFAULT_WORKSPACE_CONFIG,
 } from '../../../src/sandbox/databricks/index.ts';
+import { CONTROL_HEADER } from '../../../src/sandbox/control-guard.ts';
 import { ensureLocalTls, type LocalTls } from '../../../src/sandbox/tls.ts';
 
 export const TENANT = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';
@@ -147,7 +149,7 @@ export class ManualClock {
 /** Starts a workspace on 127.0.0.1:0 with `config` over the defaults, trusting keys of a fresh issuer. */
 export async function startTestWorkspace(
   config: WorkspaceConfigInput = {},
-  options: { clock?: ManualClock } = {},
+  options: { clock?: ManualClock } & Pick<StartWorkspaceOptions, 'connectionLimits'> = {},
 ): Promise<TestWorkspace> {
   const { tls } = await testTls();
   issuerPromise ??= createIssuer();
@@ -164,12 +166,14 @@ export async function startTestWorkspace(
     log: (line) => lines.push(line),
     ...(options.clock ? { clock: options.clock.read } : {}),
     people: Object.values(USERS).map((u) => ({ upn: u.upn, displayName: u.name, oid: u.oid })),
+    ...(options.connectionLimits ? { connectionLimits: options.connectionLimits } : {}),
   });
   const dispatcher = new Agent({ connect: { ca: tls.ca } });
   const call: TestWorkspace['call'] = async (path, init = {}) =>
     (await fetch(`${ws.url}${path}`, {
       method: init.method ?? 'GET',
-      headers: init.headers ?? {},
+      // The control API wants its header; tests of its refusals pass their own headers.
+      headers: init.headers ?? (path.startsWith('/_sandbox/') ? { [CONTROL_HEADER]: '1' } : {}),
       ...(init.body === undefined
         ? {}
         : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),

@@ -6,6 +6,7 @@ import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@az
 import { Agent, fetch as undiciFetch, type Response } from 'undici';
 import { DEFAULT_SANDBOX_CONFIG, parseSandboxConfig, type SandboxConfig } from '../../../src/sandbox/config.ts';
 import { type EntraOptions, type RunningEntra, startEntra } from '../../../src/sandbox/entra/index.ts';
+import { CONTROL_HEADER } from '../../../src/sandbox/control-guard.ts';
 import { ensureLocalTls, type LocalTls } from '../../../src/sandbox/tls.ts';
 
 export const TENANT = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';
@@ -50,8 +51,14 @@ export async function startHarness(
   const { dir, tls } = await sharedState();
   const entra = await startEntra({ config, tls, host: '127.0.0.1', port: 0, stateDir: dir, ...options });
   const dispatcher = new Agent({ connect: { ca: tls.ca } });
+  // Control API calls carry their header unless a test passes headers of its own.
   const fetch = (url: string, init: Parameters<typeof undiciFetch>[1] = {}) =>
-    undiciFetch(url, { redirect: 'manual', ...init, dispatcher });
+    undiciFetch(url, {
+      redirect: 'manual',
+      ...(url.includes('/_sandbox/') ? { headers: { [CONTROL_HEADER]: '1' } } : {}),
+      ...init,
+      dispatcher,
+    });
   return {
     entra,
     tls,
