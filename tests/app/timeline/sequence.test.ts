@@ -14,6 +14,10 @@ const NOTES_INSIDE_THE_APP = new Set([
   'Signed out in another tab',
   "Could not pick up the other tab's sign-in",
   'Switched account',
+  'Signed out: the sign-in settings changed',
+  'Settings changed in another tab: reloading with them',
+  'Another tab switched to this account',
+  'Signed out of all accounts in another tab',
 ]);
 
 function titlesWritten(): string[] {

@@ -60,7 +60,9 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('leaves client_info out of the redirect when the request did not ask for it, as Entra does', async () => {
-    const harness = shared;
+    // Its own sandbox: a sign-in that consents to Microsoft Graph must not change the shared one.
+    own = await startHarness();
+    const harness = own;
     const { url, state } = browserAuthorizeUrl(harness, { client_info: undefined });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const params = responseParams(result.location!);
@@ -78,7 +80,9 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
       'https://graph.microsoft.com/User.Read https://graph.microsoft.com/.default',
     ],
   ])('accepts the Microsoft Graph scope %s as Entra does, and names it back as asked', async (asked, granted) => {
-    const harness = shared;
+    // Its own sandbox: a sign-in that consents to Microsoft Graph must not change the shared one.
+    own = await startHarness();
+    const harness = own;
     const scope = `${asked} openid profile offline_access`;
     const { url, verifier } = browserAuthorizeUrl(harness, { scope });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
@@ -100,7 +104,9 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('still refuses a scope Microsoft Graph does not expose here, naming it (AADSTS70011)', async () => {
-    const harness = shared;
+    // Its own sandbox: a sign-in that consents to Microsoft Graph must not change the shared one.
+    own = await startHarness();
+    const harness = own;
     const { url } = browserAuthorizeUrl(harness, { scope: 'Mail.Rread openid' });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const params = responseParams(result.location!);
