@@ -53,8 +53,8 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 
 async function scenario(id: string, on: boolean, user?: string) {
   const response = await post(`/scenarios/${id}`, user === undefined ? { on } : { on, user });
-  expect(response.status, await response.clone().text()).toBe(200);
   const state = (await response.json()) as { scenarios: { id: string; on: boolean; status?: string }[] };
+  expect(response.status, JSON.stringify(state)).toBe(200);
   return state.scenarios.find((candidate) => candidate.id === id);
 }
 
