@@ -39,6 +39,7 @@ const SHOWN_QUERY_PARAMETERS = new Set([
   'code_challenge_method',
   'post_logout_redirect_uri',
   'api-version',
+  'client-request-id',
   'page_size',
   'cluster_id',
   'sort_by.field',

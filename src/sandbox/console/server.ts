@@ -60,7 +60,6 @@ export function createConsole(targets: ConsoleTargets): SandboxConsole {
         allow(method, 'GET');
         return sendText(res, 200, consolePage(), 'text/html; charset=utf-8', {
           'Content-Security-Policy': CONSOLE_CSP,
-          'X-Frame-Options': 'DENY',
           'Cross-Origin-Opener-Policy': 'same-origin',
         });
       }
@@ -236,6 +235,8 @@ const COMMON_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Referrer-Policy': 'no-referrer',
+  // Every answer, errors included: no other page may frame any of it.
+  'X-Frame-Options': 'DENY',
 };
 
 function sendText(
