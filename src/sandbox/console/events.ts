@@ -138,6 +138,7 @@ export class EventLog {
   readonly #secrets: () => readonly string[];
   readonly #events: ConsoleEvent[] = [];
   readonly #listeners = new Set<ConsoleEventListener>();
+  readonly #clearListeners = new Set<() => void>();
   #next = 1;
 
   /** @param secrets values that must never be shown (the directory's passwords), read on each event. */
@@ -152,6 +153,18 @@ export class EventLog {
     if (this.#events.length > this.#capacity) this.#events.shift();
     for (const listener of this.#listeners) listener(event);
     return event;
+  }
+
+  /** Forgets the kept events (numbering goes on) and tells listeners, so pages clear their view. */
+  clear(): void {
+    this.#events.length = 0;
+    for (const listener of this.#clearListeners) listener();
+  }
+
+  /** Called after {@link clear}; returns the unsubscribe. */
+  onClear(listener: () => void): () => void {
+    this.#clearListeners.add(listener);
+    return () => this.#clearListeners.delete(listener);
   }
 
   /** Kept events with an ID above `afterId`, oldest first. */

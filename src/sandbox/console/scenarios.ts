@@ -208,7 +208,7 @@ export class Scenarios {
         id: 'reset',
         title: 'Reset everything',
         effect:
-          'Every scenario off; the workspace back to its configuration (clusters, clock, admins added through the resource ID); both request logs cleared. Sign-in sessions stay.',
+          'Every scenario off; the workspace back to its configuration (clusters, clock, admins added through the resource ID); the request logs and this live log cleared. Sign-in sessions stay.',
         kind: 'action',
         on: false,
         perUser: false,

@@ -104,6 +104,8 @@ export function createConsole(targets: ConsoleTargets): SandboxConsole {
         if (body.user !== undefined && typeof body.user !== 'string')
           throw new ConsoleError('CONSOLE_BAD_REQUEST', 400, '"user" must be a user name such as ana@contoso.example.');
         await scenarios.set(decodeURIComponent(scenario), body.on, body.user as string | undefined);
+        // Reset everything takes the console's own log with the servers' request logs.
+        if (scenario === 'reset') events.clear();
         return sendJson(res, 200, state());
       }
       throw new ConsoleError(
@@ -192,12 +194,14 @@ export function createConsole(targets: ConsoleTargets): SandboxConsole {
     const backlog = Number.isInteger(lastId) && lastId >= 0 ? events.since(lastId) : events.since(0).slice(-BACKLOG);
     res.write(`retry: 2000\n\n`);
     for (const event of backlog) res.write(frame(event.id, event));
-    const stop = events.subscribe((event) => res.write(frame(event.id, event)));
+    const stopEvents = events.subscribe((event) => res.write(frame(event.id, event)));
+    const stopClear = events.onClear(() => res.write('event: clear\ndata: {}\n\n'));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     streams.add(res);
     res.once('close', () => {
-      stop();
+      stopEvents();
+      stopClear();
       clearInterval(heartbeat);
       streams.delete(res);
     });

@@ -288,11 +288,14 @@ describe('scenarios', () => {
 
   it('reset switches every scenario off', async () => {
     for (const id of ['short-lived-tokens', 'slow-workspace', 'many-clusters', 'require-mfa']) await scenario(id, true);
+    await passwordGrant('ana@contoso.example');
+    expect(sandbox.console.events.since(0).length).toBeGreaterThan(0);
     const response = await post('/scenarios/reset', { on: true });
     const state = (await response.json()) as { scenarios: { on: boolean }[] };
     expect(state.scenarios.every((candidate) => !candidate.on)).toBe(true);
     expect(sandbox.entra.faults()).toEqual({});
     expect(sandbox.workspace.controls.inspect().clusterCount).toBe(13);
+    expect(sandbox.console.events.since(0)).toEqual([]);
   });
 
   it.each([

@@ -124,6 +124,16 @@ describe('the console event log', () => {
     ]);
   });
 
+  it('forgets its events when cleared, tells its listeners, and goes on numbering', () => {
+    const log = new EventLog();
+    let cleared = 0;
+    log.onClear(() => cleared++);
+    log.publish(served());
+    log.clear();
+    expect([log.since(0), cleared]).toEqual([[], 1]);
+    expect(log.publish(served()).id).toBe(2);
+  });
+
   it('stops calling a listener once it unsubscribes', () => {
     const log = new EventLog();
     let calls = 0;

@@ -328,6 +328,10 @@ function connect() {
   source.addEventListener('error', () => {
     state.textContent = 'The live log lost the sandbox; reconnecting…';
   });
+  source.addEventListener('clear', () => {
+    byId('log-rows').replaceChildren();
+    held.length = 0;
+  });
   source.addEventListener('request', (message) => {
     addEvent(/** @type {LogEvent} */ (JSON.parse(/** @type {MessageEvent<string>} */ (message).data)));
   });
