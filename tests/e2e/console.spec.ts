@@ -97,12 +97,14 @@ test.describe('identity scenarios', () => {
 
     await toggle(con, 'Short-lived access tokens', false);
     // The renewal after switching off brings an hour-long token; the next Refresh needs none.
-    await refresh(page);
     const lists = await con.rows(LIST).count();
     const renewals = await con.rows(TOKEN, /refresh_token/).count();
     await refresh(page);
     await expect(con.rows(LIST)).toHaveCount(lists + 1);
-    await expect(con.rows(TOKEN, /refresh_token/)).toHaveCount(renewals);
+    await expect(con.rows(TOKEN, /refresh_token/)).toHaveCount(renewals + 1);
+    await refresh(page);
+    await expect(con.rows(LIST)).toHaveCount(lists + 2);
+    await expect(con.rows(TOKEN, /refresh_token/)).toHaveCount(renewals + 1);
     expect(con.problems).toEqual([]);
   });
 
@@ -131,6 +133,7 @@ test.describe('identity scenarios', () => {
   test('a user who needs MFA is sent through the verification step, and not once switched off', async ({
     page,
     context,
+    browser,
     baseURL,
   }) => {
     const { entra } = ports(baseURL);
@@ -148,8 +151,11 @@ test.describe('identity scenarios', () => {
     await expect(con.rows(/GET\s*\/[^/]+\/oauth2\/v2\.0\/authorize/, /ana@contoso\.example/).first()).toBeVisible();
 
     await toggle(con, 'A user who needs MFA', false);
-    await signInAs(page, 'ben@contoso.example');
-    await expect(page.getByLabel(/verification code/i)).toHaveCount(0);
+    // A fresh browser (no session, no cached tokens): Ana signs in with her password alone.
+    const fresh = await (await browser.newContext({ baseURL, ignoreHTTPSErrors: true })).newPage();
+    await signInAs(fresh, 'ana@contoso.example');
+    await expect(fresh.getByLabel(/verification code/i)).toHaveCount(0);
+    await fresh.context().close();
     expect(con.problems).toEqual([]);
   });
 
@@ -258,6 +264,8 @@ test.describe('workspace scenarios', () => {
     await toggle(con, 'A cluster starting and stopping', false);
     await refresh(page);
     await expect(row).toContainText('TERMINATING');
+    await con.page.evaluate(() => window.scrollTo(0, 0));
+    await shoot(con.page, '7-console');
 
     await toggle(con, 'Slow workspace', true);
     await con.card('Reset everything').getByRole('button', { name: 'Reset everything' }).click();
@@ -265,7 +273,6 @@ test.describe('workspace scenarios', () => {
     await expect(con.page.locator('button.switch[aria-pressed="true"]')).toHaveCount(0);
     await refresh(page);
     await expect(row).toContainText('TERMINATED');
-    await shoot(con.page, '7-console');
     expect(con.problems).toEqual([]);
   });
 });

@@ -166,10 +166,10 @@ export function createConsole(targets: ConsoleTargets): SandboxConsole {
               ? 'withdrawn'
               : configuredConsent
                 ? app?.adminConsent
-                  ? 'admin'
-                  : 'user'
+                  ? 'admin consent'
+                  : 'consented'
                 : pageConsent
-                  ? 'consent page'
+                  ? 'on the consent page'
                   : 'not yet',
           sessions: entra.sessions.filter((session) => session.accounts.some((account) => account.upn === user.upn))
             .length,
