@@ -281,11 +281,11 @@ function logRow(event) {
   if (event.detail) request.append(' ', el('span', { className: 'detail', text: event.detail }));
   if (event.query) request.append(el('span', { className: 'query', text: `?${event.query}` }));
   const row = el('tr', { className: `status-${kind}` }, [
-    el('td', { text: event.time.slice(11, 23) }),
+    el('td', { className: 'nowrap', text: event.time.slice(11, 23) }),
     el('td', { text: event.service === 'entra' ? 'Entra ID' : 'Workspace' }),
     request,
     el('td', { className: 'status', text: status }),
-    el('td', { text: `${event.durationMs} ms` }),
+    el('td', { className: 'nowrap', text: `${event.durationMs} ms` }),
     el('td', { text: event.user ?? '—' }),
     el('td', {}, event.clientId ? [app ? app.displayName : el('code', { text: event.clientId })] : ['—']),
   ]);
