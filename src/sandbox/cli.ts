@@ -200,6 +200,7 @@ export function describeServices(services: RunningServices, options: CliOptions)
   const lines = [
     `Sandbox Entra ID (local sandbox — not Microsoft) listening on ${entra.url}`,
     `Sandbox Databricks workspace listening on ${services.workspace.url} (tenant ${config.workspace.tenantId}; clusters: GET /api/2.0/clusters/list)`,
+    `Presenter console: ${entra.url}/_sandbox/console (open it on this machine: scenarios, live request log, users)`,
     '',
     'Tenants:',
     ...config.tenants.map(

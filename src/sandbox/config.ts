@@ -152,6 +152,16 @@ export const entraFaultsSchema = z.strictObject({
   revokeRefreshTokensFor: z.union([upn, z.array(upn)]).optional(),
   /** Override the access-token lifetime while set. */
   accessTokenLifetimeSeconds: seconds(1, 86_400).optional(),
+  /**
+   * While set, these users must pass the MFA step, as a Conditional Access policy would ask:
+   * sign-ins show it, and refresh tokens obtained without MFA get AADSTS50076.
+   */
+  requireMfaFor: z.union([upn, z.array(upn)]).optional(),
+  /**
+   * While set, the consent the configuration gives these users is withdrawn, and consents they
+   * gave on the consent page are forgotten at the moment the fault is applied; consenting again works.
+   */
+  withdrawConsentFor: z.union([upn, z.array(upn)]).optional(),
 });
 export type EntraFaults = z.infer<typeof entraFaultsSchema>;
 export type EndpointFault = z.infer<typeof endpointFaultSchema>;

@@ -8,6 +8,7 @@ import type { Http2SecureServer } from 'node:http2';
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { Plugin } from 'vite';
 import { loadSandboxConfig, type SandboxConfig } from './config.ts';
+import { createConsole, type SandboxConsole } from './console/index.ts';
 import { type RunningWorkspace, startWorkspace } from './databricks/index.ts';
 import { type RunningEntra, startEntra } from './entra/index.ts';
 import { printable } from './printable.ts';
@@ -25,6 +26,7 @@ export { CONTROL_HEADER } from './control-guard.ts';
 export { generateClusters, type RunningWorkspace, startWorkspace } from './databricks/index.ts';
 export { type RunningEntra, startEntra } from './entra/index.ts';
 export { printable } from './printable.ts';
+export { CONSOLE_PATH, createConsole, type SandboxConsole } from './console/index.ts';
 export { ensureLocalTls, LOCAL_TLS_NAMES, type LocalTls, localStateDir, type TlsPair } from './tls.ts';
 
 /** Options for {@link startSandbox}. */
@@ -57,6 +59,8 @@ export interface RunningSandbox {
   tenantId: string;
   /** The demo single-page app's client ID. */
   clientId: string;
+  /** The presenter console, served at `{entra.url}/_sandbox/console`. */
+  console: SandboxConsole;
   close(): Promise<void>;
 }
 
@@ -123,13 +127,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throw error;
   }
 
+  const presenter = createConsole({ entra, workspace, config: served, tenantId, clientId: spa.clientId });
+  entra.mountConsole(presenter.handle);
+
   return {
     entra,
     workspace,
     config: served,
     tenantId,
     clientId: spa.clientId,
+    console: presenter,
     async close() {
+      presenter.close();
       await Promise.allSettled([workspace.close(), entra.close()]);
     },
   };
@@ -161,6 +170,7 @@ export function sandboxPlugin(options: SandboxPluginOptions): Plugin {
             '',
             `  Sandbox Entra ID:  ${sandbox.entra.url}/${sandbox.tenantId}/ (client ${sandbox.clientId})`,
             `  Sandbox workspace: ${sandbox.workspace.url}`,
+            `  Presenter console: ${sandbox.entra.url}/_sandbox/console (this machine only)`,
             `  Open ${options.appOrigin}/ and sign in as one of the demo users:`,
             ...describeUsers(sandbox.config, sandbox.clientId),
           ].join('\n'),

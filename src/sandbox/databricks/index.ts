@@ -29,3 +29,4 @@ export type { Person } from './people.ts';
 export { WAREHOUSE_TIMINGS } from './warehouses.ts';
 export { isWorkspaceApiError, WorkspaceApiError, type WorkspaceErrorCode } from './errors.ts';
 export { type RecordedRequest, type RunningWorkspace, type StartWorkspaceOptions, startWorkspace } from './server.ts';
+export type { WorkspaceControls, WorkspaceInspection } from './controls.ts';

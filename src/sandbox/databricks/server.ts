@@ -23,7 +23,9 @@ import {
 import { invalidParameter, isWorkspaceApiError, WorkspaceApiError } from './errors.ts';
 import { FaultState, RateLimiter } from './faults.ts';
 import { createPeople, type Person } from './people.ts';
+import type { WorkspaceControls } from './controls.ts';
 import { scimMe } from './scim.ts';
+import { noteRequest, observeRequest, type ServedRequestListener } from '../request-events.ts';
 
 export interface StartWorkspaceOptions {
   config: WorkspaceConfig;
@@ -56,6 +58,8 @@ export interface StartWorkspaceOptions {
 export interface RunningWorkspace {
   url: string;
   port: number;
+  /** The control API's operations, in-process (for the presenter console). */
+  controls: WorkspaceControls;
   close(): Promise<void>;
 }
 
@@ -101,6 +105,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   const configured = new Map(config.members.map((m) => [m.upn, m]));
   const resourceRoles = new Map(config.resourceRoles.map((r) => [r.upn, r.role]));
   let requests: RecordedRequest[] = [];
+  const listeners = new Set<ServedRequestListener>();
   let publicUrl = options.publicUrl ?? '';
   const catalogue = createCatalogue({
     config,
@@ -167,6 +172,10 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
       );
     }
     const caller = await authenticate(req.headers.authorization, tokenKeys, tenantId);
+    noteRequest(req, {
+      user: caller.upn,
+      clientId: typeof caller.claims.appid === 'string' ? caller.claims.appid : undefined,
+    });
     const member = admit(caller, req.headers[RESOURCE_ID_HEADER]);
     const wait = limiter.take(caller.tokenKey);
     if (wait > 0) {
@@ -224,6 +233,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (path.startsWith('/_sandbox/')) return control(req, res, path);
+    observeRequest('workspace', req, res, listeners);
     const record = (status: number) => {
       if (requests.length >= REQUEST_LOG_LIMIT) requests = requests.slice(-REQUEST_LOG_LIMIT / 2);
       requests.push({ method, path, status, at: new Date().toISOString() });
@@ -332,13 +342,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
           return sendJson(res, 200, { count: store.size });
         }
         case 'POST /_sandbox/reset':
-          requests = [];
-          faults.set(config.faults);
-          limiter.set(config.rateLimit);
-          provisioned.clear();
-          store.replace(config.clusters, now());
-          clockOffset = 0;
-          catalogue.reset(now());
+          reset();
           return sendNoContent(res);
         case 'POST /_sandbox/clock': {
           // Moves the workspace clock on, so a person or a test can skip a transition's wait.
@@ -358,6 +362,77 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
       sendJson(res, 400, { error: `${key}: ${message}` });
     }
   }
+
+  function reset(): void {
+    requests = [];
+    faults.set(config.faults);
+    limiter.set(config.rateLimit);
+    provisioned.clear();
+    store.replace(config.clusters, now());
+    clockOffset = 0;
+    catalogue.reset(now());
+  }
+
+  const controls: WorkspaceControls = {
+    setFaults: (value) => faults.set(workspaceFaultsSchema.parse(value)),
+    faults: () => faults.current(),
+    setClusters: (value) => {
+      store.replace(clusterSetSchema.parse(value), now());
+      catalogue.reset(now());
+      return store.size;
+    },
+    reset,
+    advanceClock: (ms) => {
+      clockOffset += z.number().int().min(0).max(31_536_000_000).parse(ms);
+      return now();
+    },
+    clusterAction: async (clusterId, action) => {
+      const at = now();
+      catalogue.advance(at);
+      const cluster = store.find(clusterId);
+      if (cluster === undefined) throw new TypeError(`No cluster ${clusterId} in the sandbox workspace.`);
+      const path = `/api/2.1/clusters/${action === 'start' ? 'start' : 'delete'}`;
+      const match = catalogue.router.match('POST', path);
+      if (match === undefined || 'allowed' in match) throw new TypeError(`The catalogue has no route POST ${path}.`);
+      // As the cluster's creator, an admin: the same checks and transitions as a user's request.
+      const member = workspaceMemberSchema.parse({ upn: cluster.creator_user_name ?? 'sandbox@console', admin: true });
+      const caller: Caller = { upn: member.upn, claims: {}, tokenKey: 'sandbox-console' };
+      await match.route.handle({
+        method: 'POST',
+        path,
+        params: match.params,
+        query: new URLSearchParams(),
+        body: { cluster_id: clusterId },
+        caller,
+        member,
+        now: at,
+      });
+    },
+    findCluster: (idOrName) => {
+      catalogue.advance(now());
+      const cluster =
+        store.find(idOrName) ?? store.all({ kind: 'all' }).find((candidate) => candidate.cluster_name === idOrName);
+      return cluster && { cluster_id: cluster.cluster_id, cluster_name: cluster.cluster_name, state: cluster.state };
+    },
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    inspect: () => ({
+      url: publicUrl,
+      workspaceId: config.workspaceId,
+      azureResourceId: config.azureResourceId,
+      members: [...new Map([...configured, ...provisioned]).values()].map((member) => ({
+        upn: member.upn,
+        admin: member.admin,
+        provisioned: provisioned.has(member.upn),
+      })),
+      resourceRoles: config.resourceRoles.map((entry) => ({ upn: entry.upn, role: entry.role })),
+      clusterCount: store.size,
+      now: now(),
+      clockOffsetMs: clockOffset,
+    }),
+  };
 
   const server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
     handle(req, res).catch((e) => {
@@ -383,6 +458,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   return {
     url: publicUrl,
     port,
+    controls,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));

@@ -1,12 +1,13 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxUser } from '../config.ts';
-import { type EntraContext, missingConsent } from './context.ts';
+import { type EntraContext, missingConsent, needsMfa } from './context.ts';
 import { MICROSOFT_GRAPH } from './directory.ts';
 import { buildErrorBody, EntraProtocolError, entraTimestamp } from './errors.ts';
 import { encodeParams, parseCookies, readBody, parseParams, redirect, sendHtml } from './http.ts';
 import { clientInfoFor, oidFromLoginHint } from './tokens.ts';
 import { consentPage, errorPage, formPostPage, mfaPage, signInPage } from './pages.ts';
+import { noteRequest } from '../request-events.ts';
 import type { AuthorizeRequest, Interaction, Session } from './store.ts';
 
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -77,6 +78,7 @@ export async function handleAuthorize(
     if (error instanceof EntraProtocolError) return sendAuthorizeError(ctx, res, request, error);
     throw error;
   }
+  noteRequest(req, { clientId: request.app.clientId });
   const session = sessionOf(ctx, req);
   return decide(ctx, res, request, session);
 }
@@ -288,6 +290,7 @@ async function proceed(
 ): Promise<void> {
   const { request } = interaction;
   const user = ctx.directory.findUserByOid(interaction.userOid!)!;
+  noteRequest(res.req, { user: user.upn, clientId: request.app.clientId });
   const silent = request.prompt === 'none';
   const homeTenant = request.tenant.kind === 'tenant' ? request.tenant.tenant.id : request.app.tenant;
   if (user.tenant !== homeTenant || user.tenant !== request.app.tenant) {
@@ -296,7 +299,7 @@ async function proceed(
     interaction.userOid = undefined;
     return showSignIn(ctx, res, interaction, session, error.message);
   }
-  if (user.mfa && !interaction.mfaDone) {
+  if (needsMfa(ctx, user) && !interaction.mfaDone) {
     if (silent)
       return sendAuthorizeError(
         ctx,
@@ -469,6 +472,7 @@ export async function handleLoginForm(
   }
   const session = sessionOf(ctx, req);
   const { request } = interaction;
+  noteRequest(req, { clientId: request.app.clientId });
   if (step === 'password') {
     const account = form.get('account');
     const demo = form.get('demo_user');

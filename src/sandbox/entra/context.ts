@@ -24,7 +24,10 @@ export function grantedScopes(
   user: SandboxUser,
   scopes: RequestedScopes,
 ): string[] {
-  const configured = ctx.directory.configuredConsent(app, user, scopes.resource);
+  // A withdrawn consent (a presenter's scenario) hides what the configuration granted.
+  const configured = ctx.faults.consentWithdrawn(user.upn)
+    ? []
+    : ctx.directory.configuredConsent(app, user, scopes.resource);
   const prefix = `${scopes.resource.appId}/`;
   const runtime = [...ctx.store.consentsOf(app.clientId, user.oid)]
     .filter((entry) => entry.startsWith(prefix))
@@ -46,4 +49,9 @@ export function missingConsent(
   if (scopes.isDefault && needed.length === 0 && scopes.resource !== MICROSOFT_GRAPH)
     return [`${scopes.resource.appId}/.default`];
   return needed.filter((scope) => !granted.includes(scope));
+}
+
+/** Whether the user must pass the MFA step: configured so, or asked for by the `requireMfaFor` fault. */
+export function needsMfa(ctx: EntraContext, user: SandboxUser): boolean {
+  return user.mfa || ctx.faults.requiresMfa(user.upn);
 }

@@ -9,17 +9,37 @@ export type FaultEndpoint = 'tokenEndpoint' | 'authorizeEndpoint' | 'discovery';
 export class FaultState {
   private current: EntraFaults = {};
   private readonly revoke: (upns: string[]) => void;
+  private readonly forgetConsents: (upns: string[]) => void;
 
-  constructor(initial: EntraFaults, revoke: (upns: string[]) => void) {
+  constructor(
+    initial: EntraFaults,
+    revoke: (upns: string[]) => void,
+    forgetConsents: (upns: string[]) => void = () => {},
+  ) {
     this.revoke = revoke;
+    this.forgetConsents = forgetConsents;
     this.set(initial);
   }
 
   /** Replaces the faults; `revokeRefreshTokensFor` takes effect at once (see the README). */
   set(faults: EntraFaults): void {
+    const before = this.current.withdrawConsentFor;
     this.current = structuredClone(faults);
     const revoked = faults.revokeRefreshTokensFor;
     if (revoked !== undefined) this.revoke(typeof revoked === 'string' ? [revoked] : revoked);
+    const withdrawn = faults.withdrawConsentFor;
+    // Only newly named users lose the consents they gave; re-applying the same faults takes nothing more.
+    if (withdrawn !== undefined) this.forgetConsents(listOf(withdrawn).filter((upn) => !includesUpn(before, upn)));
+  }
+
+  /** Whether the `requireMfaFor` fault names this user. */
+  requiresMfa(upn: string): boolean {
+    return includesUpn(this.current.requireMfaFor, upn);
+  }
+
+  /** Whether the `withdrawConsentFor` fault names this user. */
+  consentWithdrawn(upn: string): boolean {
+    return includesUpn(this.current.withdrawConsentFor, upn);
   }
 
   clear(): void {
@@ -48,4 +68,14 @@ export class FaultState {
     }
     return fault;
   }
+}
+
+function listOf(value: string | string[]): string[] {
+  return typeof value === 'string' ? [value] : value;
+}
+
+function includesUpn(value: string | string[] | undefined, upn: string): boolean {
+  if (value === undefined) return false;
+  const lower = upn.toLowerCase();
+  return listOf(value).some((candidate) => candidate.toLowerCase() === lower);
 }

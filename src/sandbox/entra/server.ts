@@ -3,10 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { entraFaultsSchema, type SandboxConfig } from '../config.ts';
+import { type EntraFaults, entraFaultsSchema, type SandboxConfig } from '../config.ts';
 import { controlRefusal } from '../control-guard.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
 import { ensureSigningKey } from '../keys.ts';
+import { observeRequest, type ServedRequestListener } from '../request-events.ts';
 import { localStateDir } from '../tls.ts';
 import { handleAuthorize, handleLoginForm, sendErrorPage } from './authorize.ts';
 import type { EntraContext } from './context.ts';
@@ -26,6 +27,7 @@ import {
   sendJson,
 } from './http.ts';
 import { errorCodePage, FORM_POST_JS, PAGE_CSS, signedOutPage } from './pages.ts';
+import { type EntraInspection, inspectStore } from './inspect.ts';
 import { EntraStore } from './store.ts';
 import { handleToken, handleTokenPreflight } from './token.ts';
 import { issuerV1, oidFromLoginHint, TokenMinter } from './tokens.ts';
@@ -89,10 +91,21 @@ export interface RunningEntra {
   /** Replaces the faults (same as `PUT /_sandbox/faults`). */
   setFaults(faults: unknown): void;
   clearFaults(): void;
+  /** The faults in force (same as `GET /_sandbox/faults`). */
+  faults(): EntraFaults;
+  /** Calls `listener` after each protocol request (control and asset requests excluded); returns the unsubscribe. */
+  onRequest(listener: ServedRequestListener): () => void;
+  /** Sessions, refresh tokens and consents given on the consent page, for the presenter console. */
+  inspect(): EntraInspection;
+  /** Serves `/_sandbox/console` and everything under it with `handler` (see `src/sandbox/console/`). */
+  mountConsole(handler: ConsoleHandler): void;
   close(): Promise<void>;
 }
 
 const MAX_RECORDED = 10_000;
+
+/** A handler for the console's routes; it does its own checks (loopback, same-origin). */
+export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * Starts the sandbox Entra ID over HTTPS.
@@ -106,6 +119,8 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   const recorded: RecordedRequest[] = [];
   const store = new EntraStore();
   const directory = new Directory(options.config, options.extraSpaRedirectUris ?? []);
+  const listeners = new Set<ServedRequestListener>();
+  let consoleHandler: ConsoleHandler | undefined;
 
   let publicUrl = '';
   let ready = false;
@@ -134,6 +149,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
       const control = path.startsWith('/_sandbox/');
       // The pages' stylesheet and script are not protocol requests; keep them out of the record.
       const asset = path.startsWith('/sandbox-assets/') || path === '/favicon.ico';
+      if (!control && !asset) observeRequest('entra', req, res, listeners);
       res.on('finish', () => {
         log(`entra ${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
         if (!control && !asset) {
@@ -158,7 +174,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
         );
         return;
       }
-      route(ctx, req, res, { control, path, recorded, revoke }).catch((error: unknown) => {
+      route(ctx, req, res, { control, path, recorded, revoke, consoleHandler }).catch((error: unknown) => {
         if (error instanceof BodyTooLargeError && !res.headersSent) {
           const tooLarge = new EntraProtocolError(9002313, { detail: 'the body is larger than 64 KiB' });
           sendJson(res, 400, buildErrorBody(tooLarge, randomUUID(), publicUrl), { Connection: 'close' });
@@ -191,7 +207,13 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   ctx.publicUrl = publicUrl;
   ctx.minter = new TokenMinter(key, publicUrl);
   ctx.cookieName = `sandbox_entra_session_${port}`;
-  ctx.faults = new FaultState(options.config.faults, revoke);
+  ctx.faults = new FaultState(options.config.faults, revoke, (upns) => {
+    for (const upn of upns) {
+      const user = directory.findUserByUpn(upn);
+      if (user !== undefined)
+        for (const key of store.consents.keys()) if (key.endsWith(`|${user.oid}`)) store.consents.delete(key);
+    }
+  });
   ready = true;
 
   return {
@@ -210,6 +232,15 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     pendingSignIns: () => ({ count: store.interactions.size, bytes: store.interactions.bytes }),
     setFaults: (faults) => ctx.faults.set(entraFaultsSchema.parse(faults)),
     clearFaults: () => ctx.faults.clear(),
+    faults: () => ctx.faults.get(),
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    inspect: () => inspectStore(store, directory),
+    mountConsole: (handler) => {
+      consoleHandler = handler;
+    },
     close: () =>
       new Promise<void>((resolvePromise, reject) => {
         server.close((error) => (error ? reject(error) : resolvePromise()));
@@ -223,6 +254,7 @@ interface RouteState {
   path: string;
   recorded: RecordedRequest[];
   revoke: (upns: string[]) => void;
+  consoleHandler: ConsoleHandler | undefined;
 }
 
 async function route(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, state: RouteState): Promise<void> {
@@ -242,6 +274,8 @@ async function route(ctx: EntraContext, req: IncomingMessage, res: ServerRespons
       corsHeaders('GET, POST, OPTIONS'),
     );
   }
+  if (state.consoleHandler && (state.path === '/_sandbox/console' || state.path.startsWith('/_sandbox/console/')))
+    return state.consoleHandler(req, res);
   if (state.control) return handleControl(ctx, req, res, state);
   if (ctx.faults.latencyMs > 0) await delay(ctx.faults.latencyMs);
 

@@ -1,10 +1,11 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxApp, SandboxUser } from '../config.ts';
-import { type EntraContext, grantedScopes, missingConsent } from './context.ts';
+import { type EntraContext, grantedScopes, missingConsent, needsMfa } from './context.ts';
 import type { Platform, RequestedScopes, TenantRef } from './directory.ts';
 import { buildErrorBody, EntraProtocolError } from './errors.ts';
 import { BodyTooLargeError, clientIp, corsHeaders, parseParams, readBody, sendJson } from './http.ts';
+import { noteRequest } from '../request-events.ts';
 import { clientInfoFor, randomAccessTokenLifetime } from './tokens.ts';
 
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,6 +79,7 @@ export async function handleToken(
     if (grantType === undefined || grantType === '') throw new EntraProtocolError(900144, { name: 'grant_type' });
     const clientId = body.get('client_id');
     if (clientId === undefined || clientId === '') throw new EntraProtocolError(900144, { name: 'client_id' });
+    noteRequest(req, { clientId, detail: grantType });
     const app = ctx.directory.findApp(clientId, tenant);
     if (body.has('client_secret') || body.has('client_assertion'))
       throw new EntraProtocolError(700025, { clientId: app.clientId });
@@ -207,6 +209,7 @@ async function redeemRefreshToken({ ctx, req, body, app, origin }: Grant): Promi
     );
   if (record.clientId !== app.clientId)
     throw new EntraProtocolError(70000, { detail: 'the refresh token was issued to another application' });
+  noteRequest(req, { user: ctx.directory.findUserByOid(record.userOid)?.upn });
   checkOrigin(origin, record.platform);
   if (record.revoked) throw new EntraProtocolError(50173);
   const now = ctx.now();
@@ -221,7 +224,7 @@ async function redeemRefreshToken({ ctx, req, body, app, origin }: Grant): Promi
   if (user === undefined) throw new EntraProtocolError(50173);
   const scope = body.get('scope') ?? record.scope;
   const scopes = ctx.directory.parseScopes(scope);
-  if (user.mfa && !record.amr.includes('mfa')) throw new EntraProtocolError(50076, { upn: user.upn });
+  if (needsMfa(ctx, user) && !record.amr.includes('mfa')) throw new EntraProtocolError(50076, { upn: user.upn });
   return issueTokens(ctx, req, {
     app,
     user,
@@ -248,7 +251,7 @@ async function redeemPassword({ ctx, req, body, app, tenant, origin }: Grant): P
   if (user === undefined) throw new EntraProtocolError(50034, { upn: username.slice(0, 256) });
   if (!passwordMatches(user.password, password)) throw new EntraProtocolError(50126);
   if (user.tenant !== app.tenant) throw new EntraProtocolError(50020, { upn: user.upn, tenant: app.tenant });
-  if (user.mfa) throw new EntraProtocolError(50076, { upn: user.upn });
+  if (needsMfa(ctx, user)) throw new EntraProtocolError(50076, { upn: user.upn });
   return issueTokens(ctx, req, {
     app,
     user,
@@ -287,6 +290,7 @@ interface Issue {
 
 async function issueTokens(ctx: EntraContext, req: IncomingMessage, issue: Issue): Promise<TokenResponseBody> {
   const { app, user, scopes } = issue;
+  noteRequest(req, { user: user.upn });
   const missing = missingConsent(ctx, app, user, scopes);
   if (missing.length > 0) {
     throw new EntraProtocolError(65001, {
