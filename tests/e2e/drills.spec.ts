@@ -209,8 +209,10 @@ test.describe('10,000 clusters', () => {
     // Slow the pages a little so the failure can be placed in the middle of the list.
     const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
     await workspaceFaults(page, workspace, slow);
-    // Nothing from the sign-in may still be in flight when the log starts.
-    await page.waitForLoadState('networkidle');
+    // Nothing from the sign-in may still be in flight when the log starts: its listing has ended
+    // once the count shows. (waitForLoadState('networkidle') used to stand here, but it returns at
+    // once when the page was idle at any moment since it loaded, so it guaranteed nothing.)
+    await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
     await control(page, workspace, 'DELETE', '/_sandbox/requests');
     // What the page itself sent and got, so that a wrong count says whether the repeat came from
     // the app (two requests for one page here) or below it (one request here, two in the sandbox).

@@ -181,7 +181,9 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('shows the consent page to a user who has not consented, and issues a code after Accept', async () => {
-    const harness = shared;
+    // Its own sandbox: the consent it grants must not reach the other tests.
+    own = await startHarness();
+    const harness = own;
     const browser = new Browser(harness);
     const { url } = browserAuthorizeUrl(harness);
     const paused = await browser.signIn(url, { demoUser: 'dana@contoso.example' });
