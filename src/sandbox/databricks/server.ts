@@ -63,13 +63,33 @@ export interface RunningWorkspace {
   close(): Promise<void>;
 }
 
+/** Waits `ms`, or less if the client closes the connection first; whether the client is still there. */
+function holdBack(res: ServerResponse, ms: number): Promise<boolean> {
+  if (res.closed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      res.off('close', gone);
+      resolve(true);
+    }, ms);
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    res.once('close', gone);
+  });
+}
+
 /** One served request, as `GET /_sandbox/requests` lists it. */
 export interface RecordedRequest {
   method: string;
   path: string;
-  /** The HTTP status, or 0 for a dropped connection. */
+  /** The `page_token` of a list request (absent for a first page): which page a repeat was for. */
+  pageToken?: string;
+  /** The HTTP status, or 0 when no answer was sent (a dropped-connection fault, or the client left first). */
   status: number;
   at: string;
+  /** The client's port: which connection carried the request (a repeat on another one shows a retry). */
+  remotePort: number | undefined;
 }
 
 const REQUEST_LOG_LIMIT = 10_000;
@@ -236,7 +256,14 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     observeRequest('workspace', req, res, listeners);
     const record = (status: number) => {
       if (requests.length >= REQUEST_LOG_LIMIT) requests = requests.slice(-REQUEST_LOG_LIMIT / 2);
-      requests.push({ method, path, status, at: new Date().toISOString() });
+      requests.push({
+        method,
+        path,
+        pageToken: url.searchParams.get('page_token') ?? undefined,
+        status,
+        at: new Date().toISOString(),
+        remotePort: req.socket.remotePort,
+      });
       log(`workspace ${method} ${path} ${status === 0 ? 'dropped' : status}`);
     };
     try {
@@ -254,7 +281,13 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
       if (!path.startsWith('/api/'))
         throw new WorkspaceApiError(404, 'ENDPOINT_NOT_FOUND', `No API found for '${method} ${path}'`);
       const plan = faults.plan(path);
-      if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
+      // A client that gave up during the latency (the app's timeout, a closed tab) gets no answer and
+      // no 200 in the log: the request would otherwise be served and logged up to the latency later,
+      // in whatever test or demo step runs by then.
+      if (plan.latencyMs > 0 && !(await holdBack(res, plan.latencyMs))) {
+        record(0);
+        return;
+      }
       if (plan.drop) {
         record(0);
         req.socket.destroy();

@@ -90,8 +90,10 @@ export async function control(
 export interface SandboxRequest {
   method: string;
   path: string;
+  pageToken?: string;
   status: number;
   at: string;
+  remotePort?: number;
 }
 
 /** The sandbox's request log on that port (Entra ID or workspace). */

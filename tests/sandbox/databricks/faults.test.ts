@@ -1,3 +1,4 @@
+import { fetch } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WorkspaceConfigInput } from '../../../src/sandbox/databricks/index.ts';
 import { removeTestTls, startTestWorkspace, type TestWorkspace } from './helpers.ts';
@@ -19,6 +20,11 @@ async function putFaults(ws: TestWorkspace, faults: unknown): Promise<Response> 
 }
 
 const LIST = '/api/2.0/clusters/list';
+
+/** Whether a one-shot latency fault is still unspent (no request has reached the server yet). */
+async function latencyPending(ws: TestWorkspace): Promise<boolean> {
+  return 'latency' in ((await (await ws.call('/_sandbox/faults')).json()) as { faults: object }).faults;
+}
 
 describe('injected faults', () => {
   it('answers 429 REQUEST_LIMIT_EXCEEDED with Retry-After, for the given count only', async () => {
@@ -101,9 +107,7 @@ describe('injected faults', () => {
       },
     );
     // Wait until the slow request has reached the server: it spends the one-shot fault.
-    const latencyPending = async () =>
-      'latency' in ((await (await ws.call('/_sandbox/faults')).json()) as { faults: object }).faults;
-    while (await latencyPending()) await new Promise((r) => setImmediate(r));
+    while (await latencyPending(ws)) await new Promise((r) => setImmediate(r));
     expect((await ws.get(LIST, 'ben')).status).toBe(200);
     expect(slowSettled).toBe(false);
     const log = (await (await ws.call('/_sandbox/requests')).json()) as { path: string }[];
@@ -112,6 +116,27 @@ describe('injected faults', () => {
     t = undefined;
     await slow;
   });
+
+  // A request the client gave up on used to be answered and logged as a 200 once the latency
+  // passed, in whatever came next (issue 14: the 10,000-cluster drill saw 101 pages).
+  it('records a request whose client left during the latency with status 0, at once, and never as a 200', async () => {
+    const ws = await start();
+    await putFaults(ws, { latency: { ms: 4_000, count: 1 } });
+    const leaving = new AbortController();
+    const slow = fetch(`${ws.url}${LIST}?page_size=5&page_token=p2`, {
+      headers: { Authorization: `Bearer ${await ws.token('ben')}` },
+      dispatcher: ws.dispatcher,
+      signal: leaving.signal,
+    });
+    while (await latencyPending(ws)) await new Promise((r) => setImmediate(r));
+    leaving.abort();
+    await expect(slow).rejects.toThrow();
+    const requests = async () =>
+      (await (await ws.call('/_sandbox/requests')).json()) as { pageToken: string; status: number }[];
+    let log = await requests();
+    while (log.length === 0) log = await requests();
+    expect(log).toMatchObject([{ pageToken: 'p2', status: 0, remotePort: expect.any(Number) }]);
+  }, 15_000);
 
   it('limits a fault to the given path prefixes', async () => {
     const ws = await start();
@@ -183,14 +208,26 @@ describe('the per-token rate limit', () => {
 });
 
 describe('the control API', () => {
-  it('lists requests with method, path and status but no query string, and DELETE resets the list', async () => {
+  it('lists requests with method, path, status, page token and client port but no query string, and DELETE resets the list', async () => {
     const ws = await start();
     await ws.get('/api/2.1/clusters/list?page_size=3&filter_by.cluster_states=RUNNING', 'ben');
     await ws.get('/api/2.0/clusters/get?cluster_id=nope', 'ben');
     const log = (await (await ws.call('/_sandbox/requests')).json()) as Record<string, unknown>[];
     expect(log).toEqual([
-      { method: 'GET', path: '/api/2.1/clusters/list', status: 200, at: expect.any(String) },
-      { method: 'GET', path: '/api/2.0/clusters/get', status: 400, at: expect.any(String) },
+      {
+        method: 'GET',
+        path: '/api/2.1/clusters/list',
+        status: 200,
+        at: expect.any(String),
+        remotePort: expect.any(Number),
+      },
+      {
+        method: 'GET',
+        path: '/api/2.0/clusters/get',
+        status: 400,
+        at: expect.any(String),
+        remotePort: expect.any(Number),
+      },
     ]);
     expect(Number.isNaN(Date.parse(String(log[0]?.at)))).toBe(false);
     expect(JSON.stringify(log)).not.toContain('page_size');
