@@ -147,6 +147,8 @@ test.describe('workspace failures', () => {
     await signInAs(page, 'ana@contoso.example');
     // The app's per-attempt timeout is 30 s and not configurable from outside; the proxy's header
     // timeout (60 s) is longer, so the browser gives up first.
+    // The proxy aborts the abandoned request upstream, so the sandbox logs it (status 0) at once; it
+    // used to answer it 35 s on, and the 10,000-cluster drill, running by then, counted 101 pages.
     await workspaceFaults(page, workspace, { latency: { ms: 35_000, count: 1, paths: [CLUSTERS_LIST] } });
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect(page.getByText(/^Loading clusters…/)).toBeVisible();
