@@ -154,6 +154,11 @@ test.describe('workspace failures', () => {
     await expect(page.getByText(/^Loading clusters…/)).toBeVisible();
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading', { name: 'No answer in time' })).toBeVisible({ timeout: 45_000 });
+    await expect
+      .poll(async () =>
+        (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
+      )
+      .toContain(0);
     await expectRestOfPageWorks(page);
 
     await workspaceFaults(page, workspace, null);
