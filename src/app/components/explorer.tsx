@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiExplorerTab } from '../api-explorer/api-explorer-tab.tsx';
 import { useAuth } from '../auth/auth-context.tsx';
 import { isSignInError } from '../auth/errors.ts';
 import { type CallRecord, createWorkspaceClient, type RetryNotice } from '../databricks/client.ts';
@@ -25,11 +26,13 @@ export const VIEWS = [
   { id: 'timeline', label: 'Timeline' },
   { id: 'decode', label: 'Decode a token' },
   { id: 'how', label: 'Show me how' },
+  { id: 'explorer', label: 'API Explorer' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 
 function viewFrom(text: string | null | undefined): ViewId | undefined {
-  const id = (text ?? '').replace(/^#\/?/, '');
+  // `#/explorer?r=…` (a shared API Explorer request) is the explorer view.
+  const id = (text ?? '').replace(/^#\/?/, '').split('?')[0];
   return VIEWS.find((v) => v.id === id)?.id;
 }
 
@@ -179,6 +182,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
                 getAccessToken={async () => (await getTokens({ view: 'decode' })).accessToken}
               />
             )}
+            {view === 'explorer' && <ApiExplorerTab />}
             {view === 'how' && (
               <ShowMeHow
                 workspaceUrl={config.workspaceUrl}
