@@ -49,7 +49,7 @@ function fromSample(sample: Sample): ExplorerRequest {
 
 function toQuery(pairs: [string, string][]): QueryParams {
   const query: Record<string, string[]> = {};
-  for (const [name, value] of pairs) if (name !== '') (query[name] ??= []).push(value);
+  for (const [name, value] of pairs) if (name !== '') query[name] = [...(query[name] ?? []), value];
   return query;
 }
 
@@ -280,7 +280,6 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
                 const update = (pair: [string, string]) =>
                   setRequest({ ...request, query: request.query.map((p, j) => (j === i ? pair : p)) });
                 return (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place by position
                   <div class="ax-row" key={i}>
                     <input
                       aria-label={`Name of query parameter ${i + 1}`}
@@ -426,7 +425,8 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
                 </>
               ) : (
                 <>
-                  <div class="ax-line" role="group" aria-label="Body view">
+                  <fieldset class="ax-line ax-bare">
+                    <legend class="visually-hidden">Body view</legend>
                     {(['tree', 'table', 'raw'] as const).map((v) => (
                       <button
                         key={v}
@@ -462,15 +462,16 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
                         Next page
                       </button>
                     )}
-                  </div>
+                  </fieldset>
                   {!outcome.body ? (
                     <pre class="ax-raw">{outcome.text || '(empty body)'}</pre>
                   ) : bodyView === 'table' && table ? (
                     <JsonTable name={table.name} rows={table.rows} />
                   ) : bodyView === 'raw' ? (
-                    <pre class="ax-raw" aria-label="Response body">
-                      {outcome.text}
-                    </pre>
+                    <figure class="ax-figure">
+                      <figcaption>Response body as received</figcaption>
+                      <pre class="ax-raw">{outcome.text}</pre>
+                    </figure>
                   ) : (
                     <JsonTree node={outcome.body} />
                   )}
@@ -480,7 +481,8 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
           )}
           <section class="ax-snippets" aria-label="Snippets">
             <h3>Snippets</h3>
-            <div class="ax-line" role="group" aria-label="Snippet language">
+            <fieldset class="ax-line ax-bare">
+              <legend class="visually-hidden">Snippet language</legend>
               {SNIPPET_KINDS.map(({ kind, label }) => (
                 <button
                   key={kind}
@@ -491,10 +493,11 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
                   {label}
                 </button>
               ))}
-            </div>
-            <pre class="ax-raw" aria-label={`${SNIPPET_KINDS.find((k) => k.kind === snippetKind)?.label} snippet`}>
-              {buildExplorerSnippet(snippetKind, resolved, snippetOptions)}
-            </pre>
+            </fieldset>
+            <figure class="ax-figure">
+              <figcaption>{SNIPPET_KINDS.find((k) => k.kind === snippetKind)?.label} snippet</figcaption>
+              <pre class="ax-raw">{buildExplorerSnippet(snippetKind, resolved, snippetOptions)}</pre>
+            </figure>
             <button
               type="button"
               onClick={() => copy(buildExplorerSnippet(snippetKind, resolved, snippetOptions), setNote, 'Snippet')}

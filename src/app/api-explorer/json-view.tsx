@@ -9,9 +9,9 @@ import { type JsonNode, scalarText } from './lossless-json.ts';
  */
 export function JsonTree({ node }: { node: JsonNode }) {
   return (
-    <div class="ax-tree" role="group" aria-label="Response body as a tree">
+    <section class="ax-tree" aria-label="Response body as a tree">
       <TreeNode name={undefined} node={node} depth={0} />
-    </div>
+    </section>
   );
 }
 
@@ -93,7 +93,6 @@ export function JsonTable({ name, rows }: { name: string; rows: JsonNode[] }) {
         </thead>
         <tbody>
           {rows.map((row, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own
             <tr key={i}>
               {columns.map((c) => {
                 const cell = row.kind === 'object' ? row.entries.find(([k]) => k === c)?.[1] : undefined;

@@ -42,7 +42,7 @@ export function parseLossless(text: string): JsonNode {
     while (at < text.length && ' \t\n\r'.includes(text[at] as string)) at += 1;
   };
   const expect = (char: string) => {
-    if (text[at] !== char) fail(`expected ${JSON.stringify(char)}, found ${describe(text[at])}`);
+    if (text[at] !== char) fail(`expected ${JSON.stringify(char)}, found ${describeChar(text[at])}`);
     at += 1;
   };
   const string = (): string => {
@@ -98,7 +98,7 @@ export function parseLossless(text: string): JsonNode {
         else if (text[at] === '}') {
           at += 1;
           return { kind: 'object', entries };
-        } else fail(`expected "," or "}", found ${describe(text[at])}`);
+        } else fail(`expected "," or "}", found ${describeChar(text[at])}`);
       }
     }
     if (char === '[') {
@@ -116,7 +116,7 @@ export function parseLossless(text: string): JsonNode {
         else if (text[at] === ']') {
           at += 1;
           return { kind: 'array', items };
-        } else fail(`expected "," or "]", found ${describe(text[at])}`);
+        } else fail(`expected "," or "]", found ${describeChar(text[at])}`);
       }
     }
     if (char === '"') return { kind: 'string', value: string() };
@@ -132,11 +132,11 @@ export function parseLossless(text: string): JsonNode {
       at += match[0].length;
       return { kind: 'number', raw: match[0] };
     }
-    return fail(`unexpected ${describe(char)}`);
+    return fail(`unexpected ${describeChar(char)}`);
   };
   const root = value(0);
   space();
-  if (at < text.length) fail(`unexpected ${describe(text[at])} after the value`);
+  if (at < text.length) fail(`unexpected ${describeChar(text[at])} after the value`);
   return root;
 }
 
@@ -146,7 +146,7 @@ const LITERALS: [string, JsonNode][] = [
   ['null', { kind: 'null' }],
 ];
 
-function describe(char: string | undefined): string {
+function describeChar(char: string | undefined): string {
   return char === undefined ? 'the end of the text' : JSON.stringify(char);
 }
 
