@@ -1,0 +1,165 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.ts';
+import { control, JWT_SHAPED, signInAs } from './support/sandbox.ts';
+
+/**
+ * The API Explorer (issue 15) in Chromium against the sandbox, on a server that forwards POST
+ * (EXPLORER_PROXY_ALLOW_POST=1): a sample from each area, a paged answer followed to its end, a
+ * cluster started and watched to RUNNING (the sandbox's clock moved on instead of waiting), each
+ * snippet copied, a request re-run from history and a shared link opened in a new tab.
+ */
+
+const OUT = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+/** Ana's own single-node cluster, TERMINATED in the demo set. */
+const ANA_SCRATCH = '1123-231500-ana5cr4t';
+
+function workspacePort(baseURL: string | undefined): number {
+  return Number(new URL(baseURL ?? 'https://localhost:5333').port) + 2;
+}
+
+test.afterEach(async ({ page, baseURL }) => {
+  await control(page, workspacePort(baseURL), 'POST', '/_sandbox/reset').catch(() => {});
+});
+
+async function openExplorer(page: Page) {
+  await signInAs(page, 'ana@contoso.example');
+  await page.getByRole('tab', { name: 'API Explorer' }).click();
+  await expect(page.getByRole('heading', { name: 'API Explorer' })).toBeVisible();
+}
+
+const catalogue = (page: Page) => page.getByRole('navigation', { name: 'Sample requests' });
+const response = (page: Page) => page.getByRole('region', { name: 'Response' });
+
+/** Loads a sample, fills its parameters, sends it and waits for the given status. */
+async function runSample(page: Page, name: string, status = 200, params: Record<string, string> = {}) {
+  await catalogue(page).getByRole('button', { name, exact: true }).click();
+  for (const [param, value] of Object.entries(params)) await page.getByLabel(param, { exact: true }).fill(value);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(response(page).getByText(new RegExp(`^HTTP ${status}\\b`))).toBeVisible();
+}
+
+test('runs a sample from each area, follows a paged answer to its end and copies each snippet', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openExplorer(page);
+
+  await runSample(page, 'GET Me');
+  await runSample(page, 'GET List clusters');
+  // IDs from earlier answers fill the parameters (and are offered in a datalist).
+  await catalogue(page).getByRole('button', { name: 'GET Permissions of a cluster', exact: true }).click();
+  await expect(page.getByLabel('cluster_id', { exact: true })).not.toHaveValue('');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(response(page).getByText(/^HTTP 200\b/)).toBeVisible();
+  await expect(response(page).getByText(/^"\/clusters\/[^"]+"$/)).toBeVisible();
+  for (const name of [
+    'GET List jobs',
+    'GET List SQL warehouses',
+    'GET List catalogs',
+    'GET List a folder',
+    'GET List repos',
+    'GET List secret scopes',
+    'GET List instance pools',
+    'GET List cluster policies',
+    'GET List my tokens',
+  ]) {
+    await runSample(page, name);
+  }
+
+  // A paged answer: Ana sees three jobs; one per page takes three pages.
+  await catalogue(page).getByRole('button', { name: 'GET List jobs', exact: true }).click();
+  await page.getByLabel('Value of query parameter 1').fill('1');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(response(page).getByText(/^HTTP 200\b/)).toBeVisible();
+  let pages = 1;
+  while (await response(page).getByRole('button', { name: 'Next page' }).isVisible()) {
+    await response(page).getByRole('button', { name: 'Next page' }).click();
+    pages += 1;
+    await expect(response(page).getByText(new RegExp(`page_token=`))).toBeVisible();
+    expect(pages).toBeLessThan(10);
+  }
+  expect(pages).toBe(3);
+  await response(page).getByRole('button', { name: 'Table' }).click();
+  await expect(response(page).getByRole('table')).toContainText('jobs: 1 row');
+
+  for (const label of [
+    'curl',
+    'Python requests',
+    'Databricks SDK for Python',
+    'Databricks SDK for JavaScript',
+    'Databricks CLI',
+  ]) {
+    await page.getByRole('button', { name: label, exact: true }).click();
+    await page.getByRole('button', { name: 'Copy snippet' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Snippet copied.' })).toBeVisible();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain('/api/2.2/jobs/list');
+    expect(copied).toMatch(/DATABRICKS_TOKEN/);
+    expect(copied).not.toMatch(JWT_SHAPED);
+    // The sandbox's local CA, so the snippet works as pasted on this machine.
+    expect(copied).toMatch(/ca\.pem/);
+  }
+});
+
+test('starts a cluster after confirming, and watches it reach RUNNING', async ({ page, baseURL }) => {
+  await openExplorer(page);
+  await catalogue(page).getByRole('button', { name: 'POST Start a cluster', exact: true }).click();
+  await page.getByLabel('cluster_id', { exact: true }).fill(ANA_SCRATCH);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Send this POST request?' });
+  await expect(dialog).toContainText(`"cluster_id": "${ANA_SCRATCH}"`);
+  await expect(dialog).toContainText('/api/2.1/clusters/start');
+  await expect(dialog).not.toContainText(/eyJ/);
+  await dialog.getByRole('button', { name: 'Send POST' }).click();
+  await expect(response(page).getByText(/^HTTP 200\b/)).toBeVisible();
+
+  await runSample(page, 'GET Get a cluster', 200, { cluster_id: ANA_SCRATCH });
+  await expect(response(page).getByText('"PENDING"')).toBeVisible();
+  await control(page, workspacePort(baseURL), 'POST', '/_sandbox/clock', { advanceMs: 13_000 });
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(response(page).getByText('"RUNNING"')).toBeVisible();
+  // A 19-digit spark_context_id is shown exactly as the workspace sent it.
+  const raw = await page.evaluate(() => document.querySelector('.ax-number')?.textContent ?? '');
+  expect(raw).toMatch(/^-?\d+/);
+
+  mkdirSync(OUT, { recursive: true });
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.screenshot({ path: join(OUT, 'api-explorer.png'), fullPage: false });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('.api-explorer *')]
+      .filter(
+        (e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.ax-table-viewport, .ax-tree, .ax-raw'),
+      )
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+  );
+  expect(wide).toEqual([]);
+  await page.screenshot({ path: join(OUT, 'api-explorer-390.png'), fullPage: false });
+});
+
+test('re-runs a request from history and opens a shared link in a new tab', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openExplorer(page);
+  await runSample(page, 'GET Get a cluster', 200, { cluster_id: ANA_SCRATCH });
+  const history = page.getByRole('region', { name: 'History' });
+  await expect(history.getByRole('listitem')).toHaveCount(1);
+  await history.getByRole('button', { name: 'Run GET /api/2.1/clusters/get again' }).click();
+  await expect(history.getByRole('listitem')).toHaveCount(2);
+  await expect(response(page).getByText(/^HTTP 200\b/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'Copy share link' }).click();
+  const link = await page.getByLabel('Share link').inputValue();
+  expect(link).toContain('#/explorer?r=');
+  expect(link).not.toMatch(JWT_SHAPED);
+  const second = await context.newPage();
+  await second.goto(link);
+  // A new tab has its own session: it signs in (the sandbox remembers the account) and lands on the request.
+  const signIn = second.getByRole('button', { name: 'Sign in' });
+  if (await signIn.isVisible()) await signIn.click();
+  await expect(second.getByRole('heading', { name: 'API Explorer' })).toBeVisible();
+  await expect(second.getByLabel('Path')).toHaveValue('/api/2.1/clusters/get');
+  await expect(second.getByLabel('Value of query parameter 1')).toHaveValue(ANA_SCRATCH);
+});
