@@ -102,6 +102,8 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
   const [snippetKind, setSnippetKind] = useState<SnippetKind>('curl');
   const [bodyView, setBodyView] = useState<'tree' | 'table' | 'raw'>('tree');
   const sendButton = useRef<HTMLButtonElement>(null);
+  // On a phone the catalogue starts folded, so the builder is in reach; beside it on wide screens.
+  const [wide] = useState(() => globalThis.matchMedia?.('(min-width: 900px)').matches ?? true);
 
   const names = parametersOf(request);
   const resolved = useMemo(() => fillParameters(request, params), [request, params]);
@@ -204,27 +206,31 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
       </p>
       <div class="ax-layout">
         <nav class="ax-catalogue" aria-label="Sample requests">
-          <h3>Samples</h3>
-          {areasOf(SAMPLES).map((area) => (
-            <section key={area} aria-label={area}>
-              <h4>{area}</h4>
-              <ul>
-                {SAMPLES.filter((s) => s.area === area).map((s) => (
-                  <li key={s.id}>
-                    <button type="button" class="link" onClick={() => load(fromSample(s))}>
-                      <span class={`ax-method ax-${s.method.toLowerCase()}`}>{s.method}</span> {s.title}
-                    </button>
-                    <span class="ax-description">
-                      {s.description}{' '}
-                      <a href={s.docs} target="_blank" rel="noopener noreferrer">
-                        Reference<span class="visually-hidden"> for {s.title}</span>
-                      </a>
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ))}
+          <details open={wide}>
+            <summary>
+              <h3>Samples</h3>
+            </summary>
+            {areasOf(SAMPLES).map((area) => (
+              <section key={area} aria-label={area}>
+                <h4>{area}</h4>
+                <ul>
+                  {SAMPLES.filter((s) => s.area === area).map((s) => (
+                    <li key={s.id}>
+                      <button type="button" class="link" onClick={() => load(fromSample(s))}>
+                        <span class={`ax-method ax-${s.method.toLowerCase()}`}>{s.method}</span> {s.title}
+                      </button>
+                      <span class="ax-description">
+                        {s.description}{' '}
+                        <a href={s.docs} target="_blank" rel="noopener noreferrer">
+                          Reference<span class="visually-hidden"> for {s.title}</span>
+                        </a>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ))}
+          </details>
         </nav>
         <div class="ax-main">
           <form
