@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AppConfig } from '../config/types.ts';
 import type { QueryParams, WorkspaceClient, WorkspaceRequestClient } from '../databricks/client.ts';
 import { DatabricksApiError, ProxyRefusedError } from '../databricks/errors.ts';
@@ -474,8 +474,8 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
                   ) : bodyView === 'table' && table ? (
                     <JsonTable name={table.name} rows={table.rows} />
                   ) : bodyView === 'raw' ? (
-                    <figure class="ax-figure">
-                      <figcaption>Response body as received</figcaption>
+                    <figure class="ax-figure" aria-labelledby="ax-raw-caption">
+                      <figcaption id="ax-raw-caption">Response body as received</figcaption>
                       <pre class="ax-raw">{outcome.text}</pre>
                     </figure>
                   ) : (
@@ -500,8 +500,10 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
                 </button>
               ))}
             </fieldset>
-            <figure class="ax-figure">
-              <figcaption>{SNIPPET_KINDS.find((k) => k.kind === snippetKind)?.label} snippet</figcaption>
+            <figure class="ax-figure" aria-labelledby="ax-snippet-caption">
+              <figcaption id="ax-snippet-caption">
+                {SNIPPET_KINDS.find((k) => k.kind === snippetKind)?.label} snippet
+              </figcaption>
               <pre class="ax-raw">{buildExplorerSnippet(snippetKind, resolved, snippetOptions)}</pre>
             </figure>
             <button
@@ -574,7 +576,7 @@ function ConfirmSend({
   onConfirm(): void;
 }) {
   const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancel.current?.focus(), []);
+  useLayoutEffect(() => cancel.current?.focus(), []);
   const headers = [
     'Authorization: Bearer (your access token, not shown)',
     ...(config.workspaceResourceId ? [`X-Databricks-Azure-Workspace-Resource-Id: ${config.workspaceResourceId}`] : []),
