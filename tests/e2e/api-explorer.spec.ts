@@ -126,7 +126,8 @@ test('starts a cluster after confirming, and watches it reach RUNNING', async ({
   expect(raw).toMatch(/^-?\d+/);
 
   mkdirSync(OUT, { recursive: true });
-  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.setViewportSize({ width: 1400, height: 1100 });
+  await page.getByRole('heading', { name: 'API Explorer' }).evaluate((h) => h.scrollIntoView());
   await page.screenshot({ path: join(OUT, 'api-explorer.png'), fullPage: false });
   await page.setViewportSize({ width: 390, height: 844 });
   const wide = await page.evaluate(() =>
