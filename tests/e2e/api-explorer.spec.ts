@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.ts';
-import { control, JWT_SHAPED, signInAs } from './support/sandbox.ts';
+import { control, JWT_SHAPED, signInAs, signInOnSandboxPage } from './support/sandbox.ts';
 
 /**
  * The API Explorer (issue 15) in Chromium against the sandbox, on a server that forwards POST
@@ -141,7 +141,12 @@ test('starts a cluster after confirming, and watches it reach RUNNING', async ({
   await page.screenshot({ path: join(OUT, 'api-explorer-390.png'), fullPage: false });
 });
 
-test('re-runs a request from history and opens a shared link in a new tab', async ({ page, context }) => {
+test('re-runs a request from history and opens a shared link in a new tab', async ({
+  page,
+  context,
+  browser,
+  consoleGuard,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await openExplorer(page);
   await runSample(page, 'GET Get a cluster', 200, { cluster_id: ANA_SCRATCH });
@@ -157,10 +162,20 @@ test('re-runs a request from history and opens a shared link in a new tab', asyn
   expect(link).not.toMatch(JWT_SHAPED);
   const second = await context.newPage();
   await second.goto(link);
-  // A new tab has its own session: it signs in (the sandbox remembers the account) and lands on the request.
-  const signIn = second.getByRole('button', { name: 'Sign in' });
-  if (await signIn.isVisible()) await signIn.click();
+  // Another tab of this browser is signed in already (the app hands the account to new tabs).
   await expect(second.getByRole('heading', { name: 'API Explorer' })).toBeVisible();
   await expect(second.getByLabel('Path')).toHaveValue('/api/2.1/clusters/get');
   await expect(second.getByLabel('Value of query parameter 1')).toHaveValue(ANA_SCRATCH);
+
+  // Someone else's browser signs in first; the sign-in redirect comes back to the shared request.
+  const other = await browser.newContext({ ignoreHTTPSErrors: true });
+  consoleGuard.watch(other);
+  const stranger = await other.newPage();
+  await stranger.goto(link);
+  await stranger.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnSandboxPage(stranger, 'ben@contoso.example');
+  await expect(stranger.getByRole('heading', { name: 'API Explorer' })).toBeVisible();
+  await expect(stranger.getByLabel('Path')).toHaveValue('/api/2.1/clusters/get');
+  await expect(stranger.getByLabel('Value of query parameter 1')).toHaveValue(ANA_SCRATCH);
+  await other.close();
 });

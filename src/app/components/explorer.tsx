@@ -40,8 +40,10 @@ function viewFrom(text: string | null | undefined): ViewId | undefined {
 function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void] {
   const [view, setViewState] = useState<ViewId>(() => viewFrom(returnView) ?? viewFrom(location.hash) ?? 'clusters');
   useLayoutEffect(() => {
+    // After a sign-in redirect the view comes back with its own state (`explorer?r=…`, a shared request).
+    const hash = returnView && viewFrom(returnView) === view ? returnView.replace(/^#?\/?/, '') : view;
     if (viewFrom(location.hash) !== view)
-      history.replaceState(history.state, '', `${location.pathname}${location.search}#/${view}`);
+      history.replaceState(history.state, '', `${location.pathname}${location.search}#/${hash}`);
   }, [view]);
   useEffect(() => {
     const onHash = () => {
@@ -206,7 +208,8 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
 export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
   const auth = useAuth();
   const { state, config } = auth;
-  const currentView = () => viewFrom(location.hash) ?? 'clusters';
+  // The view with its state after `?` (a shared API Explorer request), so sign-in comes back to it.
+  const currentView = () => (viewFrom(location.hash) ? location.hash.replace(/^#\/?/, '') : 'clusters');
   const actions = useMemo(
     () => ({
       context: {
