@@ -113,7 +113,17 @@ test('starts a cluster after confirming, and watches it reach RUNNING', async ({
   await expect(dialog).toContainText(`"cluster_id": "${ANA_SCRATCH}"`);
   await expect(dialog).toContainText('/api/2.1/clusters/start');
   await expect(dialog).not.toContainText(/eyJ/);
-  await dialog.getByRole('button', { name: 'Send POST' }).click();
+  // By keyboard: Cancel has the focus, Escape closes and gives it back to Send, Enter reopens,
+  // and Shift+Tab reaches "Send POST".
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: 'Send POST' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(response(page).getByText(/^HTTP 200\b/)).toBeVisible();
 
   await runSample(page, 'GET Get a cluster', 200, { cluster_id: ANA_SCRATCH });
@@ -122,8 +132,16 @@ test('starts a cluster after confirming, and watches it reach RUNNING', async ({
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(response(page).getByText('"RUNNING"')).toBeVisible();
   // A 19-digit spark_context_id is shown exactly as the workspace sent it.
-  const raw = await page.evaluate(() => document.querySelector('.ax-number')?.textContent ?? '');
-  expect(raw).toMatch(/^-?\d+/);
+  const shown = await response(page)
+    .locator('.ax-leaf', { hasText: 'spark_context_id:' })
+    .locator('.ax-number')
+    .textContent();
+  expect(shown).toMatch(/^\d{19}$/);
+  await response(page).getByRole('button', { name: 'Raw' }).click();
+  await expect(response(page).getByRole('figure', { name: 'Response body as received' })).toContainText(
+    new RegExp(`"spark_context_id":\\s*${shown}[,}\\s]`),
+  );
+  await response(page).getByRole('button', { name: 'Tree' }).click();
 
   mkdirSync(OUT, { recursive: true });
   await page.setViewportSize({ width: 1400, height: 1100 });
