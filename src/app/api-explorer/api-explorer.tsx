@@ -592,6 +592,14 @@ function ConfirmSend({
       aria-describedby="ax-confirm-request"
       onKeyDown={(e) => {
         if (e.key === 'Escape') onCancel();
+        // Modal: Tab and Shift+Tab stay on the dialog's two buttons.
+        if (e.key === 'Tab') {
+          const buttons = [...(e.currentTarget as HTMLElement).querySelectorAll('button')];
+          const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+          const next = buttons[(at + (e.shiftKey ? -1 : 1) + buttons.length) % buttons.length];
+          e.preventDefault();
+          next?.focus();
+        }
       }}
     >
       <h3 id="ax-confirm-title">Send this {request.method} request?</h3>

@@ -115,8 +115,13 @@ describe('API Explorer', () => {
     expect(dialog.textContent).toContain('"cluster_id": "c-1"');
     expect(dialog.textContent).not.toContain('secret-token');
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await userEvent.tab();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Send POST' }));
+    await userEvent.tab();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
     await userEvent.keyboard('{Escape}');
     expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Send' }));
     expect(sent).toHaveLength(0);
 
     await send();
