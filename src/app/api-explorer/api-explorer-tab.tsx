@@ -32,5 +32,5 @@ export function ApiExplorerTab({ load = loadExplorer }: { load?: () => Promise<E
   }, [load, attempt]);
   if (error !== undefined) return <ErrorPanel error={error} onRetry={() => setAttempt((n) => n + 1)} />;
   if (!Explorer) return <p role="status">Loading the API Explorer…</p>;
-  return <Explorer client={client} config={config} />;
+  return <Explorer client={client} config={config} ErrorView={ErrorPanel} />;
 }

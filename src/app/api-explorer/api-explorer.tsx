@@ -2,7 +2,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AppConfig } from '../config/types.ts';
 import type { QueryParams, WorkspaceClient, WorkspaceRequestClient } from '../databricks/client.ts';
 import { DatabricksApiError, ProxyRefusedError } from '../databricks/errors.ts';
-import { ErrorPanel } from '../errors/error-panel.tsx';
+import type { ErrorPanel } from '../errors/error-panel.tsx';
 import './api-explorer.css';
 import { areasOf, SAMPLES, type Sample } from './catalogue.ts';
 import { addToHistory, clearHistory, type HistoryEntry, loadHistory } from './history.ts';
@@ -77,6 +77,12 @@ export interface ApiExplorerProps {
   config: AppConfig;
   /** Where history is kept; default localStorage. */
   storage?: Storage | undefined;
+  /**
+   * The app's error panel (the error doctor), handed in by the tab that loads this module: imported
+   * here, it makes the bundler split preact/hooks out of the app's chunk, a request more on the
+   * clusters view's critical path.
+   */
+  ErrorView: typeof ErrorPanel;
 }
 
 /**
@@ -84,7 +90,7 @@ export interface ApiExplorerProps {
  * sample requests, a lossless response viewer with paging, history, share links and snippets.
  * Loaded lazily when its tab opens.
  */
-export function ApiExplorer({ client, config, storage = globalThis.localStorage }: ApiExplorerProps) {
+export function ApiExplorer({ client, config, storage = globalThis.localStorage, ErrorView }: ApiExplorerProps) {
   if (!('request' in client)) throw new TypeError('The API Explorer needs the full workspace client (request).');
   const send = (client as WorkspaceRequestClient).request;
   const methods = config.proxyMethods ?? ['GET'];
@@ -427,7 +433,7 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage 
                       {outcome.error.apiMessage ? `: ${outcome.error.apiMessage}` : ''}
                     </p>
                   )}
-                  <ErrorPanel error={outcome.error} compact onRetry={() => submit(outcome.request)} />
+                  <ErrorView error={outcome.error} compact onRetry={() => submit(outcome.request)} />
                 </>
               ) : (
                 <>

@@ -5,6 +5,7 @@ import { ApiExplorer } from '../../../src/app/api-explorer/api-explorer.tsx';
 import { HISTORY_KEY } from '../../../src/app/api-explorer/history.ts';
 import { shareLink } from '../../../src/app/api-explorer/request.ts';
 import type { AppConfig } from '../../../src/app/config/types.ts';
+import { ErrorPanel } from '../../../src/app/errors/error-panel.tsx';
 import { createWorkspaceClient } from '../../../src/app/databricks/client.ts';
 import { SANDBOX_CONFIG } from '../support/fakes.ts';
 
@@ -48,7 +49,7 @@ const sample = (name: string) =>
 describe('API Explorer', () => {
   it('lists samples by area, each with a description and a link to the API reference', () => {
     const { client } = workspace(() => json(200, '{}'));
-    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} />);
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
     const nav = screen.getByRole('navigation', { name: 'Sample requests' });
     for (const area of [
       'Clusters',
@@ -77,7 +78,7 @@ describe('API Explorer', () => {
         'x-request-id': 'req-1',
       }),
     );
-    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} />);
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
     await userEvent.clear(screen.getByRole('textbox', { name: 'Value of query parameter 1' }));
     await userEvent.type(screen.getByRole('textbox', { name: 'Value of query parameter 1' }), '5');
     await send();
@@ -96,7 +97,7 @@ describe('API Explorer', () => {
 
   it('offers GET only when the server forwards GET only', async () => {
     const { client, sent } = workspace(() => json(200, '{}'));
-    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} />);
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
     expect(screen.getAllByRole('option').map((o) => o.textContent)).toEqual(['GET']);
     await sample('POST Start a cluster');
     expect(screen.getByText(/forwards GET only; start it with EXPLORER_PROXY_ALLOW_POST=1 to send POST/)).toBeTruthy();
@@ -106,7 +107,7 @@ describe('API Explorer', () => {
 
   it('shows a state-changing request in full and sends it only once confirmed', async () => {
     const { client, sent } = workspace(() => json(200, '{}'));
-    render(<ApiExplorer client={client} config={POST_CONFIG} />);
+    render(<ApiExplorer client={client} config={POST_CONFIG} ErrorView={ErrorPanel} />);
     await sample('POST Start a cluster');
     await userEvent.type(screen.getByRole('combobox', { name: 'cluster_id' }), 'c-1');
     await send();
@@ -138,7 +139,7 @@ describe('API Explorer', () => {
         '{"error_code":"PERMISSION_DENIED","message":"ana@contoso.example does not have Can Restart permission"}',
       ),
     );
-    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} />);
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
     await send();
     const said = await screen.findByText(/^Databricks answered/);
     expect(said.textContent).toBe(
@@ -153,7 +154,7 @@ describe('API Explorer', () => {
         ? json(200, '{"jobs":[{"job_id":2}],"has_more":false}')
         : json(200, '{"jobs":[{"job_id":1}],"has_more":true,"next_page_token":"t2"}'),
     );
-    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} />);
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
     await sample('GET List jobs');
     await send();
     await userEvent.click(await screen.findByRole('button', { name: 'Next page' }));
@@ -166,7 +167,7 @@ describe('API Explorer', () => {
     const { client, sent } = workspace((url) =>
       url.pathname.endsWith('/clusters/list') ? json(200, '{"clusters":[{"cluster_id":"c-42"}]}') : json(200, '{}'),
     );
-    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} />);
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
     await send();
     await screen.findByText(/^HTTP 200/);
     await sample('GET Get a cluster');
@@ -188,7 +189,7 @@ describe('API Explorer', () => {
     );
     history.replaceState(null, '', new URL(link).hash);
     const { client } = workspace(() => json(200, '{}'));
-    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} />);
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
     expect((screen.getByRole('textbox', { name: 'Path' }) as HTMLInputElement).value).toBe('/api/2.2/jobs/get');
     expect((screen.getByRole('textbox', { name: 'Value of query parameter 1' }) as HTMLInputElement).value).toBe(
       '1234567890123456789',
@@ -197,7 +198,7 @@ describe('API Explorer', () => {
 
   it('writes each snippet for the request on screen', async () => {
     const { client } = workspace(() => json(200, '{}'));
-    render(<ApiExplorer client={client} config={POST_CONFIG} />);
+    render(<ApiExplorer client={client} config={POST_CONFIG} ErrorView={ErrorPanel} />);
     const snippets = screen.getByRole('region', { name: 'Snippets' });
     for (const [label, expected] of [
       ['curl', 'curl -X GET'],
