@@ -84,6 +84,18 @@ test('runs a sample from each area, follows a paged answer to its end and copies
   expect(pages).toBe(3);
   await response(page).getByRole('button', { name: 'Table' }).click();
   await expect(response(page).getByRole('table')).toContainText('jobs: 1 row');
+  await response(page).getByRole('button', { name: 'Raw' }).click();
+  const raw =
+    (await response(page).getByRole('figure', { name: 'Response body as received' }).locator('pre').textContent()) ??
+    '';
+  await response(page).getByRole('button', { name: 'Copy response' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Response copied.' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(raw);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    response(page).getByRole('link', { name: 'Download' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('2.2-jobs-list.json');
 
   for (const label of [
     'curl',
@@ -147,15 +159,18 @@ test('starts a cluster after confirming, and watches it reach RUNNING', async ({
   await page.setViewportSize({ width: 1400, height: 1100 });
   await page.getByRole('heading', { name: 'API Explorer' }).evaluate((h) => h.scrollIntoView());
   await page.screenshot({ path: join(OUT, 'api-explorer.png'), fullPage: false });
-  await page.setViewportSize({ width: 390, height: 844 });
-  const wide = await page.evaluate(() =>
-    [...document.querySelectorAll('.api-explorer *')]
-      .filter(
-        (e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.ax-table-viewport, .ax-tree, .ax-raw'),
-      )
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
-  );
-  expect(wide).toEqual([]);
+  for (const width of [1280, 1920, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('.api-explorer *')]
+        .filter(
+          (e) =>
+            e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.ax-table-viewport, .ax-tree, .ax-raw'),
+        )
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`),
+    );
+    expect(wide, `at ${width} px`).toEqual([]);
+  }
   await page.screenshot({ path: join(OUT, 'api-explorer-390.png'), fullPage: false });
 });
 

@@ -171,7 +171,10 @@ describe('API Explorer', () => {
     await send();
     await screen.findByText(/^HTTP 200/);
     await sample('GET Get a cluster');
-    expect((screen.getByRole('combobox', { name: 'cluster_id' }) as HTMLInputElement).value).toBe('c-42');
+    const field = screen.getByRole('combobox', { name: 'cluster_id' }) as HTMLInputElement;
+    expect(field.value).toBe('c-42');
+    const offered = document.getElementById(field.getAttribute('list') ?? '');
+    expect([...(offered?.querySelectorAll('option') ?? [])].map((o) => o.getAttribute('value'))).toEqual(['c-42']);
     const history = screen.getByRole('region', { name: 'History' });
     await userEvent.click(within(history).getByRole('button', { name: 'Run GET /api/2.1/clusters/list again' }));
     await waitFor(() => expect(sent).toHaveLength(2));
