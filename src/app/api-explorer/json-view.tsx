@@ -26,8 +26,12 @@ function Scalar({ node }: { node: JsonNode }) {
   return <span class={`ax-${node.kind}`}>{scalarText(node)}</span>;
 }
 
+/** Containers with more children than this start folded, even near the top (10,000 clusters). */
+const OPEN_LIMIT = 200;
+
 function TreeNode({ name, node, depth }: { name: string | undefined; node: JsonNode; depth: number }) {
-  const [open, setOpen] = useState(depth < 2);
+  const size = node.kind === 'object' ? node.entries.length : node.kind === 'array' ? node.items.length : 0;
+  const [open, setOpen] = useState(depth < 2 && size <= OPEN_LIMIT);
   const label = name === undefined ? null : <span class="ax-key">{name}: </span>;
   if (node.kind !== 'object' && node.kind !== 'array') {
     return (

@@ -22,12 +22,6 @@ export function hasBody(method: string): boolean {
   return method !== 'GET' && method !== 'HEAD' && method !== 'DELETE';
 }
 
-/**
- * Extra request headers the proxy forwards besides Authorization and the resource-ID header, which
- * the client sets itself (see FORWARDED_REQUEST_HEADERS in src/proxy/middleware.ts).
- */
-export const EXTRA_HEADERS = ['Accept'] as const;
-
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** The `{name}` parameters of a request, in order of first appearance. */

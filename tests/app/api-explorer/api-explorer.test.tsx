@@ -215,3 +215,15 @@ describe('API Explorer', () => {
     }
   });
 });
+
+describe('API Explorer tree', () => {
+  it('starts a long array folded, so 10,000 clusters cost nothing until opened', async () => {
+    const clusters = Array.from({ length: 1000 }, (_, i) => `{"cluster_id":"c${i}","state":"RUNNING"}`).join(',');
+    const { client } = workspace(() => json(200, `{"clusters":[${clusters}]}`));
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Send' }));
+    const tree = await screen.findByRole('region', { name: 'Response body as a tree' });
+    expect(within(tree).getByText('[…] 1000 items')).toBeTruthy();
+    expect(within(tree).queryAllByText('{…} 2 keys')).toHaveLength(0);
+  });
+});
