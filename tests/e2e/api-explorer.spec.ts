@@ -114,6 +114,17 @@ test('runs a sample from each area, follows a paged answer to its end and copies
     // The sandbox's local CA, so the snippet works as pasted on this machine.
     expect(copied).toMatch(/ca\.pem/);
   }
+  // No token anywhere in the page or in what the explorer keeps (history, IDs).
+  expect(await page.content()).not.toMatch(JWT_SHAPED);
+  const kept = await page.evaluate(() =>
+    JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)]),
+  );
+  expect(kept).toContain('explorer.api-history.v1');
+  expect(
+    await page.evaluate(
+      () => `${localStorage.getItem('explorer.api-history.v1')}${sessionStorage.getItem('explorer.api-ids.v1')}`,
+    ),
+  ).not.toMatch(JWT_SHAPED);
 });
 
 test('starts a cluster after confirming, and watches it reach RUNNING', async ({ page, baseURL }) => {
