@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiExplorerTab } from '../api-explorer/api-explorer-tab.tsx';
 import { useAuth } from '../auth/auth-context.tsx';
 import { isSignInError } from '../auth/errors.ts';
 import {
@@ -31,11 +32,13 @@ export const VIEWS = [
   { id: 'timeline', label: 'Timeline' },
   { id: 'decode', label: 'Decode a token' },
   { id: 'how', label: 'Show me how' },
+  { id: 'explorer', label: 'API Explorer' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 
 function viewFrom(text: string | null | undefined): ViewId | undefined {
-  const id = (text ?? '').replace(/^#\/?/, '');
+  // `#/explorer?r=…` (a shared API Explorer request) is the explorer view.
+  const id = (text ?? '').replace(/^#\/?/, '').split('?')[0];
   return VIEWS.find((v) => v.id === id)?.id;
 }
 
@@ -43,8 +46,10 @@ function viewFrom(text: string | null | undefined): ViewId | undefined {
 function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void] {
   const [view, setViewState] = useState<ViewId>(() => viewFrom(returnView) ?? viewFrom(location.hash) ?? 'clusters');
   useLayoutEffect(() => {
+    // After a sign-in redirect the view comes back with its own state (`explorer?r=…`, a shared request).
+    const hash = returnView && viewFrom(returnView) === view ? returnView.replace(/^#?\/?/, '') : view;
     if (viewFrom(location.hash) !== view)
-      history.replaceState(history.state, '', `${location.pathname}${location.search}#/${view}`);
+      history.replaceState(history.state, '', `${location.pathname}${location.search}#/${hash}`);
   }, [view]);
   useEffect(() => {
     const onHash = () => {
@@ -218,6 +223,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
                 getAccessToken={async () => (await getTokens({ view: 'decode' })).accessToken}
               />
             )}
+            {view === 'explorer' && <ApiExplorerTab />}
             {view === 'how' && (
               <ShowMeHow
                 workspaceUrl={config.workspaceUrl}
@@ -241,7 +247,8 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
 export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
   const auth = useAuth();
   const { state, config } = auth;
-  const currentView = () => viewFrom(location.hash) ?? 'clusters';
+  // The view with its state after `?` (a shared API Explorer request), so sign-in comes back to it.
+  const currentView = () => (viewFrom(location.hash) ? location.hash.replace(/^#\/?/, '') : 'clusters');
   const actions = useMemo(
     () => ({
       context: {

@@ -110,8 +110,21 @@ export function validateConfig(input: ConfigInput): ValidationResult {
       sandbox: cloud.name === 'sandbox',
       cacheLocation,
       caBundlePath,
+      ...readProxyMethods(input.server.proxyMethods),
     },
   };
+}
+
+const PROXY_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The methods the server says its proxy forwards when more than GET: GET plus the known methods it lists.
+ * Anything else is ignored (the proxy refuses what it does not forward, with its own message).
+ */
+function readProxyMethods(raw: unknown): { proxyMethods?: readonly string[] } {
+  const listed = Array.isArray(raw) ? raw.filter((m): m is string => typeof m === 'string') : [];
+  const methods = PROXY_METHODS.filter((method) => method === 'GET' || listed.includes(method));
+  return methods.length > 1 ? { proxyMethods: methods } : {};
 }
 
 /** POSIX (`/…`) or Windows (`C:\…`, `\\server\…`) absolute path, one line, of a sane length. */
