@@ -37,6 +37,8 @@ export function ClusterDetailsPanel({
   const [attempt, setAttempt] = useState(0);
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
 
+  // `attempt` is the retry button's trigger: a new attempt loads the details again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the load on retry by design
   useEffect(() => {
     const controller = new AbortController();
     setState({ status: 'loading' });

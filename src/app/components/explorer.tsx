@@ -129,6 +129,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
     [],
   );
   const homeAccountId = account?.homeAccountId;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new account must get a new client (see below)
   const workspace = useMemo<WorkspaceContextValue>(() => {
     const options: WorkspaceClientOptions = {
       workspaceHost: config.workspaceHost,
@@ -234,6 +235,11 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
   );
 }
 
+/** The view in the address now, the one to come back to after a sign-in redirect. */
+function currentView(): ViewId {
+  return viewFrom(location.hash) ?? 'clusters';
+}
+
 /**
  * The app once the configuration is known: the sign-in states (starting, signed out, choosing
  * an account, redirecting) and the signed-in views, with the error doctor's actions wired.
@@ -241,7 +247,6 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
 export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
   const auth = useAuth();
   const { state, config } = auth;
-  const currentView = () => viewFrom(location.hash) ?? 'clusters';
   const actions = useMemo(
     () => ({
       context: {

@@ -23,6 +23,7 @@ export function TokensView({ view, load = loadInspector }: { view: string; load?
   const [error, setError] = useState<unknown>(undefined);
   const [attempt, setAttempt] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the load on retry by design
   useEffect(() => {
     let live = true;
     setError(undefined);
