@@ -8,7 +8,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { loadSandboxConfig, type SandboxConfig, SandboxConfigError, sandboxConfigJsonSchema } from './config.ts';
 import type { RunningWorkspace } from './databricks/index.ts';
 import type { RunningEntra } from './entra/index.ts';
-import { startSandbox } from './index.ts';
+import { startSandbox } from './start.ts';
 import { printable } from './printable.ts';
 import { ensureLocalTls, issueLocalCertificate, LOCAL_TLS_NAMES } from './tls.ts';
 
