@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { loadSandboxConfig, type SandboxConfig, SandboxConfigError, sandboxConfigJsonSchema } from './config.ts';
+import { loadSandboxConfig, SandboxConfigError, sandboxConfigJsonSchema } from './config.ts';
+import type { SandboxConfig } from './config-schema.ts';
 import type { RunningWorkspace } from './databricks/index.ts';
 import type { RunningEntra } from './entra/index.ts';
 import { startSandbox } from './start.ts';

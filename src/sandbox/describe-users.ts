@@ -1,4 +1,4 @@
-import type { SandboxConfig } from './config.ts';
+import type { SandboxConfig } from './config-schema.ts';
 import { printable } from './printable.ts';
 
 /** One line per configured user: UPN, password, and what is special about them. */

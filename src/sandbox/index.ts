@@ -7,10 +7,10 @@ export {
   DEFAULT_SANDBOX_CONFIG,
   loadSandboxConfig,
   parseSandboxConfig,
-  type SandboxConfig,
   SandboxConfigError,
   sandboxConfigJsonSchema,
 } from './config.ts';
+export type { SandboxConfig } from './config-schema.ts';
 export { CONSOLE_PATH, createConsole, type SandboxConsole } from './console/index.ts';
 export { CONTROL_HEADER } from './control-guard.ts';
 export { generateClusters, type RunningWorkspace, startWorkspace } from './databricks/index.ts';

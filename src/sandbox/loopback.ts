@@ -5,3 +5,8 @@ const LOOPBACK_ADDRESS = /^(127\.|::1$|::ffff:127\.)/;
 export function isLoopbackAddress(address: string | undefined): boolean {
   return LOOPBACK_ADDRESS.test(address ?? '');
 }
+
+/** `localhost`, `127.0.0.1` or `[::1]`. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}

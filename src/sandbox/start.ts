@@ -1,5 +1,6 @@
 import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { loadSandboxConfig, type SandboxConfig } from './config.ts';
+import { loadSandboxConfig } from './config.ts';
+import type { SandboxConfig } from './config-schema.ts';
 import { createConsole, type SandboxConsole } from './console/index.ts';
 import { type RunningWorkspace, startWorkspace } from './databricks/index.ts';
 import { type RunningEntra, startEntra } from './entra/index.ts';

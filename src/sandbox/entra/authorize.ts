@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SandboxUser } from '../config.ts';
+import type { SandboxUser } from '../config-schema.ts';
 import { type EntraContext, missingConsent, needsMfa } from './context.ts';
 import { MICROSOFT_GRAPH } from './directory.ts';
 import { buildErrorBody, EntraProtocolError, entraTimestamp } from './errors.ts';

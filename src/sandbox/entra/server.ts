@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type EntraFaults, entraFaultsSchema, type SandboxConfig } from '../config.ts';
+import { type EntraFaults, entraFaultsSchema, type SandboxConfig } from '../config-schema.ts';
 import { controlRefusal } from '../control-guard.ts';
 import { baseUrl, closeServer, listen } from '../http-server.ts';
 import { sendNoContent } from '../json-response.ts';

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SandboxApp, SandboxUser } from '../config.ts';
+import type { SandboxApp, SandboxUser } from '../config-schema.ts';
 import { type EntraContext, grantedScopes, missingConsent, needsMfa } from './context.ts';
 import type { Platform, RequestedScopes, TenantRef } from './directory.ts';
 import { buildErrorBody, EntraProtocolError } from './errors.ts';
