@@ -7,7 +7,7 @@ import {
   EventType,
   PublicClientApplication,
 } from '@azure/msal-browser';
-import { SETTINGS_STORAGE_KEY } from '../config/load-config.ts';
+import { SETTINGS_STORAGE_KEY } from '../config/saved-settings.ts';
 import type { AppConfig } from '../config/types.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { SignInError, toSignInError } from './errors.ts';

@@ -1,6 +1,6 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { CLOUDS, REAL_CLOUD_NAMES } from './clouds.ts';
-import { loadedServerConfig, readOverrides, resetOverrides, saveOverrides } from './load-config.ts';
+import { readOverrides, resetOverrides, saveOverrides } from './saved-settings.ts';
 import type {
   AppConfig,
   CacheLocation,
@@ -20,8 +20,8 @@ export interface SettingsPanelProps {
   errors?: readonly FieldError[] | undefined;
   /** The values in effect (server's with overrides applied), used to fill the form when `config` is invalid. */
   wire?: RuntimeConfigWire | undefined;
-  /** The server's runtime configuration; defaults to the one {@link loadAppConfig} last received. */
-  server?: RuntimeConfigWire | undefined;
+  /** The server's runtime configuration, as {@link loadAppConfig} received it. */
+  server: RuntimeConfigWire;
   /**
    * Called after valid overrides were saved to localStorage. The app should start over with
    * them (tenant and client changes need a fresh MSAL instance, so reloading the page is simplest).
@@ -110,7 +110,7 @@ function toOverrides(values: Values, server: RuntimeConfigWire): SettingsOverrid
  */
 export function SettingsPanel(props: SettingsPanelProps) {
   const { onApply, onReset, onClose, storage } = props;
-  const server = props.server ?? loadedServerConfig() ?? {};
+  const { server } = props;
   const [values, setValues] = useState<Values>(() => {
     const saved = readOverrides(storage);
     return initialValues(props, server, saved.ok ? saved.overrides : {});
