@@ -18,10 +18,10 @@ import { TimelineView } from '../timeline/timeline-view.tsx';
 import { DecodeView } from '../tokens/decode-view.tsx';
 import { AccountPicker } from './account-picker.tsx';
 import { AppHeader } from './app-header.tsx';
-import { createClustersStore } from './clusters-store.ts';
-import { ClustersView } from './clusters-view.tsx';
-import { createStore, useStore } from './store.ts';
-import { TokensView } from './tokens-view.tsx';
+import { createClustersStore } from '../clusters/clusters-store.ts';
+import { ClustersView } from '../clusters/clusters-view.tsx';
+import { createStore, useStore } from '../state/store.ts';
+import { TokensView } from '../tokens/tokens-view.tsx';
 import { WorkspaceContext, type WorkspaceContextValue } from './workspace-context.tsx';
 import { Landing } from './landing.tsx';
 

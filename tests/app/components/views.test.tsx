@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthProvider } from '../../../src/app/auth/auth-context.tsx';
 import { BootScreen } from '../../../src/app/components/boot-screen.tsx';
-import { TokensView } from '../../../src/app/components/tokens-view.tsx';
+import { TokensView } from '../../../src/app/tokens/tokens-view.tsx';
 import { DatabricksApiError } from '../../../src/app/databricks/errors.ts';
 import { DoctorActionsContext, ErrorBoundary, ErrorPanel } from '../../../src/app/errors/error-panel.tsx';
 import { ShowMeHow } from '../../../src/app/snippets/show-me-how.tsx';

@@ -12,7 +12,7 @@ interface InspectorModule {
 
 /** jose and the inspector load only when this tab is opened. */
 function loadInspector(): Promise<InspectorModule> {
-  return import('../tokens/token-inspector.tsx').then((a) => ({ TokenInspector: a.TokenInspector }));
+  return import('./token-inspector.tsx').then((a) => ({ TokenInspector: a.TokenInspector }));
 }
 
 /** The ID and access tokens of the signed-in account, and a link to decode or compare any token. */

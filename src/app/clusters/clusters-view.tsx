@@ -4,8 +4,8 @@ import { ClusterDetailsPanel } from './cluster-details.tsx';
 import { type ClusterRow, countClusters, distinctValues, filterRows, type SortColumn } from './cluster-model.ts';
 import { ClusterTable } from './cluster-table.tsx';
 import type { ClusterListControls } from './clusters-store.ts';
-import { useStore } from './store.ts';
-import { useWorkspace } from './workspace-context.tsx';
+import { useStore } from '../state/store.ts';
+import { useWorkspace } from '../components/workspace-context.tsx';
 
 const EMPTY: ReadonlySet<string> = new Set();
 const count = new Intl.NumberFormat(undefined);

@@ -7,8 +7,8 @@ import { ErrorPanel } from '../errors/error-panel.tsx';
 import { formatJson } from '../json/lossless-json.ts';
 import { StateBadge } from './cluster-table.tsx';
 import { summarizeCluster } from './cluster-summary.ts';
-import { Modal } from './modal.tsx';
-import { useWorkspace } from './workspace-context.tsx';
+import { Modal } from '../components/modal.tsx';
+import { useWorkspace } from '../components/workspace-context.tsx';
 
 type Loaded = { cluster: ClusterDetails; json: string };
 
