@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_WORKSPACE_CONFIG, workspaceConfigSchema } from './databricks/config.ts';
+import { GUID_PATTERN } from './well-known.ts';
 
 /**
  * The sandbox configuration file (`--config`, JSON with comments): tenants, users, app
@@ -11,13 +12,9 @@ import { DEFAULT_WORKSPACE_CONFIG, workspaceConfigSchema } from './databricks/co
  * @see https://learn.microsoft.com/entra/identity-platform/reference-app-manifest
  */
 
-/** The Azure Databricks first-party application (resource) ID. */
-export const AZURE_DATABRICKS_RESOURCE_ID = '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d';
-
-const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const guid = z
   .string()
-  .regex(GUID_RE, 'expected a GUID such as 00000000-0000-0000-0000-000000000000')
+  .regex(GUID_PATTERN, 'expected a GUID such as 00000000-0000-0000-0000-000000000000')
   .transform((value) => value.toLowerCase());
 const domain = z
   .string()

@@ -1,4 +1,5 @@
-import { AZURE_DATABRICKS_RESOURCE_ID, type SandboxConfigInput } from './config-schema.ts';
+import type { SandboxConfigInput } from './config-schema.ts';
+import { AZURE_DATABRICKS_RESOURCE_ID } from './well-known.ts';
 
 const DEMO_TENANT = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';
 const SPA_CLIENT_ID = '12a34b56-789c-0d12-e3fa-b456789c0123';

@@ -15,14 +15,8 @@ import { describeNavigation, followMsalInTimeline } from './msal-timeline.ts';
 import { createSharedLookup } from './shared-lookup.ts';
 import { openTabChannel } from './tab-sync.ts';
 import { createRedirectGuard, saveReturnView, takeReturnView } from './redirect-guard.ts';
-import {
-  type AccountSummary,
-  type AuthService,
-  DATABRICKS_SCOPE,
-  type SignOutScope,
-  type StartResult,
-  type TokenSet,
-} from './types.ts';
+import type { AccountSummary, AuthService, SignOutScope, StartResult, TokenSet } from './types.ts';
+import { DATABRICKS_SCOPE } from '../well-known.ts';
 
 /** sessionStorage, across the sign-out redirect: whom this tab signed out of. */
 const SIGNED_OUT_KEY = 'explorer.auth.signedOut';

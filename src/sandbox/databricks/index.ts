@@ -1,7 +1,7 @@
 /**
  * The sandbox Azure Databricks workspace: everything other parts may use.
  */
-export { AZURE_DATABRICKS_RESOURCE, MIN_REMAINING_SECONDS } from './auth.ts';
+export { MIN_REMAINING_SECONDS } from './auth.ts';
 export { NODE_TYPES, SPARK_VERSIONS } from './catalog.ts';
 export {
   builtinClusters,

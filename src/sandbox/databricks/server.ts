@@ -3,12 +3,13 @@ import { createServer } from 'node:https';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { controlRefusal } from '../control-guard.ts';
+import { AZURE_DATABRICKS_RESOURCE_ID } from '../well-known.ts';
 import { baseUrl, closeServer, listen } from '../http-server.ts';
 import { readBodyText, sendJsonText, sendNoContent } from '../json-response.ts';
 import { RequestLog } from '../request-log.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
 import { readApiBody } from './api.ts';
-import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, rejectToken, tokenExpired } from './auth.ts';
+import { authenticate, type Caller, rejectToken, tokenExpired } from './auth.ts';
 import { createCatalogue } from './catalogue.ts';
 import { toWireJson } from './json.ts';
 import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
@@ -235,7 +236,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
         if (method !== 'GET')
           throw new WorkspaceApiError(405, 'BAD_REQUEST', `Method ${method} is not allowed for ${path}; use GET.`);
         const target = new URL(options.authorizeUrl);
-        target.searchParams.set('client_id', AZURE_DATABRICKS_RESOURCE);
+        target.searchParams.set('client_id', AZURE_DATABRICKS_RESOURCE_ID);
         target.searchParams.set('response_type', 'code');
         target.searchParams.set('redirect_uri', `${publicUrl}/aad/redirect`);
         res.writeHead(302, { Location: target.toString(), 'Content-Length': '0' }).end();
