@@ -1,6 +1,6 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { CLOUDS, REAL_CLOUD_NAMES } from './clouds.ts';
-import { readOverrides, resetOverrides, saveOverrides } from './saved-settings.ts';
+import { OVERRIDE_KEYS, readOverrides, resetOverrides, saveOverrides } from './saved-settings.ts';
 import type {
   AppConfig,
   CacheLocation,
@@ -34,25 +34,11 @@ export interface SettingsPanelProps {
   storage?: Storage;
 }
 
-type TextField =
-  | 'tenantId'
-  | 'clientId'
-  | 'cloud'
-  | 'workspaceUrl'
-  | 'subscriptionId'
-  | 'resourceGroup'
-  | 'workspaceName';
+type TextField = Exclude<(typeof OVERRIDE_KEYS)[number], 'cacheLocation'>;
 type Values = Record<TextField, string> & { cacheLocation: CacheLocation };
-const TEXT_FIELDS: readonly TextField[] = [
-  'tenantId',
-  'clientId',
-  'cloud',
-  'workspaceUrl',
-  'subscriptionId',
-  'resourceGroup',
-  'workspaceName',
-];
-const FIELD_ORDER: readonly ConfigField[] = [...TEXT_FIELDS, 'cacheLocation'];
+const TEXT_FIELDS: readonly TextField[] = OVERRIDE_KEYS.filter((key): key is TextField => key !== 'cacheLocation');
+/** The form's fields in order: the settings this browser can override. */
+const FIELD_ORDER: readonly ConfigField[] = OVERRIDE_KEYS;
 const OWN_FIELDS: ReadonlySet<ConfigField> = new Set(FIELD_ORDER);
 
 function str(value: unknown): string {
