@@ -19,10 +19,10 @@ import { TimelineView } from '../timeline/timeline-view.tsx';
 import { DecodeView } from '../tokens/decode-view.tsx';
 import { AccountPicker } from './account-picker.tsx';
 import { AppHeader } from './app-header.tsx';
-import { createClustersStore } from './clusters-store.ts';
-import { ClustersView } from './clusters-view.tsx';
-import { createStore, useStore } from './store.ts';
-import { TokensView } from './tokens-view.tsx';
+import { createClustersStore } from '../clusters/clusters-store.ts';
+import { ClustersView } from '../clusters/clusters-view.tsx';
+import { createStore, useStore } from '../state/store.ts';
+import { TokensView } from '../tokens/tokens-view.tsx';
 import { WorkspaceContext, type WorkspaceContextValue } from './workspace-context.tsx';
 import { Landing } from './landing.tsx';
 
@@ -134,6 +134,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
     [],
   );
   const homeAccountId = account?.homeAccountId;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new account must get a new client (see below)
   const workspace = useMemo<WorkspaceContextValue>(() => {
     const options: WorkspaceClientOptions = {
       workspaceHost: config.workspaceHost,
@@ -241,14 +242,20 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
 }
 
 /**
+ * The view in the address now, the one to come back to after a sign-in redirect, with its state
+ * after `?` (a shared API Explorer request), so the sign-in comes back to it.
+ */
+function currentView(): string {
+  return viewFrom(location.hash) ? location.hash.replace(/^#\/?/, '') : 'clusters';
+}
+
+/**
  * The app once the configuration is known: the sign-in states (starting, signed out, choosing
  * an account, redirecting) and the signed-in views, with the error doctor's actions wired.
  */
 export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
   const auth = useAuth();
   const { state, config } = auth;
-  // The view with its state after `?` (a shared API Explorer request), so sign-in comes back to it.
-  const currentView = () => (viewFrom(location.hash) ? location.hash.replace(/^#\/?/, '') : 'clusters');
   const actions = useMemo(
     () => ({
       context: {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../src/app/app.tsx';
 import { SignInError } from '../../../src/app/auth/errors.ts';
 import type { AuthService } from '../../../src/app/auth/types.ts';
-import { explainTermination, summarizeCluster } from '../../../src/app/components/cluster-summary.ts';
+import { explainTermination, summarizeCluster } from '../../../src/app/clusters/cluster-summary.ts';
 import { createTimeline } from '../../../src/app/timeline/timeline.ts';
 import { FakeAuthService, makeCluster } from '../support/fakes.ts';
 
