@@ -19,6 +19,7 @@ export function ApiExplorerTab({ load = loadExplorer }: { load?: () => Promise<E
   const [Explorer, setExplorer] = useState<ExplorerComponent | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [attempt, setAttempt] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry button's trigger: a new attempt loads again.
   useEffect(() => {
     let live = true;
     setError(undefined);

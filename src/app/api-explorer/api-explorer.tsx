@@ -292,6 +292,7 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage,
                 const update = (pair: [string, string]) =>
                   setRequest({ ...request, query: request.query.map((p, j) => (j === i ? pair : p)) });
                 return (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a row is its position; its inputs are controlled by the request state.
                   <div class="ax-row" key={i}>
                     <input
                       aria-label={`Name of query parameter ${i + 1}`}
@@ -527,6 +528,7 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage,
               <>
                 <ol>
                   {history.map((h, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: two requests may share a timestamp; the list is only ever replaced whole.
                     <li key={`${h.at}-${i}`}>
                       <span class={`ax-method ax-${h.method.toLowerCase()}`}>{h.method}</span>{' '}
                       <code>{targetOf({ ...h, headers: [] })}</code> → {h.status ?? 'no answer'} ({h.durationMs} ms){' '}

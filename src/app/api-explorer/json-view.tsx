@@ -52,6 +52,7 @@ function TreeNode({ name, node, depth }: { name: string | undefined; node: JsonN
       {open && (
         <div class="ax-children">
           {children.map(([key, child], i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: an answer's tree never changes; array items have only their index.
             <TreeNode key={`${i}:${key}`} name={key} node={child} depth={depth + 1} />
           ))}
         </div>
@@ -97,6 +98,7 @@ export function JsonTable({ name, rows }: { name: string; rows: JsonNode[] }) {
         </thead>
         <tbody>
           {rows.map((row, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: an answer's rows never change; they have only their index.
             <tr key={i}>
               {columns.map((c) => {
                 const cell = row.kind === 'object' ? row.entries.find(([k]) => k === c)?.[1] : undefined;

@@ -50,7 +50,7 @@ function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void
     const hash = returnView && viewFrom(returnView) === view ? returnView.replace(/^#?\/?/, '') : view;
     if (viewFrom(location.hash) !== view)
       history.replaceState(history.state, '', `${location.pathname}${location.search}#/${hash}`);
-  }, [view]);
+  }, [view, returnView]);
   useEffect(() => {
     const onHash = () => {
       const next = viewFrom(location.hash);
