@@ -77,7 +77,7 @@ describe('API Explorer snippets, run on the machine that runs the sandbox', () =
     async (kind) => {
       const stateOf = async () =>
         ((await (await t.get(`/api/2.1/clusters/get?cluster_id=${ANA_SCRATCH}`)).json()) as { state: string }).state;
-      expect((await t.post('/_sandbox/reset', 'ben')).status).toBeLessThan(300);
+      expect((await t.call('/_sandbox/reset', { method: 'POST' })).status).toBeLessThan(300);
       expect(await stateOf()).toBe('TERMINATED');
       const text = buildExplorerSnippet(
         kind,
