@@ -168,11 +168,11 @@ test('keyboard only: sign in, move through the tabs, open and close the cluster 
   await expect(page.getByRole('tab', { name: 'Tokens' })).toBeFocused();
   await expect(page.getByRole('tab', { name: 'Tokens' })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('End');
-  await expect(page.getByRole('tab', { name: 'Show me how' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'API Explorer' })).toBeFocused();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('tab', { name: 'Clusters' })).toBeFocused();
   await page.keyboard.press('ArrowLeft');
-  await expect(page.getByRole('tab', { name: 'Show me how' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'API Explorer' })).toBeFocused();
   await page.keyboard.press('Home');
   await expect(page.getByRole('tab', { name: 'Clusters' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tab', { name: 'Tokens' })).toHaveAttribute('tabindex', '-1');
