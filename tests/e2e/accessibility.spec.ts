@@ -99,6 +99,10 @@ test.describe('axe-core finds no violations', () => {
     await page.getByRole('tab', { name: 'Show me how' }).click();
     await expect(page.getByText(/curl/).first()).toBeVisible();
     await expectNoViolations(page, 'on Show me how');
+
+    await page.getByRole('tab', { name: 'API Explorer' }).click();
+    await expect(page.getByRole('heading', { name: 'API Explorer' })).toBeVisible();
+    await expectNoViolations(page, 'on API Explorer');
   });
 
   test('on a workspace error panel (403), which leads with another account rather than "Try again"', async ({
@@ -277,7 +281,7 @@ for (const size of WIDTHS) {
     expect(drawer!.x + drawer!.width).toBeLessThanOrEqual(size.width + 1);
     await page.keyboard.press('Escape');
 
-    for (const tab of ['Tokens', 'Timeline', 'Decode a token', 'Show me how']) {
+    for (const tab of ['Tokens', 'Timeline', 'Decode a token', 'Show me how', 'API Explorer']) {
       await page.getByRole('tab', { name: tab }).click();
       if (tab === 'Tokens') await expect(page.getByText(/Signature verified/i).first()).toBeVisible();
       await expectNoHorizontalOverflow(page, `on ${tab}`);
