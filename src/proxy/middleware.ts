@@ -4,6 +4,7 @@ import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { normalizeExtraHost, PROXY_PREFIX, resolveProxyTarget, WORKSPACE_HOST_FORMS } from './allowlist.ts';
 import { ProxyError } from './errors.ts';
+import { WRITE_METHODS } from './settings.ts';
 
 /** Timeouts in milliseconds. */
 export interface ProxyTimeouts {
@@ -165,7 +166,7 @@ const MAX_CONNECTIONS_PER_HOST = 64;
 export function createProxyMiddleware(options: ProxyOptions = {}): ProxyMiddleware {
   const config: ResolvedProxyConfig = {
     extraHosts: new Set((options.extraHosts ?? []).map(normalizeExtraHost)),
-    methods: new Set(options.allowPost ? ['GET', 'POST'] : ['GET']),
+    methods: new Set(options.allowPost ? ['GET', ...WRITE_METHODS] : ['GET']),
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
   };
   const log = options.log ?? ((line: string) => console.warn(line));

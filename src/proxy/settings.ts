@@ -20,7 +20,15 @@ export interface RuntimeConfig {
   sandboxAuthorityOrigin?: string;
   /** Absolute path of the CA bundle that commands run on this machine need for the workspace. */
   caBundlePath?: string;
+  /**
+   * The methods the proxy forwards, sent only when more than GET (`EXPLORER_PROXY_ALLOW_POST=1`):
+   * the API Explorer offers state-changing requests only then.
+   */
+  proxyMethods?: string[];
 }
+
+/** What `EXPLORER_PROXY_ALLOW_POST=1` opens: every method the API Explorer's catalogue uses (the catalogue only reads with GET and changes state with POST). */
+export const WRITE_METHODS = ['POST'] as const;
 
 /** Azure clouds the server accepts in `EXPLORER_CLOUD`. */
 export type AzureCloud = keyof typeof WORKSPACE_HOST_PATTERNS;
@@ -175,6 +183,7 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
         ...resource,
         sandbox: true,
         sandboxAuthorityOrigin: authorityOrigin,
+        ...proxyMethods(allowPost),
       },
       identityOrigins: [authorityOrigin, ...signInOrigins()],
       proxyExtraHosts: [workspaceHost],
@@ -228,12 +237,16 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
     lan,
     warnings,
     allowPost,
-    runtimeConfig: { tenantId, clientId, cloud, workspaceUrl, ...resource, sandbox: false },
+    runtimeConfig: { tenantId, clientId, cloud, workspaceUrl, ...resource, sandbox: false, ...proxyMethods(allowPost) },
     identityOrigins: signInOrigins(cloud),
     proxyExtraHosts: [],
     proxyConnectTo,
     proxyExtraCa,
   };
+}
+
+function proxyMethods(allowPost: boolean): Pick<RuntimeConfig, 'proxyMethods'> {
+  return allowPost ? { proxyMethods: ['GET', ...WRITE_METHODS] } : {};
 }
 
 function readPort(value: string | undefined, sandbox: boolean): number {

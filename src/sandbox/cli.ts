@@ -5,10 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { loadSandboxConfig, type SandboxConfig, SandboxConfigError, sandboxConfigJsonSchema } from './config.ts';
+import { loadSandboxConfig, SandboxConfigError, sandboxConfigJsonSchema } from './config.ts';
+import type { SandboxConfig } from './config-schema.ts';
 import type { RunningWorkspace } from './databricks/index.ts';
 import type { RunningEntra } from './entra/index.ts';
-import { startSandbox } from './index.ts';
+import { startSandbox } from './start.ts';
 import { printable } from './printable.ts';
 import { ensureLocalTls, issueLocalCertificate, LOCAL_TLS_NAMES } from './tls.ts';
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackAddress } from './loopback.ts';
 
 /**
  * The header every call to a sandbox control API (`/_sandbox/…`) must carry, with the value `1`.
@@ -16,7 +17,7 @@ export const CONTROL_HEADER = 'X-Sandbox-Control';
  */
 export function controlRefusal(req: IncomingMessage): string | undefined {
   const remote = req.socket.remoteAddress ?? '';
-  if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) {
+  if (!isLoopbackAddress(remote)) {
     return `The sandbox control API answers loopback clients only, not ${remote.slice(0, 60)}.`;
   }
   const site = req.headers['sec-fetch-site'];

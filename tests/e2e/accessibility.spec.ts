@@ -99,6 +99,10 @@ test.describe('axe-core finds no violations', () => {
     await page.getByRole('tab', { name: 'Show me how' }).click();
     await expect(page.getByText(/curl/).first()).toBeVisible();
     await expectNoViolations(page, 'on Show me how');
+
+    await page.getByRole('tab', { name: 'API Explorer' }).click();
+    await expect(page.getByRole('heading', { name: 'API Explorer' })).toBeVisible();
+    await expectNoViolations(page, 'on API Explorer');
   });
 
   test('on a workspace error panel (403), which leads with another account rather than "Try again"', async ({
@@ -168,11 +172,11 @@ test('keyboard only: sign in, move through the tabs, open and close the cluster 
   await expect(page.getByRole('tab', { name: 'Tokens' })).toBeFocused();
   await expect(page.getByRole('tab', { name: 'Tokens' })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('End');
-  await expect(page.getByRole('tab', { name: 'Show me how' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'API Explorer' })).toBeFocused();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('tab', { name: 'Clusters' })).toBeFocused();
   await page.keyboard.press('ArrowLeft');
-  await expect(page.getByRole('tab', { name: 'Show me how' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'API Explorer' })).toBeFocused();
   await page.keyboard.press('Home');
   await expect(page.getByRole('tab', { name: 'Clusters' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tab', { name: 'Tokens' })).toHaveAttribute('tabindex', '-1');
@@ -277,7 +281,7 @@ for (const size of WIDTHS) {
     expect(drawer!.x + drawer!.width).toBeLessThanOrEqual(size.width + 1);
     await page.keyboard.press('Escape');
 
-    for (const tab of ['Tokens', 'Timeline', 'Decode a token', 'Show me how']) {
+    for (const tab of ['Tokens', 'Timeline', 'Decode a token', 'Show me how', 'API Explorer']) {
       await page.getByRole('tab', { name: tab }).click();
       if (tab === 'Tokens') await expect(page.getByText(/Signature verified/i).first()).toBeVisible();
       await expectNoHorizontalOverflow(page, `on ${tab}`);

@@ -23,6 +23,8 @@ export const DEV_PORT = PREVIEW_PORT + 10;
 export const ISOLATED_PORT = PREVIEW_PORT + 20;
 /** The host-down drill's server: the sandbox workspace listens on PORT+3, not PORT+2. */
 export const HOST_DOWN_PORT = PREVIEW_PORT + 30;
+/** The API Explorer's server: POST forwarded (EXPLORER_PROXY_ALLOW_POST=1), its own sandbox on PORT+1/+2. */
+export const EXPLORER_PORT = PREVIEW_PORT + 60;
 /** Where the isolated server's stdout and stderr go (the security checks read it). */
 export const ISOLATED_LOG = `test-results/e2e-server/isolated-${ISOLATED_PORT}.log`;
 process.env.E2E_ISOLATED_LOG = fileURLToPath(new URL(`../../${ISOLATED_LOG}`, import.meta.url));
@@ -59,7 +61,7 @@ export default defineConfig({
     {
       name: 'preview',
       use: { baseURL: `https://localhost:${PREVIEW_PORT}` },
-      testIgnore: ['security.spec.ts', 'real-shape.spec.ts'],
+      testIgnore: ['security.spec.ts', 'real-shape.spec.ts', 'api-explorer.spec.ts'],
       grepInvert: /@host-down/,
     },
     {
@@ -76,6 +78,7 @@ export default defineConfig({
       testMatch: ['drills.spec.ts'],
       grep: /@host-down/,
     },
+    { name: 'explorer', use: { baseURL: `https://localhost:${EXPLORER_PORT}` }, testMatch: ['api-explorer.spec.ts'] },
     {
       name: 'real-shape',
       testMatch: ['real-shape.spec.ts'],
@@ -122,6 +125,17 @@ export default defineConfig({
         ...FORCE_SANDBOX,
         EXPLORER_SANDBOX_CONFIG: 'tests/e2e/fixtures/hostile-sandbox.jsonc',
       },
+    },
+    {
+      // The build from `npm start` above, with POST forwarded for the API Explorer's state changes.
+      command: 'npx vite preview',
+      cwd: '../..',
+      url: `https://localhost:${EXPLORER_PORT}`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      env: { PORT: String(EXPLORER_PORT), ...FORCE_SANDBOX, EXPLORER_PROXY_ALLOW_POST: '1' },
     },
     {
       command: 'npx vite preview --config tests/e2e/support/host-down.vite.config.ts',

@@ -211,7 +211,9 @@ test('a page on another origin cannot use the proxy: the fetch fails and the pro
   consoleGuard,
 }) => {
   // Chromium reports the refused cross-origin fetch on the console: that refusal is the point.
-  consoleGuard.allow(/blocked by CORS policy|^Failed to load resource: net::ERR_FAILED$/);
+  consoleGuard.allow(
+    /blocked by CORS policy|^Failed to load resource: net::ERR_(FAILED|BLOCKED_BY_RESPONSE\.NotSameOrigin)$/,
+  );
   const { app, workspace } = ports(baseURL);
   const other = http.createServer((_req, res) =>
     res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>other origin</title>'),

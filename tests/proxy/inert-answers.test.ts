@@ -3,7 +3,7 @@
  * or render as part of the app's origin: loads that are not `fetch` are refused before any
  * connection, and every answer is marked inert.
  */
-import { Agent, request } from 'undici';
+import { type Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INERT_RESPONSE_HEADERS } from '../../src/proxy/middleware.ts';
 import { createClient, removeTestTls, startProxy, startUpstream, type ProxyServer, type Upstream } from './helpers.ts';

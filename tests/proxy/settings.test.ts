@@ -200,6 +200,14 @@ describe('server settings from the environment', () => {
     expect(resolveServerSettings({ EXPLORER_PROXY_ALLOW_POST: '1' }).allowPost).toBe(true);
   });
 
+  it('tells the page which methods the proxy forwards only when POST is allowed', () => {
+    expect(resolveServerSettings({}).runtimeConfig.proxyMethods).toBeUndefined();
+    expect(resolveServerSettings({ EXPLORER_PROXY_ALLOW_POST: '1' }).runtimeConfig.proxyMethods).toEqual([
+      'GET',
+      'POST',
+    ]);
+  });
+
   const invalid: Array<[string, Record<string, string>, string, string]> = [
     [
       'a port that is not a number',

@@ -4,27 +4,20 @@ import {
   BrowserPerformanceClient,
   CacheLookupPolicy,
   type Configuration,
-  EventType,
   PublicClientApplication,
 } from '@azure/msal-browser';
-import { SETTINGS_STORAGE_KEY } from '../config/load-config.ts';
+import { SETTINGS_STORAGE_KEY } from '../config/saved-settings.ts';
 import type { AppConfig } from '../config/types.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { SignInError, toSignInError } from './errors.ts';
 import { buildMsalOptions } from './msal-config.ts';
+import { describeNavigation, followMsalInTimeline } from './msal-timeline.ts';
 import { createSharedLookup } from './shared-lookup.ts';
+import { openTabChannel } from './tab-sync.ts';
 import { createRedirectGuard, saveReturnView, takeReturnView } from './redirect-guard.ts';
-import {
-  type AccountSummary,
-  type AuthService,
-  DATABRICKS_SCOPE,
-  type SignOutScope,
-  type StartResult,
-  type TokenSet,
-} from './types.ts';
+import type { AccountSummary, AuthService, SignOutScope, StartResult, TokenSet } from './types.ts';
+import { DATABRICKS_SCOPE } from '../well-known.ts';
 
-/** Tabs of the app with the same sign-in configuration talk on one channel; other configurations never hear them. */
-const CHANNEL_PREFIX = 'explorer-auth';
 /** sessionStorage, across the sign-out redirect: whom this tab signed out of. */
 const SIGNED_OUT_KEY = 'explorer.auth.signedOut';
 /** Next to MSAL's cache (same storage): which sign-in configuration that cache belongs to, and its accounts. */
@@ -80,24 +73,6 @@ function summarize(account: AccountInfo): AccountSummary {
   };
 }
 
-/** Describes an authorize or logout URL for the timeline: host, path and protocol facts, no values that matter. */
-export function describeNavigation(url: string): { title: string; detail: string } {
-  const parsed = new URL(url);
-  const p = parsed.searchParams;
-  if (parsed.pathname.endsWith('/logout')) {
-    return { title: 'Redirect to sign out', detail: `${parsed.host}${parsed.pathname}` };
-  }
-  const parts = [
-    `${parsed.host}${parsed.pathname}`,
-    `response_type=${p.get('response_type') ?? '?'}`,
-    `PKCE ${p.get('code_challenge_method') ?? 'missing'}`,
-    `response_mode=${p.get('response_mode') ?? 'query'}`,
-    `scope=${p.get('scope') ?? ''}`,
-  ];
-  if (p.get('prompt')) parts.push(`prompt=${p.get('prompt')}`);
-  return { title: 'Redirect to authorize', detail: parts.join(' · ') };
-}
-
 function hasAuthResponse(): URLSearchParams | null {
   const raw = location.hash.length > 1 ? location.hash.slice(1) : location.search.slice(1);
   const params = new URLSearchParams(raw);
@@ -132,10 +107,7 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
   });
   const listeners = new Set<(notice?: string) => void>();
   const cacheStore = storageFor(config.cacheLocation);
-  const channel =
-    typeof BroadcastChannel === 'function'
-      ? new BroadcastChannel(`${CHANNEL_PREFIX}:${config.clientId}:${config.authority}`)
-      : undefined;
+  const channel = openTabChannel(config);
   const notify = (notice?: string) => {
     for (const listener of listeners) listener(notice);
   };
@@ -149,30 +121,21 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
   });
   // This tab asked whether another tab is signed in (it is signed out and did not just sign out).
   let askedForSession = false;
-  channel?.addEventListener('message', (event: MessageEvent) => {
-    const data = event.data as {
-      type?: string;
-      result?: AuthenticationResult;
-      all?: boolean;
-      homeAccountId?: string;
-      username?: string;
-    } | null;
-    if (data?.type === 'signed-out') {
-      void followSignOut(
-        data.all === true ? null : { homeAccountId: data.homeAccountId ?? '', username: data.username ?? '' },
-      );
-    } else if ((data?.type === 'signed-in' || data?.type === 'account-selected') && data.result) {
+  channel?.onMessage((data) => {
+    if (data.type === 'signed-out') {
+      void followSignOut('all' in data ? null : { homeAccountId: data.homeAccountId, username: data.username });
+    } else if ((data.type === 'signed-in' || data.type === 'account-selected') && 'result' in data) {
       const before = pca.getActiveAccount()?.homeAccountId;
       const verb = data.type === 'signed-in' ? 'signed in as' : 'switched to';
       void adoptSession(data.result, `Another tab ${verb} this account`, true).then((adopted) => {
-        const username = data.result?.account?.username ?? '';
+        const username = data.result.account?.username ?? '';
         notify(
-          adopted && before !== undefined && before !== data.result?.account?.homeAccountId
+          adopted && before !== undefined && before !== data.result.account?.homeAccountId
             ? `Another tab ${verb} ${username}; this tab uses that account now too.`
             : undefined,
         );
       });
-    } else if (data?.type === 'account-selected' && data.homeAccountId) {
+    } else if (data.type === 'account-selected') {
       const account = pca.getAllAccounts().find((a) => a.homeAccountId === data.homeAccountId);
       if (account && pca.getActiveAccount()?.homeAccountId !== account.homeAccountId) {
         pca.setActiveAccount(account);
@@ -185,10 +148,10 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         });
         notify(`Another tab switched to ${account.username}; this tab uses that account now too.`);
       }
-    } else if (data?.type === 'session' && data.result && askedForSession) {
+    } else if (data.type === 'session' && askedForSession) {
       askedForSession = false;
       void adoptSession(data.result, 'Picked up the sign-in of another tab', false).finally(() => notify());
-    } else if (data?.type === 'who-is-signed-in') {
+    } else if (data.type === 'who-is-signed-in') {
       void shareSession();
     }
   });
@@ -281,40 +244,13 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         account,
         cacheLookupPolicy: CacheLookupPolicy.AccessToken,
       });
-      channel?.postMessage({ type: 'session', result: result });
+      channel?.post({ type: 'session', result: result });
     } catch {
       // Nothing cached to share; the other tab stays signed out.
     }
   }
 
-  // MSAL's own measurements: silent renewals that went to the network, and redirect handling.
-  pca.addPerformanceCallback((events) => {
-    for (const event of events) {
-      if (event.name === 'acquireTokenSilent' && event.fromCache === false && event.durationMs !== undefined) {
-        timeline.add({
-          kind: 'token',
-          status: 'info',
-          title: 'MSAL measured the silent renewal',
-          detail: 'refresh token grant, as timed by MSAL',
-          durationMs: event.durationMs,
-        });
-      } else if (event.name === 'acquireTokenRedirect' && event.durationMs !== undefined) {
-        timeline.add({
-          kind: 'token',
-          status: 'info',
-          title: 'MSAL measured the sign-in response',
-          detail: 'state check and code redemption, as timed by MSAL',
-          durationMs: event.durationMs,
-        });
-      }
-    }
-  });
-
-  pca.addEventCallback((message) => {
-    if (message.eventType === EventType.ACQUIRE_TOKEN_NETWORK_START) {
-      timeline.add({ kind: 'token', status: 'info', title: 'Token request to the token endpoint' });
-    }
-  });
+  followMsalInTimeline(pca, timeline);
 
   function tokenSet(result: AuthenticationResult): TokenSet {
     return {
@@ -443,7 +379,7 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       });
       if (result.account) pca.setActiveAccount(result.account);
       returnView = takeReturnView(session);
-      channel?.postMessage({ type: 'signed-in', result: result });
+      channel?.post({ type: 'signed-in', result: result });
     }
     const accounts = pca.getAllAccounts();
     if (signedOut && !result) {
@@ -462,7 +398,7 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
     // Signed out here (not by choice just now): a signed-in tab of this app may answer with its session.
     if (accounts.length === 0 && !signedOut && !notice) {
       askedForSession = true;
-      channel?.postMessage({ type: 'who-is-signed-in' });
+      channel?.post({ type: 'who-is-signed-in' });
     }
     rememberOwner();
     const active = pca.getActiveAccount();
@@ -544,9 +480,9 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
       void pca
         .acquireTokenSilent({ scopes: [DATABRICKS_SCOPE], account, cacheLookupPolicy: CacheLookupPolicy.AccessToken })
         .then(
-          (result) => channel?.postMessage({ type: 'account-selected', result }),
+          (result) => channel?.post({ type: 'account-selected', result }),
           // No valid access token to hand over: tabs that know the account switch to it themselves.
-          () => channel?.postMessage({ type: 'account-selected', homeAccountId, username: account.username }),
+          () => channel?.post({ type: 'account-selected', homeAccountId, username: account.username }),
         );
     },
 
@@ -571,7 +507,7 @@ export function createMsalAuthService(config: AppConfig, deps: { timeline: Timel
         SIGNED_OUT_KEY,
         JSON.stringify({ scope: all ? 'all' : 'account', username: all ? '' : account.username }),
       );
-      channel?.postMessage(
+      channel?.post(
         all
           ? { type: 'signed-out', all: true }
           : { type: 'signed-out', homeAccountId: account.homeAccountId, username: account.username },

@@ -1,8 +1,5 @@
 import type { AppConfig } from '../config/types.ts';
 
-/** The Azure Databricks resource's scope; asking for it at sign-in brings the first access token along. */
-export const DATABRICKS_SCOPE = '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default';
-
 /** A cached account, as the views see it. */
 export interface AccountSummary {
   homeAccountId: string;

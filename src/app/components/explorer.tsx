@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiExplorerTab } from '../api-explorer/api-explorer-tab.tsx';
 import { useAuth } from '../auth/auth-context.tsx';
 import { isSignInError } from '../auth/errors.ts';
 import {
@@ -18,10 +19,10 @@ import { TimelineView } from '../timeline/timeline-view.tsx';
 import { DecodeView } from '../tokens/decode-view.tsx';
 import { AccountPicker } from './account-picker.tsx';
 import { AppHeader } from './app-header.tsx';
-import { createClustersStore } from './clusters-store.ts';
-import { ClustersView } from './clusters-view.tsx';
-import { createStore, useStore } from './store.ts';
-import { TokensView } from './tokens-view.tsx';
+import { createClustersStore } from '../clusters/clusters-store.ts';
+import { ClustersView } from '../clusters/clusters-view.tsx';
+import { createStore, useStore } from '../state/store.ts';
+import { TokensView } from '../tokens/tokens-view.tsx';
 import { WorkspaceContext, type WorkspaceContextValue } from './workspace-context.tsx';
 import { Landing } from './landing.tsx';
 
@@ -31,11 +32,13 @@ export const VIEWS = [
   { id: 'timeline', label: 'Timeline' },
   { id: 'decode', label: 'Decode a token' },
   { id: 'how', label: 'Show me how' },
+  { id: 'explorer', label: 'API Explorer' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 
 function viewFrom(text: string | null | undefined): ViewId | undefined {
-  const id = (text ?? '').replace(/^#\/?/, '');
+  // `#/explorer?r=…` (a shared API Explorer request) is the explorer view.
+  const id = (text ?? '').replace(/^#\/?/, '').split('?')[0];
   return VIEWS.find((v) => v.id === id)?.id;
 }
 
@@ -43,9 +46,11 @@ function viewFrom(text: string | null | undefined): ViewId | undefined {
 function useHashView(returnView: string | null): [ViewId, (view: ViewId) => void] {
   const [view, setViewState] = useState<ViewId>(() => viewFrom(returnView) ?? viewFrom(location.hash) ?? 'clusters');
   useLayoutEffect(() => {
+    // After a sign-in redirect the view comes back with its own state (`explorer?r=…`, a shared request).
+    const hash = returnView && viewFrom(returnView) === view ? returnView.replace(/^#?\/?/, '') : view;
     if (viewFrom(location.hash) !== view)
-      history.replaceState(history.state, '', `${location.pathname}${location.search}#/${view}`);
-  }, [view]);
+      history.replaceState(history.state, '', `${location.pathname}${location.search}#/${hash}`);
+  }, [view, returnView]);
   useEffect(() => {
     const onHash = () => {
       const next = viewFrom(location.hash);
@@ -129,6 +134,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
     [],
   );
   const homeAccountId = account?.homeAccountId;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new account must get a new client (see below)
   const workspace = useMemo<WorkspaceContextValue>(() => {
     const options: WorkspaceClientOptions = {
       workspaceHost: config.workspaceHost,
@@ -218,6 +224,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
                 getAccessToken={async () => (await getTokens({ view: 'decode' })).accessToken}
               />
             )}
+            {view === 'explorer' && <ApiExplorerTab />}
             {view === 'how' && (
               <ShowMeHow
                 workspaceUrl={config.workspaceUrl}
@@ -235,13 +242,20 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
 }
 
 /**
+ * The view in the address now, the one to come back to after a sign-in redirect, with its state
+ * after `?` (a shared API Explorer request), so the sign-in comes back to it.
+ */
+function currentView(): string {
+  return viewFrom(location.hash) ? location.hash.replace(/^#\/?/, '') : 'clusters';
+}
+
+/**
  * The app once the configuration is known: the sign-in states (starting, signed out, choosing
  * an account, redirecting) and the signed-in views, with the error doctor's actions wired.
  */
 export function Explorer({ timeline, onSettings }: { timeline: Timeline; onSettings(): void }) {
   const auth = useAuth();
   const { state, config } = auth;
-  const currentView = () => viewFrom(location.hash) ?? 'clusters';
   const actions = useMemo(
     () => ({
       context: {

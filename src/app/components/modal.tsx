@@ -69,6 +69,7 @@ export function Modal(props: {
   }, []);
 
   // Focus the first control once the content is there (a lazily loaded panel arrives later).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new contentKey means new content to focus in
   useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;

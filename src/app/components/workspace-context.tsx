@@ -3,8 +3,8 @@ import { useContext } from 'preact/hooks';
 import type { CallRecord, RetryNotice, WorkspaceClient } from '../databricks/client.ts';
 import type { TextReader } from '../databricks/text-reader.ts';
 import type { Timeline } from '../timeline/timeline.ts';
-import type { ClustersStore } from './clusters-store.ts';
-import type { Store } from './store.ts';
+import type { ClustersStore } from '../clusters/clusters-store.ts';
+import type { Store } from '../state/store.ts';
 
 export interface WorkspaceContextValue {
   client: WorkspaceClient;

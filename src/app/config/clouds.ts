@@ -1,11 +1,5 @@
 import type { CloudName } from './types.ts';
 
-/** The Azure Databricks first-party application's ID: the resource the app asks a token for. */
-export const DATABRICKS_RESOURCE_APP_ID = '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d';
-
-/** The scope that grants the signed-in user's `user_impersonation` on Azure Databricks. */
-export const DATABRICKS_SCOPE = `${DATABRICKS_RESOURCE_APP_ID}/.default`;
-
 /** What the app needs to know about one Azure cloud. */
 export interface CloudProfile {
   readonly name: Exclude<CloudName, 'sandbox'>;

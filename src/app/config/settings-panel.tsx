@@ -1,6 +1,6 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { CLOUDS, REAL_CLOUD_NAMES } from './clouds.ts';
-import { loadedServerConfig, readOverrides, resetOverrides, saveOverrides } from './load-config.ts';
+import { OVERRIDE_KEYS, readOverrides, resetOverrides, saveOverrides } from './saved-settings.ts';
 import type {
   AppConfig,
   CacheLocation,
@@ -20,8 +20,8 @@ export interface SettingsPanelProps {
   errors?: readonly FieldError[] | undefined;
   /** The values in effect (server's with overrides applied), used to fill the form when `config` is invalid. */
   wire?: RuntimeConfigWire | undefined;
-  /** The server's runtime configuration; defaults to the one {@link loadAppConfig} last received. */
-  server?: RuntimeConfigWire | undefined;
+  /** The server's runtime configuration, as {@link loadAppConfig} received it. */
+  server: RuntimeConfigWire;
   /**
    * Called after valid overrides were saved to localStorage. The app should start over with
    * them (tenant and client changes need a fresh MSAL instance, so reloading the page is simplest).
@@ -34,25 +34,11 @@ export interface SettingsPanelProps {
   storage?: Storage;
 }
 
-type TextField =
-  | 'tenantId'
-  | 'clientId'
-  | 'cloud'
-  | 'workspaceUrl'
-  | 'subscriptionId'
-  | 'resourceGroup'
-  | 'workspaceName';
+type TextField = Exclude<(typeof OVERRIDE_KEYS)[number], 'cacheLocation'>;
 type Values = Record<TextField, string> & { cacheLocation: CacheLocation };
-const TEXT_FIELDS: readonly TextField[] = [
-  'tenantId',
-  'clientId',
-  'cloud',
-  'workspaceUrl',
-  'subscriptionId',
-  'resourceGroup',
-  'workspaceName',
-];
-const FIELD_ORDER: readonly ConfigField[] = [...TEXT_FIELDS, 'cacheLocation'];
+const TEXT_FIELDS: readonly TextField[] = OVERRIDE_KEYS.filter((key): key is TextField => key !== 'cacheLocation');
+/** The form's fields in order: the settings this browser can override. */
+const FIELD_ORDER: readonly ConfigField[] = OVERRIDE_KEYS;
 const OWN_FIELDS: ReadonlySet<ConfigField> = new Set(FIELD_ORDER);
 
 function str(value: unknown): string {
@@ -110,7 +96,7 @@ function toOverrides(values: Values, server: RuntimeConfigWire): SettingsOverrid
  */
 export function SettingsPanel(props: SettingsPanelProps) {
   const { onApply, onReset, onClose, storage } = props;
-  const server = props.server ?? loadedServerConfig() ?? {};
+  const { server } = props;
   const [values, setValues] = useState<Values>(() => {
     const saved = readOverrides(storage);
     return initialValues(props, server, saved.ok ? saved.overrides : {});

@@ -31,6 +31,8 @@ export interface RuntimeConfigWire {
    * trust the server's workspace (the local CA with the sandbox). "Show me how" names it.
    */
   caBundlePath?: string;
+  /** The methods the server's proxy forwards when more than GET (`EXPLORER_PROXY_ALLOW_POST=1`). */
+  proxyMethods?: string[];
 }
 
 /** A validated configuration. */
@@ -59,6 +61,11 @@ export interface AppConfig {
    * for a workspace chosen in this browser's settings, which is reached with the system's trust.
    */
   caBundlePath?: string | undefined;
+  /**
+   * Methods the server's proxy forwards (always GET; POST with `EXPLORER_PROXY_ALLOW_POST=1`).
+   * The API Explorer offers the others only when they are listed. Absent means GET only.
+   */
+  proxyMethods?: readonly string[] | undefined;
 }
 
 /** The fields a person can set, and where a configuration problem can be. */

@@ -1,4 +1,5 @@
-import { CLOUDS, type CloudProfile, cloudOfWorkspaceHost, DATABRICKS_RESOURCE_APP_ID } from './clouds.ts';
+import { DATABRICKS_RESOURCE_APP_ID, GUID_PATTERN } from '../well-known.ts';
+import { CLOUDS, type CloudProfile, cloudOfWorkspaceHost } from './clouds.ts';
 import { ConfigError, describeReceived, fixHint } from './errors.ts';
 import type {
   AppConfig,
@@ -20,7 +21,6 @@ export interface ConfigInput {
 /** The outcome of {@link validateConfig}. */
 export type ValidationResult = { ok: true; config: AppConfig } | { ok: false; errors: ConfigError[] };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 // The rules below are the server's too (src/proxy/settings.ts keeps the same table; the parts
 // do not import each other, and tests/proxy/settings-agreement.test.ts checks both agree).
@@ -110,8 +110,21 @@ export function validateConfig(input: ConfigInput): ValidationResult {
       sandbox: cloud.name === 'sandbox',
       cacheLocation,
       caBundlePath,
+      ...readProxyMethods(input.server.proxyMethods),
     },
   };
+}
+
+const PROXY_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The methods the server says its proxy forwards when more than GET: GET plus the known methods it lists.
+ * Anything else is ignored (the proxy refuses what it does not forward, with its own message).
+ */
+function readProxyMethods(raw: unknown): { proxyMethods?: readonly string[] } {
+  const listed = Array.isArray(raw) ? raw.filter((m): m is string => typeof m === 'string') : [];
+  const methods = PROXY_METHODS.filter((method) => method === 'GET' || listed.includes(method));
+  return methods.length > 1 ? { proxyMethods: methods } : {};
 }
 
 /** POSIX (`/…`) or Windows (`C:\…`, `\\server\…`) absolute path, one line, of a sane length. */
@@ -169,7 +182,7 @@ function checkTenant({ value, source }: Read, fail: Fail): string | undefined {
     );
     return undefined;
   }
-  if (lower === 'organizations' || GUID.test(value) || DOMAIN.test(value)) return lower;
+  if (lower === 'organizations' || GUID_PATTERN.test(value) || DOMAIN.test(value)) return lower;
   fail('tenantId', source, `Tenant must be ${options}; received ${shown}.`, received);
   return undefined;
 }
@@ -184,7 +197,7 @@ function checkClient({ value, source }: Read, fail: Fail): string | undefined {
     return undefined;
   }
   const { shown, received } = describeReceived(value);
-  if (!GUID.test(value)) {
+  if (!GUID_PATTERN.test(value)) {
     fail(
       'clientId',
       source,
@@ -374,7 +387,7 @@ function checkResourceId(input: ConfigInput, fail: Fail): string | undefined {
   }
   let ok = true;
   const sub = parts.subscriptionId;
-  if (!GUID.test(sub.value)) {
+  if (!GUID_PATTERN.test(sub.value)) {
     const { shown, received } = describeReceived(sub.value);
     fail(
       'subscriptionId',

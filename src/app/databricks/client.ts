@@ -92,6 +92,11 @@ export interface WorkspaceRequest extends RequestOptions {
   path: string;
   /** Sent as JSON with `Content-Type: application/json`. */
   json?: unknown;
+  /**
+   * JSON text sent exactly as given, with `Content-Type: application/json`, instead of `json`: for
+   * bodies a person wrote, whose 19-digit integers `JSON.stringify` would round.
+   */
+  jsonText?: string;
   /** Extra request headers. Authorization and the resource-ID header are always the client's own. */
   headers?: Record<string, string>;
 }
@@ -303,9 +308,13 @@ export function createWorkspaceClient(options: WorkspaceClientOptions): Workspac
 
     const response = await http(call.path.slice(1), {
       method,
-      headers: { Accept: 'application/json', ...call.headers },
+      headers: {
+        Accept: 'application/json',
+        ...(call.jsonText !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...call.headers,
+      },
       ...(call.query ? { searchParams: queryPairs(call.query) } : {}),
-      ...(call.json !== undefined ? { json: call.json } : {}),
+      ...(call.json !== undefined ? { json: call.json } : call.jsonText !== undefined ? { body: call.jsonText } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
       retry: {
         limit: RETRY_POLICY.limit,

@@ -2,6 +2,7 @@ import type { DatabricksApiError, ProxyRefusedError } from '../databricks/errors
 import type { ProxyRefusalCode } from '../databricks/proxy-codes.ts';
 import type { TokenRejection } from '../databricks/token-rejection.ts';
 import type { DoctorContext, Explanation } from './diagnosis.ts';
+import { DATABRICKS_RESOURCE_APP_ID } from '../well-known.ts';
 
 /** Workspace and proxy failures explained by data: token rejections, statuses, proxy codes. */
 
@@ -75,8 +76,7 @@ export const TOKEN_REJECTION_EXPLANATIONS: Readonly<Record<TokenRejection, Expla
   'wrong-audience': (error, ctx) => ({
     title: TITLE,
     whatHappened: refused(error, ctx),
-    likelyCause:
-      'The access token was issued for another API: its audience is not Azure Databricks (2ff814a6-3304-4ab8-85cb-cd0e6f879c1d).',
+    likelyCause: `The access token was issued for another API: its audience is not Azure Databricks (${DATABRICKS_RESOURCE_APP_ID}).`,
     fix: "Check that the app registration's API permissions include AzureDatabricks → user_impersonation, then sign in again.",
     action: 'sign-in',
   }),

@@ -1,4 +1,4 @@
-import { DATABRICKS_RESOURCE_APP_ID } from '../config/clouds.ts';
+import { DATABRICKS_RESOURCE_APP_ID, GUID_PATTERN } from '../well-known.ts';
 
 /** A claim explained for people. */
 export interface ClaimDescription {
@@ -253,8 +253,6 @@ export interface IssuerInfo {
   host: string | undefined;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Reads an Entra ID issuer URL: `https://{sts host}/{tid}/` (v1.0) or `https://{login host}/{tid}/v2.0`.
  * Other issuers get `version: undefined` and their URL as the label.
@@ -269,7 +267,7 @@ export function describeIssuer(iss: unknown, configuredTenantId?: string): Issue
   }
   const match = /^\/([^/]+)\/(v2\.0)?$/.exec(url.pathname);
   const tenantId = match?.[1];
-  if (url.protocol !== 'https:' || !match || !tenantId || !GUID.test(tenantId)) {
+  if (url.protocol !== 'https:' || !match || !tenantId || !GUID_PATTERN.test(tenantId)) {
     return { label: iss, version: undefined, tenantId: undefined, host: url.host };
   }
   const version = match[2] ? '2.0' : '1.0';

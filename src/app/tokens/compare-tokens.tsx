@@ -5,6 +5,7 @@ import { compareTokens, type PastedToken, readPastedToken } from './compare.ts';
 import { formatClaimValue, formatLocalTime } from './format.ts';
 import { useNowSeconds } from './use-now.ts';
 import './compare-tokens.css';
+import { DATABRICKS_RESOURCE_APP_ID } from '../well-known.ts';
 
 /** Props of {@link CompareTokens}. */
 export interface CompareTokensProps {
@@ -114,8 +115,8 @@ export function CompareTokens({ config, getAccessToken, nowSeconds }: CompareTok
       <h3 id={`${id}-heading`}>Compare two tokens</h3>
       <p class="field-help">
         For example the access token before and after an MFA step, or this app's token against one from{' '}
-        <code>az account get-access-token --resource 2ff814a6-3304-4ab8-85cb-cd0e6f879c1d</code> (paste its JSON or just
-        the token). Both stay in this page.
+        <code>az account get-access-token --resource {DATABRICKS_RESOURCE_APP_ID}</code> (paste its JSON or just the
+        token). Both stay in this page.
       </p>
       <div class="compare-boxes">
         <PasteBox label="First token" text={first} outcome={a} onText={setFirst} getAccessToken={getAccessToken} />

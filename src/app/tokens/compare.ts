@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { DATABRICKS_RESOURCE_APP_ID } from '../config/clouds.ts';
+import { DATABRICKS_RESOURCE_APP_ID } from '../well-known.ts';
 import { describeIssuer, nameAudience } from './claims.ts';
 import { type DecodedToken, decodeToken, TokenDecodeError } from './decode.ts';
 import { formatClaimValue, formatDuration } from './format.ts';

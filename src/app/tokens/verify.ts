@@ -9,6 +9,7 @@ import {
 import { CLOUDS } from '../config/clouds.ts';
 import type { AppConfig } from '../config/types.ts';
 import { decodeToken, TokenDecodeError } from './decode.ts';
+import { GUID_PATTERN } from '../well-known.ts';
 
 /** The outcome of checking a token's signature. */
 export type VerificationState = 'verified' | 'not-verified' | 'unavailable';
@@ -49,7 +50,6 @@ class KeysUnavailableError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SANDBOX_V1_ISSUER_HOST = 'sts.windows.net';
 const SANDBOX_V2_ISSUER_HOST = 'login.microsoftonline.com';
 
@@ -75,7 +75,7 @@ export function keysUrlFor(
   const match = url ? /^\/([^/]+)\/(v2\.0)?$/.exec(url.pathname) : null;
   const tenantId = match?.[1];
   const notEntra = `The issuer ${JSON.stringify(iss)} is not an Entra ID issuer of ${config.cloud === 'sandbox' ? 'the sandbox' : `the ${config.cloud} cloud`}, which this app is configured for; its keys were not fetched.`;
-  if (url?.protocol !== 'https:' || !match || !tenantId || !GUID.test(tenantId) || url.search || url.hash) {
+  if (url?.protocol !== 'https:' || !match || !tenantId || !GUID_PATTERN.test(tenantId) || url.search || url.hash) {
     return { ok: false, reason: notEntra };
   }
   const version = match[2] ? '2.0' : '1.0';

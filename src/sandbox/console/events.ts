@@ -1,4 +1,5 @@
 import type { ServedRequest } from '../request-events.ts';
+import { GUID_PATTERN } from '../well-known.ts';
 
 /**
  * One request as the console shows it: what the identity provider or the workspace saw, with
@@ -54,7 +55,6 @@ const SHOWN_QUERY_PARAMETERS = new Set([
 ]);
 
 const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'password', 'client_credentials', 'device_code']);
-const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A JWT (or JWE) anywhere: base64url JSON header `eyJ…` and at least one more part. */
 const JWT_RE = /eyJ[A-Za-z0-9_-]{2,}(\.[A-Za-z0-9_-]*){1,4}/g;
 /** A long random-looking run (codes, refresh tokens, session IDs): 32+ URL-safe characters with upper, lower and digit. */
@@ -70,7 +70,7 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
 }
 
 function looksRandom(run: string): boolean {
-  if (GUID_RE.test(run)) return false;
+  if (GUID_PATTERN.test(run)) return false;
   return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
 }
 
@@ -122,7 +122,7 @@ export function toConsoleEvent(id: number, served: ServedRequest, secrets: reado
     durationMs: served.durationMs,
   };
   if (served.user) event.user = redactText(served.user, secrets).slice(0, 120);
-  if (served.clientId) event.clientId = GUID_RE.test(served.clientId) ? served.clientId.toLowerCase() : REDACTED;
+  if (served.clientId) event.clientId = GUID_PATTERN.test(served.clientId) ? served.clientId.toLowerCase() : REDACTED;
   if (served.detail) event.detail = GRANT_TYPES.has(served.detail) ? served.detail : 'other';
   return event;
 }

@@ -1,6 +1,6 @@
+import { isLoopbackAddress } from '../loopback.ts';
 import type { IncomingMessage } from 'node:http';
 
-const LOOPBACK_ADDRESS = /^(127\.|::1$|::ffff:127\.)/;
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
 
 /**
@@ -16,7 +16,7 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
  */
 export function consoleRefusal(req: IncomingMessage, publicHost: string): string | undefined {
   const remote = req.socket.remoteAddress ?? '';
-  if (!LOOPBACK_ADDRESS.test(remote))
+  if (!isLoopbackAddress(remote))
     return `The sandbox console answers loopback clients only, not ${remote.slice(0, 60)}. Open it on this machine.`;
   const host = req.headers.host ?? '';
   if (!LOOPBACK_HOST.test(host) && host.toLowerCase() !== publicHost.toLowerCase())

@@ -1,4 +1,4 @@
-import type { SandboxConfig } from '../config.ts';
+import type { SandboxConfig } from '../config-schema.ts';
 import type { RunningWorkspace } from '../databricks/index.ts';
 import type { RunningEntra } from '../entra/index.ts';
 

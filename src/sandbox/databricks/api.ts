@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Caller } from './auth.ts';
 import type { WorkspaceMember } from './config.ts';
 import { invalidParameter, WorkspaceApiError } from './errors.ts';
+import { readBodyText } from '../json-response.ts';
 
 /**
  * The pieces every catalogued API area shares: one request as a handler sees it, a router that
@@ -92,14 +93,13 @@ export class ApiRouter {
 
 /** Reads a POST body as Databricks does: empty means `{}`, anything but a JSON object is 400 MALFORMED_REQUEST. */
 export async function readApiBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 10_000_000) throw new WorkspaceApiError(400, 'MALFORMED_REQUEST', 'Request body is larger than 10 MB.');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  const text = (
+    await readBodyText(
+      req,
+      10_000_000,
+      () => new WorkspaceApiError(400, 'MALFORMED_REQUEST', 'Request body is larger than 10 MB.'),
+    )
+  ).trim();
   if (text === '') return {};
   let parsed: unknown;
   try {

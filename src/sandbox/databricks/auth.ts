@@ -1,8 +1,6 @@
 import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { AZURE_DATABRICKS_RESOURCE_ID } from '../well-known.ts';
 import { WorkspaceApiError } from './errors.ts';
-
-/** The Azure Databricks first-party application ID: the `aud` of every accepted token. */
-export const AZURE_DATABRICKS_RESOURCE = '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d';
 
 /** Azure Databricks refuses tokens with less than this left (observed: "Token is expiring within 30 seconds"). */
 export const MIN_REMAINING_SECONDS = 30;
@@ -106,7 +104,7 @@ export async function authenticate(
   if (typeof claims.exp !== 'number') throw rejectToken('invalid');
   if (claims.exp - now / 1000 < MIN_REMAINING_SECONDS) throw rejectToken('expiring');
   const aud = Array.isArray(claims.aud) ? claims.aud.join(',') : String(claims.aud);
-  if (aud !== AZURE_DATABRICKS_RESOURCE) throw incorrectClaim('aud', AZURE_DATABRICKS_RESOURCE, aud);
+  if (aud !== AZURE_DATABRICKS_RESOURCE_ID) throw incorrectClaim('aud', AZURE_DATABRICKS_RESOURCE_ID, aud);
   const issuer = `https://sts.windows.net/${tenantId}/`;
   if (claims.iss !== issuer) throw incorrectClaim('iss', issuer, String(claims.iss));
   const name = claims.upn ?? claims.unique_name ?? claims.preferred_username;

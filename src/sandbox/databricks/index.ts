@@ -1,7 +1,7 @@
 /**
  * The sandbox Azure Databricks workspace: everything other parts may use.
  */
-export { AZURE_DATABRICKS_RESOURCE, MIN_REMAINING_SECONDS } from './auth.ts';
+export { MIN_REMAINING_SECONDS } from './auth.ts';
 export { NODE_TYPES, SPARK_VERSIONS } from './catalog.ts';
 export {
   builtinClusters,
@@ -28,5 +28,6 @@ export { RUN_TIMINGS } from './jobs.ts';
 export type { Person } from './people.ts';
 export { WAREHOUSE_TIMINGS } from './warehouses.ts';
 export { isWorkspaceApiError, WorkspaceApiError, type WorkspaceErrorCode } from './errors.ts';
-export { type RecordedRequest, type RunningWorkspace, type StartWorkspaceOptions, startWorkspace } from './server.ts';
+export type { RecordedRequest } from '../request-log.ts';
+export { type RunningWorkspace, type StartWorkspaceOptions, startWorkspace } from './server.ts';
 export type { WorkspaceControls, WorkspaceInspection } from './controls.ts';

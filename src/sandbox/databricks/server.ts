@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { controlRefusal } from '../control-guard.ts';
+import { AZURE_DATABRICKS_RESOURCE_ID } from '../well-known.ts';
+import { baseUrl, closeServer, listen } from '../http-server.ts';
+import { readBodyText, sendJsonText, sendNoContent } from '../json-response.ts';
+import { RequestLog } from '../request-log.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
 import { readApiBody } from './api.ts';
-import { AZURE_DATABRICKS_RESOURCE, authenticate, type Caller, rejectToken, tokenExpired } from './auth.ts';
+import { authenticate, type Caller, rejectToken, tokenExpired } from './auth.ts';
 import { createCatalogue } from './catalogue.ts';
 import { toWireJson } from './json.ts';
 import { SPARK_VERSIONS, NODE_TYPES } from './catalog.ts';
@@ -79,20 +82,6 @@ function holdBack(res: ServerResponse, ms: number): Promise<boolean> {
   });
 }
 
-/** One served request, as `GET /_sandbox/requests` lists it. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  /** The `page_token` of a list request (absent for a first page): which page a repeat was for. */
-  pageToken?: string;
-  /** The HTTP status, or 0 when no answer was sent (a dropped-connection fault, or the client left first). */
-  status: number;
-  at: string;
-  /** The client's port: which connection carried the request (a repeat on another one shows a retry). */
-  remotePort: number | undefined;
-}
-
-const REQUEST_LOG_LIMIT = 10_000;
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 const RESOURCE_ID_HEADER = 'x-databricks-azure-workspace-resource-id';
@@ -124,7 +113,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   const provisioned = new Map<string, WorkspaceMember>();
   const configured = new Map(config.members.map((m) => [m.upn, m]));
   const resourceRoles = new Map(config.resourceRoles.map((r) => [r.upn, r.role]));
-  let requests: RecordedRequest[] = [];
+  const requests = new RequestLog();
   const listeners = new Set<ServedRequestListener>();
   let publicUrl = options.publicUrl ?? '';
   const catalogue = createCatalogue({
@@ -255,13 +244,8 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     if (path.startsWith('/_sandbox/')) return control(req, res, path);
     observeRequest('workspace', req, res, listeners);
     const record = (status: number) => {
-      if (requests.length >= REQUEST_LOG_LIMIT) requests = requests.slice(-REQUEST_LOG_LIMIT / 2);
-      requests.push({
-        method,
-        path,
+      requests.add(method, path, status, {
         pageToken: url.searchParams.get('page_token') ?? undefined,
-        status,
-        at: new Date().toISOString(),
         remotePort: req.socket.remotePort,
       });
       log(`workspace ${method} ${path} ${status === 0 ? 'dropped' : status}`);
@@ -271,7 +255,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
         if (method !== 'GET')
           throw new WorkspaceApiError(405, 'BAD_REQUEST', `Method ${method} is not allowed for ${path}; use GET.`);
         const target = new URL(options.authorizeUrl);
-        target.searchParams.set('client_id', AZURE_DATABRICKS_RESOURCE);
+        target.searchParams.set('client_id', AZURE_DATABRICKS_RESOURCE_ID);
         target.searchParams.set('response_type', 'code');
         target.searchParams.set('redirect_uri', `${publicUrl}/aad/redirect`);
         res.writeHead(302, { Location: target.toString(), 'Content-Length': '0' }).end();
@@ -350,9 +334,9 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     try {
       switch (key) {
         case 'GET /_sandbox/requests':
-          return sendJson(res, 200, requests);
+          return sendJson(res, 200, requests.list());
         case 'DELETE /_sandbox/requests':
-          requests = [];
+          requests.clear();
           return sendNoContent(res);
         case 'GET /_sandbox/faults':
           return sendJson(res, 200, { faults: faults.current(), rateLimit: limiter.limit });
@@ -397,7 +381,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   }
 
   function reset(): void {
-    requests = [];
+    requests.clear();
     faults.set(config.faults);
     limiter.set(config.rateLimit);
     provisioned.clear();
@@ -478,25 +462,14 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   limitSlowClients(server, options.connectionLimits);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? 'localhost', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
   const host = options.host ?? 'localhost';
-  publicUrl = (options.publicUrl ?? `https://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const port = await listen(server, options.port ?? 0, host);
+  publicUrl = baseUrl(host, port, options.publicUrl);
   return {
     url: publicUrl,
     port,
     controls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
@@ -552,25 +525,13 @@ function oneOf(q: URLSearchParams, key: string, allowed: readonly string[]): str
   return v;
 }
 
+/** JSON as Databricks writes it (64-bit integers exact, see {@link toWireJson}). */
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = toWireJson(body);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendNoContent(res: ServerResponse): void {
-  res.writeHead(204).end();
+  sendJsonText(res, status, toWireJson(body), { ...headers, 'Content-Type': 'application/json' });
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > 1_000_000) throw new Error('request body larger than 1 MB');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBodyText(req, 1_000_000, () => new Error('request body larger than 1 MB'));
   try {
     return JSON.parse(text);
   } catch {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SandboxUser } from '../config.ts';
+import type { SandboxUser } from '../config-schema.ts';
 import { type EntraContext, missingConsent, needsMfa } from './context.ts';
 import { MICROSOFT_GRAPH } from './directory.ts';
 import { buildErrorBody, EntraProtocolError, entraTimestamp } from './errors.ts';
@@ -9,8 +9,8 @@ import { clientInfoFor, oidFromLoginHint } from './tokens.ts';
 import { consentPage, errorPage, formPostPage, mfaPage, signInPage } from './pages.ts';
 import { noteRequest } from '../request-events.ts';
 import type { AuthorizeRequest, Interaction, Session } from './store.ts';
+import { GUID_PATTERN } from '../well-known.ts';
 
-const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PKCE_RE = /^[A-Za-z0-9\-._~]{43,128}$/;
 const PROMPTS = ['login', 'select_account', 'consent', 'none'] as const;
 
@@ -30,7 +30,7 @@ export function sendErrorPage(
 
 function correlationIdOf(params: Map<string, string>): string {
   const given = params.get('client-request-id');
-  return given !== undefined && GUID_RE.test(given) ? given : randomUUID();
+  return given !== undefined && GUID_PATTERN.test(given) ? given : randomUUID();
 }
 
 /**

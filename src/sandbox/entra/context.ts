@@ -1,4 +1,4 @@
-import type { SandboxApp, SandboxUser } from '../config.ts';
+import type { SandboxApp, SandboxUser } from '../config-schema.ts';
 import { type Directory, MICROSOFT_GRAPH, type RequestedScopes } from './directory.ts';
 import type { FaultState } from './faults.ts';
 import type { EntraStore } from './store.ts';

@@ -1,11 +1,5 @@
-import {
-  isLoopbackHost,
-  type SandboxApp,
-  type SandboxConfig,
-  type SandboxResource,
-  type SandboxTenant,
-  type SandboxUser,
-} from '../config.ts';
+import { isLoopbackHost } from '../loopback.ts';
+import type { SandboxApp, SandboxConfig, SandboxResource, SandboxTenant, SandboxUser } from '../config-schema.ts';
 import { EntraProtocolError } from './errors.ts';
 
 /** Redirect-URI platforms, as in an app registration's Authentication blade. */

@@ -1,4 +1,4 @@
-import type { EndpointFault, EntraFaults } from '../config.ts';
+import type { EndpointFault, EntraFaults } from '../config-schema.ts';
 
 export type FaultEndpoint = 'tokenEndpoint' | 'authorizeEndpoint' | 'discovery';
 

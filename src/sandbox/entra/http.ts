@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyText, sendJsonText } from '../json-response.ts';
 import { EntraProtocolError } from './errors.ts';
 import { pageCsp } from './pages.ts';
 
@@ -53,15 +54,12 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Reads the request body as text, up to {@link MAX_BODY_BYTES}. */
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyText(
+    req,
+    MAX_BODY_BYTES,
+    () => new BodyTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes.`),
+  );
 }
 
 /** CORS for the token and discovery endpoints: any origin, no credentials (as Entra). */
@@ -75,16 +73,13 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
+  sendJsonText(res, status, JSON.stringify(body), {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
     Pragma: 'no-cache',
     'X-Content-Type-Options': 'nosniff',
-    'Content-Length': Buffer.byteLength(text),
     ...headers,
   });
-  res.end(text);
 }
 
 export function sendHtml(
@@ -141,13 +136,4 @@ export function encodeParams(params: Record<string, string | undefined>): string
 /** The client's IP address, without the IPv4-mapped IPv6 prefix. */
 export function clientIp(req: IncomingMessage): string {
   return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-}
-
-export function isLoopbackAddress(address: string | undefined): boolean {
-  return (
-    address === '127.0.0.1' ||
-    address === '::1' ||
-    address === '::ffff:127.0.0.1' ||
-    (address?.startsWith('127.') ?? false)
-  );
 }

@@ -1,4 +1,4 @@
-import type { SandboxUser } from '../config.ts';
+import type { SandboxUser } from '../config-schema.ts';
 
 /** Server-rendered pages of the sandbox sign-in. No inline script or style: see {@link pageCsp}. */
 

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type EntraFaults, entraFaultsSchema, type SandboxConfig } from '../config.ts';
+import { type EntraFaults, entraFaultsSchema, type SandboxConfig } from '../config-schema.ts';
 import { controlRefusal } from '../control-guard.ts';
+import { baseUrl, closeServer, listen } from '../http-server.ts';
+import { sendNoContent } from '../json-response.ts';
+import { type RecordedRequest, RequestLog } from '../request-log.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
 import { ensureSigningKey } from '../keys.ts';
 import { observeRequest, type ServedRequestListener } from '../request-events.ts';
@@ -55,14 +57,6 @@ export interface EntraOptions {
   connectionLimits?: ConnectionLimits;
 }
 
-/** One protocol request, as `GET /_sandbox/requests` lists it. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  status: number;
-  at: string;
-}
-
 /** A running sandbox Entra ID. */
 export interface RunningEntra {
   /** Base URL, e.g. `https://localhost:5174` (no trailing slash). */
@@ -102,8 +96,6 @@ export interface RunningEntra {
   close(): Promise<void>;
 }
 
-const MAX_RECORDED = 10_000;
-
 /** A handler for the console's routes; it does its own checks (loopback, same-origin). */
 export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -116,7 +108,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   const host = options.host ?? 'localhost';
   const key = await ensureSigningKey(options.stateDir ?? localStateDir());
   const log = options.log ?? (() => {});
-  const recorded: RecordedRequest[] = [];
+  const recorded = new RequestLog();
   const store = new EntraStore();
   const directory = new Directory(options.config, options.extraSpaRedirectUris ?? []);
   const listeners = new Set<ServedRequestListener>();
@@ -152,17 +144,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
       if (!control && !asset) observeRequest('entra', req, res, listeners);
       res.on('finish', () => {
         log(`entra ${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
-        if (!control && !asset) {
-          if (recorded.length >= MAX_RECORDED) recorded.shift();
-          // A copy: `path` is a slice of the whole request URL (up to 16 KiB of query) and would keep it alive.
-          const ownPath = Buffer.from(path.slice(0, 512)).toString();
-          recorded.push({
-            method: req.method ?? 'GET',
-            path: ownPath,
-            status: res.statusCode,
-            at: new Date().toISOString(),
-          });
-        }
+        if (!control && !asset) recorded.add(req.method ?? 'GET', path, res.statusCode);
       });
       if (!ready) {
         // Between listen() and the public URL being known (port 0): too early to build metadata.
@@ -194,16 +176,8 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   server.requestTimeout = 30_000;
   limitSlowClients(server, options.connectionLimits);
 
-  await new Promise<void>((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolvePromise();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const hostForUrl = host.includes(':') ? `[${host}]` : host;
-  publicUrl = (options.publicUrl ?? `https://${hostForUrl}:${port}`).replace(/\/+$/, '');
+  const port = await listen(server, options.port ?? 0, host);
+  publicUrl = baseUrl(host, port, options.publicUrl);
   ctx.publicUrl = publicUrl;
   ctx.minter = new TokenMinter(key, publicUrl);
   ctx.cookieName = `sandbox_entra_session_${port}`;
@@ -225,10 +199,8 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     issuerV1,
     jwksUri: (tenantId) => `${publicUrl}/${tenantId}/discovery/v2.0/keys`,
     jwks: (tenantId) => ctx.minter.jwks(ctx.minter.issuerV2(tenantId)),
-    requests: () => recorded.map((entry) => ({ ...entry })),
-    resetRequests: () => {
-      recorded.length = 0;
-    },
+    requests: () => recorded.list(),
+    resetRequests: () => recorded.clear(),
     pendingSignIns: () => ({ count: store.interactions.size, bytes: store.interactions.bytes }),
     setFaults: (faults) => ctx.faults.set(entraFaultsSchema.parse(faults)),
     clearFaults: () => ctx.faults.clear(),
@@ -241,18 +213,14 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     mountConsole: (handler) => {
       consoleHandler = handler;
     },
-    close: () =>
-      new Promise<void>((resolvePromise, reject) => {
-        server.close((error) => (error ? reject(error) : resolvePromise()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 
 interface RouteState {
   control: boolean;
   path: string;
-  recorded: RecordedRequest[];
+  recorded: RequestLog;
   revoke: (upns: string[]) => void;
   consoleHandler: ConsoleHandler | undefined;
 }
@@ -518,11 +486,10 @@ async function handleControl(
   const refusal = controlRefusal(req);
   if (refusal !== undefined) return sendJson(res, 403, { error: 'forbidden', error_description: refusal });
   if (state.path === '/_sandbox/requests') {
-    if (method === 'GET') return sendJson(res, 200, state.recorded);
+    if (method === 'GET') return sendJson(res, 200, state.recorded.list());
     if (method === 'DELETE') {
-      state.recorded.length = 0;
-      res.writeHead(204).end();
-      return;
+      state.recorded.clear();
+      return sendNoContent(res);
     }
     return methodNotAllowed(res, method, state.path, 'GET, DELETE');
   }
@@ -530,8 +497,7 @@ async function handleControl(
     if (method === 'GET') return sendJson(res, 200, ctx.faults.get());
     if (method === 'DELETE') {
       ctx.faults.clear();
-      res.writeHead(204).end();
-      return;
+      return sendNoContent(res);
     }
     if (method === 'PUT') {
       let value: unknown;

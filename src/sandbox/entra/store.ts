@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { SandboxApp } from '../config.ts';
+import type { SandboxApp } from '../config-schema.ts';
 import type { Platform, RequestedScopes, TenantRef } from './directory.ts';
 
 /** A validated `/authorize` request, kept while the user signs in. */

@@ -1,14 +1,14 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SandboxApp, SandboxUser } from '../config.ts';
+import type { SandboxApp, SandboxUser } from '../config-schema.ts';
 import { type EntraContext, grantedScopes, missingConsent, needsMfa } from './context.ts';
 import type { Platform, RequestedScopes, TenantRef } from './directory.ts';
 import { buildErrorBody, EntraProtocolError } from './errors.ts';
 import { BodyTooLargeError, clientIp, corsHeaders, parseParams, readBody, sendJson } from './http.ts';
 import { noteRequest } from '../request-events.ts';
 import { clientInfoFor, randomAccessTokenLifetime } from './tokens.ts';
+import { GUID_PATTERN } from '../well-known.ts';
 
-const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERIFIER_RE = /^[A-Za-z0-9\-._~]{43,128}$/;
 const TOKEN_CORS = corsHeaders('POST, OPTIONS');
 
@@ -42,7 +42,7 @@ export async function handleToken(
     const queryParams = parseParams(query);
     const headerId = req.headers['client-request-id'];
     const given = queryParams.get('client-request-id') ?? (typeof headerId === 'string' ? headerId : undefined);
-    if (given !== undefined && GUID_RE.test(given)) correlationId = given;
+    if (given !== undefined && GUID_PATTERN.test(given)) correlationId = given;
     const fault = ctx.faults.take('tokenEndpoint');
     if (fault !== undefined) {
       const error = new EntraProtocolError(

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { exportJWK, SignJWT } from 'jose';
-import type { SandboxApp, SandboxResource, SandboxUser } from '../config.ts';
+import type { SandboxApp, SandboxResource, SandboxUser } from '../config-schema.ts';
 import type { SigningKey } from '../keys.ts';
 
 /** The v1.0 access-token issuer, `https://sts.windows.net/{tid}/` (with the trailing slash). */

@@ -4,7 +4,7 @@ import {
   buildCloudDiscoveryMetadata,
   buildMsalOptions,
 } from '../../../src/app/auth/msal-config.ts';
-import { describeNavigation } from '../../../src/app/auth/msal-service.ts';
+import { describeNavigation } from '../../../src/app/auth/msal-timeline.ts';
 import { SANDBOX_CONFIG } from '../support/fakes.ts';
 
 const TENANT = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../src/app/app.tsx';
 import { SignInError } from '../../../src/app/auth/errors.ts';
 import type { AuthService } from '../../../src/app/auth/types.ts';
-import { explainTermination, summarizeCluster } from '../../../src/app/components/cluster-summary.ts';
+import { explainTermination, summarizeCluster } from '../../../src/app/clusters/cluster-summary.ts';
 import { createTimeline } from '../../../src/app/timeline/timeline.ts';
 import { FakeAuthService, makeCluster } from '../support/fakes.ts';
 
@@ -52,21 +52,21 @@ describe('view tabs', () => {
     renderApp(new FakeAuthService());
     await screen.findByRole('button', { name: 'Details of shared-analytics' });
     const tab = (name: string) => screen.getByRole('tab', { name });
-    expect(screen.getAllByRole('tab').map((t) => t.tabIndex)).toEqual([0, -1, -1, -1, -1]);
+    expect(screen.getAllByRole('tab').map((t) => t.tabIndex)).toEqual([0, -1, -1, -1, -1, -1]);
 
     tab('Clusters').focus();
     await user.keyboard('{ArrowRight}');
     expect(document.activeElement).toBe(tab('Tokens'));
     expect(tab('Tokens').getAttribute('aria-selected')).toBe('true');
     expect(location.hash).toBe('#/tokens');
-    expect(screen.getAllByRole('tab').map((t) => t.tabIndex)).toEqual([-1, 0, -1, -1, -1]);
+    expect(screen.getAllByRole('tab').map((t) => t.tabIndex)).toEqual([-1, 0, -1, -1, -1, -1]);
 
     await user.keyboard('{End}');
-    expect(document.activeElement).toBe(tab('Show me how'));
+    expect(document.activeElement).toBe(tab('API Explorer'));
     await user.keyboard('{ArrowRight}');
     expect(document.activeElement).toBe(tab('Clusters'));
     await user.keyboard('{ArrowLeft}');
-    expect(document.activeElement).toBe(tab('Show me how'));
+    expect(document.activeElement).toBe(tab('API Explorer'));
     await user.keyboard('{Home}');
     expect(document.activeElement).toBe(tab('Clusters'));
     expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe('tab-clusters');

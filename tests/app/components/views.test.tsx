@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthProvider } from '../../../src/app/auth/auth-context.tsx';
 import { BootScreen } from '../../../src/app/components/boot-screen.tsx';
-import { TokensView } from '../../../src/app/components/tokens-view.tsx';
+import { TokensView } from '../../../src/app/tokens/tokens-view.tsx';
 import { DatabricksApiError } from '../../../src/app/databricks/errors.ts';
 import { DoctorActionsContext, ErrorBoundary, ErrorPanel } from '../../../src/app/errors/error-panel.tsx';
 import { ShowMeHow } from '../../../src/app/snippets/show-me-how.tsx';
@@ -12,6 +12,26 @@ import { TimelineView } from '../../../src/app/timeline/timeline-view.tsx';
 import { FakeAuthService } from '../support/fakes.ts';
 
 const WORKSPACE = 'https://adb-5555555555555555.19.azuredatabricks.net';
+
+/** Throws while `bomb.explode` is set, to exercise the error boundary. */
+const bomb = { explode: true };
+function Bomb() {
+  if (bomb.explode) throw new Error('render exploded');
+  return <p>all good</p>;
+}
+
+type InspectorProps = { idToken: string; accessToken: string; clientId: string };
+
+/** A stand-in inspector that records the props it is given. */
+const inspected: InspectorProps[] = [];
+function RecordingInspector(props: InspectorProps) {
+  inspected.push(props);
+  return <p>inspector for {props.clientId}</p>;
+}
+
+function EmptyInspector(_props: InspectorProps) {
+  return null;
+}
 
 describe('boot screen', () => {
   it('says it is signing you in before the app code loads', () => {
@@ -140,11 +160,7 @@ describe('error panel and boundary', () => {
   });
 
   it('catches a render failure, explains it and lets the person go back', async () => {
-    let explode = true;
-    function Bomb() {
-      if (explode) throw new Error('render exploded');
-      return <p>all good</p>;
-    }
+    bomb.explode = true;
     vi.spyOn(console, 'error').mockImplementation(() => {});
     render(
       <ErrorBoundary>
@@ -154,7 +170,7 @@ describe('error panel and boundary', () => {
     const alert = screen.getByRole('alert');
     expect(within(alert).getByRole('heading').textContent).toBe('Something unexpected went wrong');
     expect(within(alert).getByText('Error: render exploded')).toBeTruthy();
-    explode = false;
+    bomb.explode = false;
     await userEvent.click(screen.getByRole('button', { name: 'Back to the app' }));
     expect(screen.getByText('all good')).toBeTruthy();
   });
@@ -162,13 +178,8 @@ describe('error panel and boundary', () => {
 
 describe('tokens view', () => {
   it("hands the signed-in account's tokens to the inspector", async () => {
-    const seen: unknown[] = [];
-    const load = async () => ({
-      TokenInspector: (props: { idToken: string; accessToken: string; clientId: string }) => {
-        seen.push(props);
-        return <p>inspector for {props.clientId}</p>;
-      },
-    });
+    inspected.length = 0;
+    const load = async () => ({ TokenInspector: RecordingInspector });
     const service = new FakeAuthService();
     render(
       <AuthProvider service={service}>
@@ -178,7 +189,7 @@ describe('tokens view', () => {
     expect(screen.getByText('Loading your tokens…')).toBeTruthy();
     expect(await screen.findByText(`inspector for ${service.config.clientId}`)).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Decode or compare another token' }).getAttribute('href')).toBe('#/decode');
-    expect(seen[0]).toMatchObject({ idToken: 'fake-id-token', accessToken: 'fake-access-token' });
+    expect(inspected[0]).toMatchObject({ idToken: 'fake-id-token', accessToken: 'fake-access-token' });
   });
 
   it('explains when no token can be had', async () => {
@@ -187,7 +198,7 @@ describe('tokens view', () => {
     service.tokenError = new SignInError('AUTH_FAILED', 'x', { aadsts: 50076 });
     render(
       <AuthProvider service={service}>
-        <TokensView view="tokens" load={async () => ({ TokenInspector: () => null })} />
+        <TokensView view="tokens" load={async () => ({ TokenInspector: EmptyInspector })} />
       </AuthProvider>,
     );
     expect(await screen.findByRole('heading', { name: 'Multi-factor verification is required' })).toBeTruthy();

@@ -1,11 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  loadAppConfig,
-  loadedServerConfig,
-  resetOverrides,
-  SETTINGS_STORAGE_KEY,
-  saveOverrides,
-} from '../../../src/app/config/load-config.ts';
+import { loadAppConfig } from '../../../src/app/config/load-config.ts';
+import { resetOverrides, SETTINGS_STORAGE_KEY, saveOverrides } from '../../../src/app/config/saved-settings.ts';
 
 const SERVER = {
   tenantId: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de',
@@ -34,7 +29,7 @@ describe('loading the configuration', () => {
     const result = await loadAppConfig({ fetch: server.fetch });
     expect(server.requests).toEqual(['/explorer-config.json']);
     expect(result.ok && result.config.workspaceHost).toBe('adb-1234567890123456.7.azuredatabricks.net');
-    expect(loadedServerConfig()).toEqual(SERVER);
+    expect(result.server).toEqual(SERVER);
   });
 
   it('applies saved overrides and forgets them after a reset', async () => {

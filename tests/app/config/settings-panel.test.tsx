@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../src/app/config/errors.ts';
-import { SETTINGS_STORAGE_KEY, saveOverrides } from '../../../src/app/config/load-config.ts';
+import { SETTINGS_STORAGE_KEY, saveOverrides } from '../../../src/app/config/saved-settings.ts';
 import { SettingsPanel } from '../../../src/app/config/settings-panel.tsx';
 import type { RuntimeConfigWire } from '../../../src/app/config/types.ts';
 import { validateConfig } from '../../../src/app/config/validate.ts';

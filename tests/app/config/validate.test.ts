@@ -398,6 +398,15 @@ describe('workspace resource ID', () => {
   });
 });
 
+describe("the proxy's methods", () => {
+  it('are GET only unless the server lists more, and only known methods count', () => {
+    const plain = validateConfig({ server: SANDBOX });
+    expect(plain.ok && plain.config.proxyMethods).toBeUndefined();
+    const open = validateConfig({ server: { ...SANDBOX, proxyMethods: ['GET', 'POST', 'TRACE'] } });
+    expect(open.ok && open.config.proxyMethods).toEqual(['GET', 'POST']);
+  });
+});
+
 describe("the server's CA bundle path", () => {
   const CA = '/srv/explorer/.local/tls/ca.pem';
 

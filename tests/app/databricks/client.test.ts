@@ -314,6 +314,15 @@ describe('any method and path', () => {
     expect(await sent.text()).toBe('{"cluster_id":"a"}');
   });
 
+  it('sends JSON text as written, so 19-digit integers arrive exactly', async () => {
+    const { client, requests } = setup([() => new Response('{}', { status: 200 })]);
+    const body = '{"run_id": 9007199254740993123}';
+    await client.request({ method: 'POST', path: '/api/2.1/jobs/runs/get-output', jsonText: body });
+    const sent = requests[0]!;
+    expect(sent.headers.get('content-type')).toBe('application/json');
+    expect(await sent.text()).toBe(body);
+  });
+
   it('does not retry a POST the workspace is too busy for', async () => {
     const { client, requests } = setup([
       () => json(503, { error_code: 'TEMPORARILY_UNAVAILABLE' }),

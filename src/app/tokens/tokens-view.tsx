@@ -12,7 +12,7 @@ interface InspectorModule {
 
 /** jose and the inspector load only when this tab is opened. */
 function loadInspector(): Promise<InspectorModule> {
-  return import('../tokens/token-inspector.tsx').then((a) => ({ TokenInspector: a.TokenInspector }));
+  return import('./token-inspector.tsx').then((a) => ({ TokenInspector: a.TokenInspector }));
 }
 
 /** The ID and access tokens of the signed-in account, and a link to decode or compare any token. */
@@ -23,6 +23,7 @@ export function TokensView({ view, load = loadInspector }: { view: string; load?
   const [error, setError] = useState<unknown>(undefined);
   const [attempt, setAttempt] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the load on retry by design
   useEffect(() => {
     let live = true;
     setError(undefined);

@@ -6,7 +6,7 @@ import {
   sortRows,
   toClusterRow,
   visibleRange,
-} from '../../../src/app/components/cluster-model.ts';
+} from '../../../src/app/clusters/cluster-model.ts';
 import { makeCluster } from '../support/fakes.ts';
 
 describe('cluster rows', () => {

@@ -1,9 +1,9 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { ClustersView } from '../../../src/app/components/clusters-view.tsx';
-import { createClustersStore } from '../../../src/app/components/clusters-store.ts';
-import { createStore } from '../../../src/app/components/store.ts';
+import { ClustersView } from '../../../src/app/clusters/clusters-view.tsx';
+import { createClustersStore } from '../../../src/app/clusters/clusters-store.ts';
+import { createStore } from '../../../src/app/state/store.ts';
 import { WorkspaceContext, type WorkspaceContextValue } from '../../../src/app/components/workspace-context.tsx';
 import {
   createWorkspaceClient,
@@ -33,9 +33,7 @@ function renderView(
   client: WorkspaceClient,
   reader: TextReader = fakeReader().reader,
   retryNotice = createStore<
-    WorkspaceContextValue['retryNotice'] extends import('../../../src/app/components/store.ts').Store<infer T>
-      ? T
-      : never
+    WorkspaceContextValue['retryNotice'] extends import('../../../src/app/state/store.ts').Store<infer T> ? T : never
   >(null),
 ) {
   const value: WorkspaceContextValue = {

@@ -4,8 +4,8 @@ import { ClusterDetailsPanel } from './cluster-details.tsx';
 import { type ClusterRow, countClusters, distinctValues, filterRows, type SortColumn } from './cluster-model.ts';
 import { ClusterTable } from './cluster-table.tsx';
 import type { ClusterListControls } from './clusters-store.ts';
-import { useStore } from './store.ts';
-import { useWorkspace } from './workspace-context.tsx';
+import { useStore } from '../state/store.ts';
+import { useWorkspace } from '../components/workspace-context.tsx';
 
 const EMPTY: ReadonlySet<string> = new Set();
 const count = new Intl.NumberFormat(undefined);
@@ -83,34 +83,20 @@ export function ClustersView() {
             placeholder="name, ID, creator…"
           />
         </label>
-        <label>
-          State
-          <select
-            value={stateFilter}
-            onChange={(e) => setControls({ stateFilter: (e.currentTarget as HTMLSelectElement).value })}
-          >
-            <option value="">All states</option>
-            {states.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Source
-          <select
-            value={sourceFilter}
-            onChange={(e) => setControls({ sourceFilter: (e.currentTarget as HTMLSelectElement).value })}
-          >
-            <option value="">All sources</option>
-            {sources.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="State"
+          allLabel="All states"
+          value={stateFilter}
+          options={states}
+          onChange={(value) => setControls({ stateFilter: value })}
+        />
+        <FilterSelect
+          label="Source"
+          allLabel="All sources"
+          value={sourceFilter}
+          options={sources}
+          onChange={(value) => setControls({ sourceFilter: value })}
+        />
         <button type="button" onClick={() => clusters.reload()} disabled={loading}>
           Refresh
         </button>
@@ -150,5 +136,28 @@ export function ClustersView() {
         />
       )}
     </section>
+  );
+}
+
+/** A filter drop-down: "all" (the empty value) and then each option. */
+function FilterSelect(props: {
+  label: string;
+  allLabel: string;
+  value: string;
+  options: readonly string[];
+  onChange(value: string): void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}>
+        <option value="">{props.allLabel}</option>
+        {props.options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -9,7 +9,7 @@ import {
   type SortDirection,
   toClusterRow,
 } from './cluster-model.ts';
-import { createStore, type Store } from './store.ts';
+import { createStore, type Store } from '../state/store.ts';
 
 export interface ClusterList {
   rows: ClusterRow[];

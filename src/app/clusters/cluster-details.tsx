@@ -7,8 +7,8 @@ import { ErrorPanel } from '../errors/error-panel.tsx';
 import { formatJson } from '../json/lossless-json.ts';
 import { StateBadge } from './cluster-table.tsx';
 import { summarizeCluster } from './cluster-summary.ts';
-import { Modal } from './modal.tsx';
-import { useWorkspace } from './workspace-context.tsx';
+import { Modal } from '../components/modal.tsx';
+import { useWorkspace } from '../components/workspace-context.tsx';
 
 type Loaded = { cluster: ClusterDetails; json: string };
 
@@ -37,6 +37,8 @@ export function ClusterDetailsPanel({
   const [attempt, setAttempt] = useState(0);
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
 
+  // `attempt` is the retry button's trigger: a new attempt loads the details again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the load on retry by design
   useEffect(() => {
     const controller = new AbortController();
     setState({ status: 'loading' });

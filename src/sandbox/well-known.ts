@@ -1,0 +1,5 @@
+/** The Azure Databricks first-party application (resource) ID: the audience of its access tokens. */
+export const AZURE_DATABRICKS_RESOURCE_ID = '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d';
+
+/** A GUID in its usual 8-4-4-4-12 hexadecimal form, either case. */
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
