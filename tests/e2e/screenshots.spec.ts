@@ -62,4 +62,28 @@ test('takes the README screenshots along the sign-in journey', async ({ page, ba
   await page.getByRole('tab', { name: 'Timeline' }).click();
   await expect(page.getByRole('button', { name: /Redirect to sign in \(authorize, with PKCE\)/ })).toBeVisible();
   await shoot(page, '6-timeline');
+
+  // Compare: the app's token against what `az account get-access-token` prints for the Azure
+  // management API in another tenant (made here, unsigned: the compare reads claims only).
+  await page.getByRole('tab', { name: 'Decode a token' }).click();
+  await page.getByRole('button', { name: "Use this app's access token as the first token" }).click();
+  const now = Math.floor(Date.now() / 1000);
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const other = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
+  const pasted = `${part({ typ: 'JWT', alg: 'none' })}.${part({
+    aud: 'https://management.core.windows.net/',
+    iss: `https://sts.windows.net/${other}/`,
+    tid: other,
+    iat: now,
+    nbf: now,
+    exp: now + 3600,
+    scp: 'user_impersonation',
+    upn: 'ben@contoso.example',
+    ver: '1.0',
+  })}.`;
+  await page.getByLabel('Second token').fill(JSON.stringify({ accessToken: pasted, tokenType: 'Bearer' }, null, 2));
+  const findings = page.getByRole('region', { name: 'What matters to Azure Databricks' });
+  await expect(findings).toBeVisible();
+  await findings.scrollIntoViewIfNeeded();
+  await shoot(page, '10-compare-tokens');
 });

@@ -287,7 +287,11 @@ export function compareTokens(first: DecodedToken, second: DecodedToken, context
       if (who(a) === who(b) && row.name !== 'oid' && row.name !== 'sub') continue;
       findings.push({
         claim: 'who',
-        text: `Person: the first is for ${who(a)}, the second for ${who(b)}. The workspace answers each with that user's permissions.`,
+        text:
+          who(a) === who(b)
+            ? // Same user name, another object ID: a guest account in another tenant, or another account.
+              `Person: both name ${who(a)}, but as different accounts (${row.name} ${formatClaimValue(a[row.name] ?? '(none)')} and ${formatClaimValue(b[row.name] ?? '(none)')}), for example the same person as a guest in another tenant.`
+            : `Person: the first is for ${who(a)}, the second for ${who(b)}. The workspace answers each with that user's permissions.`,
       });
       continue;
     }

@@ -77,6 +77,18 @@ describe('compare two tokens', () => {
     expect(row('iss').textContent).toContain('Matters.');
   });
 
+  it('says when one user name stands for two accounts, rather than naming the same person twice', () => {
+    render(<CompareTokens config={CONFIG} nowSeconds={NOW} />);
+    paste('First token', makeToken(accessTokenPayload()));
+    paste('Second token', makeToken(accessTokenPayload({ oid: '0a11ce00-0000-4000-8000-0000000000ff' })));
+    const person = within(findings())
+      .getAllByRole('listitem')
+      .map((li) => li.textContent)
+      .find((text) => text?.startsWith('Person:'));
+    expect(person).toMatch(/^Person: both name ana@contoso\.example, but as different accounts \(oid /);
+    expect(person).toContain('0a11ce00-0000-4000-8000-0000000000ff');
+  });
+
   it('says when the two tokens are for different people, and when a scope is missing', () => {
     render(<CompareTokens config={CONFIG} nowSeconds={NOW} />);
     paste('First token', makeToken(accessTokenPayload()));
