@@ -8,6 +8,7 @@ import {
   WorkspaceNetworkError,
   WorkspaceTimeoutError,
 } from './errors.ts';
+import { classifyTokenRejection } from './token-rejection.ts';
 
 /** Header that makes a Contributor/Owner of the workspace resource a workspace admin on first use. */
 export const RESOURCE_ID_HEADER = 'X-Databricks-Azure-Workspace-Resource-Id';
@@ -130,9 +131,11 @@ export interface WorkspaceRequestClient extends WorkspaceClient {
  */
 function isTokenRejection(status: number, errorCode: string | undefined, message: string | undefined): boolean {
   if (status === 401) return true;
-  const text = `${errorCode ?? ''} ${message ?? ''}`;
-  if (status === 403 && errorCode === '403') return /token|jwt/i.test(text);
-  if (status === 400) return /ExpiredJwtException|IncorrectClaimException|jwt has expired/i.test(text);
+  // Older workspaces answer a rejected token with 403 and a numeric error_code, and the JWT filter
+  // with a 400 HTML page: only the service's own rejection messages tell those apart from other
+  // 403s and 400s (see token-rejection.ts for the quirk and the recorded texts).
+  if ((status === 403 && errorCode === '403') || status === 400)
+    return classifyTokenRejection(message) !== 'unrecognised';
   return false;
 }
 
