@@ -27,7 +27,7 @@ const PARTS: readonly { config: string; environment: Environment; domForPageCode
   { config: 'tests/app/tsconfig.json', environment: 'browser' },
   { config: 'src/proxy/tsconfig.json', environment: 'node' },
   { config: 'src/sandbox/tsconfig.json', environment: 'node' },
-  { config: 'tsconfig.node.json', environment: 'node' },
+  { config: 'src/tsconfig.vite-config.json', environment: 'node' },
   { config: 'tests/proxy/tsconfig.json', environment: 'node' },
   { config: 'tests/sandbox/tsconfig.json', environment: 'node' },
   { config: 'tests/support/tsconfig.json', environment: 'node' },
