@@ -52,18 +52,6 @@ export async function* listClusters(
 }
 
 /**
- * One cluster's full details (`clusters/get`).
- * @see https://docs.databricks.com/api/azure/workspace/clusters/get
- */
-export async function getCluster(
-  client: WorkspaceClient,
-  clusterId: string,
-  options: Pick<RequestOptions, 'signal'> = {},
-) {
-  return client.getJson<ClusterDetails>(GET_CLUSTER_PATH, { signal: options.signal, query: { cluster_id: clusterId } });
-}
-
-/**
  * One cluster's `clusters/get` answer as the workspace sent it, for showing it exactly: real
  * answers carry 19-digit integers (`spark_context_id`) that `JSON.parse` would round.
  * @see https://docs.databricks.com/api/azure/workspace/clusters/get
