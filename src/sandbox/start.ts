@@ -59,8 +59,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const lan = options.lan;
   // The same port cannot be bound on the wildcard and on loopback together (Linux): with a
   // wildcard LAN address that one listener serves this machine too.
-  const wildcard = lan !== undefined && (lan.address === '0.0.0.0' || lan.address === '::');
-  const host = wildcard ? (lan?.address as string) : (options.host ?? 'localhost');
+  const host =
+    lan !== undefined && (lan.address === '0.0.0.0' || lan.address === '::')
+      ? lan.address
+      : (options.host ?? 'localhost');
   const reach = lan ? { publicHost: lan.host, lanAddress: lan.address } : {};
   const tenantId = config.workspace.tenantId;
   const spa = config.apps.find((app) => app.tenant === tenantId && app.redirectUris.spa.length > 0) ?? config.apps[0];
