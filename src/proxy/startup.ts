@@ -30,6 +30,13 @@ export async function ensurePortsFree(host: string, ports: readonly { port: numb
       probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(undefined)));
     });
     if (problem === undefined) continue;
+    if (problem.code === 'EADDRNOTAVAIL') {
+      throw new ServerStartError(
+        'SERVER_PORT_IN_USE',
+        `Cannot listen on ${host} (${what}, port ${port}): it is not an address of this machine. Set EXPLORER_LAN_ADDRESS to one of this machine's addresses, or unset it to listen on every interface.`,
+        { cause: problem },
+      );
+    }
     const why = problem.code === 'EADDRINUSE' ? 'is in use' : `cannot be opened (${problem.code ?? problem.message})`;
     throw new ServerStartError(
       'SERVER_PORT_IN_USE',
