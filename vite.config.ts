@@ -5,6 +5,7 @@ import {
   certificateNotice,
   ensurePortsFree,
   explorerServerPlugin,
+  lanNotice,
   refuseLanOnDevServer,
   resolveServerSettings,
   withoutStackTrace,
@@ -63,7 +64,16 @@ export default defineConfig(async ({ mode, command, isPreview }): Promise<UserCo
   });
   const https = { key: tls.key, cert: tls.cert };
   const appOrigin = `https://localhost:${settings.port}`;
-  const listen = { host: settings.listenHost, port: settings.port, strictPort: true, https };
+  const lan = settings.lan;
+  // In LAN mode Vite must also answer requests addressed to the LAN name (it answers only
+  // localhost and IP addresses by default, against DNS rebinding).
+  const listen = {
+    host: settings.listenHost,
+    port: settings.port,
+    strictPort: true,
+    https,
+    ...(lan ? { allowedHosts: [lan.host] } : {}),
+  };
 
   return {
     plugins: [
@@ -78,7 +88,20 @@ export default defineConfig(async ({ mode, command, isPreview }): Promise<UserCo
               ? { ...settings.runtimeConfig, caBundlePath: tls.caPath }
               : settings.runtimeConfig,
           warnings: settings.warnings,
-          notices: certificateNotice(tls.caPath, appOrigin),
+          notices: [
+            ...certificateNotice(tls.caPath, lan ? lan.appOrigin : appOrigin),
+            ...(lan
+              ? lanNotice(
+                  lan,
+                  tls.ca,
+                  settings.mode === 'sandbox'
+                    ? `https://localhost:${settings.sandbox.entraPort}/_sandbox/console`
+                    : undefined,
+                )
+              : []),
+          ],
+          // Public: colleagues in a team demo download it to trust the app's and the sandbox's certificates.
+          caCertificate: tls.ca,
           proxy: {
             extraHosts: settings.proxyExtraHosts,
             allowPost: settings.allowPost,
@@ -93,6 +116,7 @@ export default defineConfig(async ({ mode, command, isPreview }): Promise<UserCo
         settings.mode === 'sandbox' &&
         sandboxPlugin({
           appOrigin,
+          ...(lan ? { lan } : {}),
           entraPort: settings.sandbox.entraPort,
           workspacePort: settings.sandbox.workspacePort,
           tls,
@@ -153,18 +177,21 @@ async function prepare(mode: string, serving: boolean, devServer: boolean) {
     const checked = Symbol.for('databricks-entra-explorer.ports-checked');
     const done = (globalThis as Record<symbol, unknown>)[checked] === true;
     (globalThis as Record<symbol, unknown>)[checked] = true;
-    if (!done)
-      await ensurePortsFree(settings.listenHost, [
-        { port: settings.port, what: 'the app' },
-        ...(settings.mode === 'sandbox'
-          ? [
-              { port: settings.sandbox.entraPort, what: 'the sandbox Entra ID' },
-              { port: settings.sandbox.workspacePort, what: 'the sandbox workspace' },
-            ]
-          : []),
-      ]);
+    if (!done) {
+      await ensurePortsFree(settings.listenHost, [{ port: settings.port, what: 'the app' }]);
+      if (settings.mode === 'sandbox') {
+        // The sandbox listens on loopback, and in LAN mode on the LAN address as well.
+        const hosts = settings.lan ? [...new Set(['localhost', settings.lan.address])] : ['localhost'];
+        for (const host of hosts)
+          await ensurePortsFree(host, [
+            { port: settings.sandbox.entraPort, what: 'the sandbox Entra ID' },
+            { port: settings.sandbox.workspacePort, what: 'the sandbox workspace' },
+          ]);
+      }
+    }
   }
-  return { settings, tls: await ensureLocalTls(), sandboxConfig };
+  // In LAN mode the certificate also names the LAN host (kept apart in lan.pem, see ensureLocalTls).
+  return { settings, tls: await ensureLocalTls(undefined, settings.lan ? [settings.lan.host] : []), sandboxConfig };
 }
 
 const STARTUP_CODES = new Set([

@@ -1,4 +1,5 @@
 import type { Connect, Logger, Plugin } from 'vite';
+import { createLocalCaMiddleware } from './local-ca.ts';
 import { createProxyMiddleware, type ProxyOptions } from './middleware.ts';
 import { createRuntimeConfigMiddleware } from './runtime-config.ts';
 import { createSecurityHeadersMiddleware, type SecurityHeaderOptions } from './security-headers.ts';
@@ -30,6 +31,7 @@ export {
   type ProxyTarget,
 } from './allowlist.ts';
 export { createRuntimeConfigMiddleware, RUNTIME_CONFIG_PATH } from './runtime-config.ts';
+export { createLocalCaMiddleware, LOCAL_CA_PATH } from './local-ca.ts';
 export {
   AUTHORITY_ORIGINS,
   signInOrigins,
@@ -38,13 +40,14 @@ export {
   SANDBOX_TENANT_ID,
   type AzureCloud,
   type AzureServerSettings,
+  type LanSettings,
   type RuntimeConfig,
   type SandboxServerSettings,
   type ServerSettings,
 } from './settings.ts';
 export { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitSlowClients } from './slow-clients.ts';
 export { isProxyError, ProxyError, ServerSettingsError, ServerStartError, type ProxyErrorCode } from './errors.ts';
-export { certificateNotice, ensurePortsFree, refuseLanOnDevServer, withoutStackTrace } from './startup.ts';
+export { certificateNotice, ensurePortsFree, lanNotice, refuseLanOnDevServer, withoutStackTrace } from './startup.ts';
 
 /** Options for {@link explorerServerPlugin}. */
 export interface ExplorerServerOptions {
@@ -52,6 +55,8 @@ export interface ExplorerServerOptions {
   identityOrigins: readonly string[];
   /** Served at `GET /explorer-config.json`. Default `{}` (the page then asks for settings). */
   runtimeConfig?: RuntimeConfig;
+  /** The local CA's certificate (PEM, public), served at `GET /local-ca.pem` for colleagues to trust. */
+  caCertificate?: string;
   /** The Databricks proxy: extra hosts (the sandbox workspace), extra CA, POST, timeouts. */
   proxy?: Omit<ProxyOptions, 'log'>;
   /** Printed once when the server starts (e.g. the LAN warning from `resolveServerSettings`). */
@@ -66,7 +71,8 @@ export interface ExplorerServerOptions {
 
 /**
  * The app's server-side half, for both `vite` (dev) and `vite preview` (production build):
- * security headers on every response, the runtime configuration at `/explorer-config.json`, and
+ * security headers on every response, the runtime configuration at `/explorer-config.json`, the
+ * local CA certificate at `/local-ca.pem` (when given), and
  * the Databricks proxy at `/databricks/{host}/api/…`. Everything else falls through to Vite
  * (static files, SPA fallback). Also turns off Vite's default CORS grant for localhost origins:
  * the page is same-origin, and no other page should read from this server.
@@ -74,6 +80,7 @@ export interface ExplorerServerOptions {
  */
 export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
   const configMiddleware = createRuntimeConfigMiddleware(options.runtimeConfig ?? {});
+  const caMiddleware = options.caCertificate ? createLocalCaMiddleware(options.caCertificate) : undefined;
 
   function install(
     server: {
@@ -94,6 +101,7 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
       } satisfies SecurityHeaderOptions),
     );
     server.middlewares.use(configMiddleware);
+    if (caMiddleware) server.middlewares.use(caMiddleware);
     server.middlewares.use(proxy as Connect.NextHandleFunction);
     const announce = () => {
       info(proxy.describe());

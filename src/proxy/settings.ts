@@ -1,5 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { WORKSPACE_HOST_PATTERNS } from './allowlist.ts';
 import { ServerSettingsError } from './errors.ts';
 
@@ -61,13 +63,24 @@ const CLOUD_DOMAINS: Record<AzureCloud, string> = {
 export const SANDBOX_TENANT_ID = 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de';
 export const SANDBOX_CLIENT_ID = '12a34b56-789c-0d12-e3fa-b456789c0123';
 
+/** LAN mode (`EXPLORER_LAN=1`): how colleagues on the network reach this machine. */
+export interface LanSettings {
+  /** The name (or IPv4 address) colleagues use: `EXPLORER_LAN_HOST`, default this machine's name. Lower case. */
+  host: string;
+  /** The address the app and the sandbox listen on for them: `EXPLORER_LAN_ADDRESS`, default `0.0.0.0` (every IPv4 interface). */
+  address: string;
+  /** `https://{host}:{PORT}`: what colleagues open. */
+  appOrigin: string;
+}
+
 /** What both modes share. */
 interface CommonSettings {
   /** The app's port (`PORT`, default 5173). */
   port: number;
-  /** Where to listen: `localhost` by default, every interface with `EXPLORER_LAN=1`. */
-  listenHost: 'localhost' | '0.0.0.0';
-  lan: boolean;
+  /** Where to listen: `localhost` by default, the LAN address with `EXPLORER_LAN=1`. */
+  listenHost: string;
+  /** `false` unless `EXPLORER_LAN=1`. */
+  lan: false | LanSettings;
   /** Lines to print at start-up (the LAN warning). */
   warnings: string[];
   /** `EXPLORER_PROXY_ALLOW_POST=1`. */
@@ -96,11 +109,11 @@ export interface SandboxServerSettings extends CommonSettings {
   sandbox: {
     entraPort: number;
     workspacePort: number;
-    /** `https://localhost:{PORT+1}` */
+    /** `https://localhost:{PORT+1}` (the LAN host instead of localhost in LAN mode) */
     authorityOrigin: string;
-    /** `https://localhost:{PORT+2}` */
+    /** `https://localhost:{PORT+2}` (the LAN host in LAN mode) */
     workspaceUrl: string;
-    /** `localhost:{PORT+2}`, as in the proxy path. */
+    /** `localhost:{PORT+2}` (the LAN host in LAN mode), as in the proxy path. */
     workspaceHost: string;
   };
 }
@@ -120,16 +133,25 @@ const RESOURCE_GROUP = /^[A-Za-z0-9_.()-]{0,89}[A-Za-z0-9_()-]$/;
 const DATABRICKS_APP_ID = '2ff814a6-3304-4ab8-85cb-cd0e6f879c1d';
 const WORKSPACE_NAME = /^[A-Za-z0-9_-]{3,64}$/;
 const DEFAULT_PORT = 5173;
+/** Every IPv4 interface: what LAN mode listened on before `EXPLORER_LAN_ADDRESS` existed. */
+const DEFAULT_LAN_ADDRESS = '0.0.0.0';
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::']);
 
 /**
  * Reads the server's settings from the environment: `PORT`, `EXPLORER_TENANT_ID`,
  * `EXPLORER_CLIENT_ID`, `EXPLORER_WORKSPACE_URL`, `EXPLORER_CLOUD`,
  * `EXPLORER_AZURE_SUBSCRIPTION_ID` / `_RESOURCE_GROUP` / `_WORKSPACE_NAME`, `EXPLORER_LAN`,
- * `EXPLORER_PROXY_ALLOW_POST`, `EXPLORER_PROXY_CONNECT_TO`, `EXPLORER_PROXY_CA_FILE`. With tenant, client and workspace all unset it returns the sandbox.
+ * `EXPLORER_LAN_HOST`, `EXPLORER_LAN_ADDRESS`, `EXPLORER_PROXY_ALLOW_POST`, `EXPLORER_PROXY_CONNECT_TO`,
+ * `EXPLORER_PROXY_CA_FILE`. With tenant, client and workspace all unset it returns the sandbox.
  * Empty strings count as unset.
+ * @param machineName this machine's name, the default LAN host (`os.hostname()`; tests pass their own)
  * @throws ServerSettingsError naming the variable, what it held and what it should hold
  */
-export function resolveServerSettings(env: Record<string, string | undefined>): ServerSettings {
+export function resolveServerSettings(
+  env: Record<string, string | undefined>,
+  machineName: string = hostname(),
+): ServerSettings {
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === '' ? undefined : value;
@@ -140,17 +162,20 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
   const sandbox = tenant === undefined && client === undefined && workspace === undefined;
 
   const port = readPort(read('PORT'), sandbox);
-  const lan = readFlag('EXPLORER_LAN', read('EXPLORER_LAN'));
+  const lan = readLan(read, port, machineName);
   const allowPost = readFlag('EXPLORER_PROXY_ALLOW_POST', read('EXPLORER_PROXY_ALLOW_POST'));
   const resource = readResourceId(read);
   const proxyConnectTo = readConnectTo(read('EXPLORER_PROXY_CONNECT_TO'));
   const proxyExtraCa = readCaFile(read('EXPLORER_PROXY_CA_FILE'));
   const warnings: string[] = [];
   if (lan) {
+    const where =
+      lan.address === DEFAULT_LAN_ADDRESS ? 'every network interface' : `${lan.address} only (EXPLORER_LAN_ADDRESS)`;
     warnings.push(
-      `EXPLORER_LAN is on: the app and its Databricks proxy listen on every network interface (port ${port}). Anyone on this network can open the app and use the proxy with their own token; turn it off after the demo.`,
+      `EXPLORER_LAN is on: the app and its Databricks proxy listen on ${where}, port ${port}, for ${lan.appOrigin}/. Anyone on this network can open the app and use the proxy with their own token; turn it off after the demo.`,
     );
   }
+  const listenHost = lan ? lan.address : 'localhost';
 
   if (sandbox) {
     if (read('EXPLORER_CLOUD') !== undefined && read('EXPLORER_CLOUD') !== 'public') {
@@ -161,17 +186,29 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
         'The sandbox has its own cloud; set EXPLORER_TENANT_ID, EXPLORER_CLIENT_ID and EXPLORER_WORKSPACE_URL to use a real one.',
       );
     }
-    const authorityOrigin = `https://localhost:${port + 1}`;
-    const workspaceHost = `localhost:${port + 2}`;
+    // In LAN mode every browser, this machine's included, uses the LAN name for the sandbox: one
+    // issuer per tenant, as Entra ID has, and the redirect URIs and certificate names to match.
+    const publicHost = lan ? lan.host : 'localhost';
+    const authorityOrigin = `https://${publicHost}:${port + 1}`;
+    const workspaceHost = `${publicHost}:${port + 2}`;
+    const connectTo = new Map(proxyConnectTo);
     if (lan) {
       warnings.push(
-        `The sandbox's sign-in page and workspace stay on https://localhost:${port + 1} and :${port + 2}, so other machines cannot sign in to the sandbox; use a real tenant for a team demo.`,
+        `The sandbox's sign-in page (${authorityOrigin}) and workspace (https://${workspaceHost}) answer everyone on this network: anyone can sign in as a demo user (their passwords are in the README). The presenter console and control API stay on this machine.`,
       );
+      // The proxy runs here: it reaches the sandbox workspace over loopback (the LAN name need not
+      // resolve on this machine), still sending and checking the LAN name (TLS, Host).
+      if (!connectTo.has(workspaceHost)) {
+        connectTo.set(workspaceHost, {
+          host: WILDCARD_ADDRESSES.has(lan.address) ? '127.0.0.1' : 'localhost',
+          port: port + 2,
+        });
+      }
     }
     return {
       mode: 'sandbox',
       port,
-      listenHost: lan ? '0.0.0.0' : 'localhost',
+      listenHost,
       lan,
       warnings,
       allowPost,
@@ -186,8 +223,8 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
         ...proxyMethods(allowPost),
       },
       identityOrigins: [authorityOrigin, ...signInOrigins()],
-      proxyExtraHosts: [workspaceHost],
-      proxyConnectTo,
+      proxyExtraHosts: lan ? [workspaceHost, `localhost:${port + 2}`] : [workspaceHost],
+      proxyConnectTo: connectTo,
       proxyExtraCa,
       sandbox: {
         entraPort: port + 1,
@@ -233,7 +270,7 @@ export function resolveServerSettings(env: Record<string, string | undefined>): 
     mode: 'azure',
     cloud,
     port,
-    listenHost: lan ? '0.0.0.0' : 'localhost',
+    listenHost,
     lan,
     warnings,
     allowPost,
@@ -262,6 +299,59 @@ function readPort(value: string | undefined, sandbox: boolean): number {
     );
   }
   return Number(value);
+}
+
+/**
+ * `EXPLORER_LAN`, `EXPLORER_LAN_HOST` and `EXPLORER_LAN_ADDRESS`. The host is checked even with
+ * LAN mode off, so a typo shows before the demo.
+ */
+function readLan(read: (name: string) => string | undefined, port: number, machineName: string): false | LanSettings {
+  const on = readFlag('EXPLORER_LAN', read('EXPLORER_LAN'));
+  const given = read('EXPLORER_LAN_HOST');
+  const host = given === undefined ? (on ? readLanHost(machineName, true) : undefined) : readLanHost(given, false);
+  const address = readLanAddress(read('EXPLORER_LAN_ADDRESS'));
+  if (!on || host === undefined) return false;
+  return { host, address, appOrigin: `https://${host}:${port}` };
+}
+
+function readLanHost(value: string, fromMachine: boolean): string {
+  const lower = value.toLowerCase().replace(/\.$/, '');
+  const labels = lower.split('.');
+  const ipv4 = isIP(lower) === 4;
+  const name =
+    !ipv4 &&
+    lower.length <= 253 &&
+    labels.every((label) => DNS_LABEL.test(label)) &&
+    !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
+  const problem =
+    isIP(lower.replace(/^\[|\]$/g, '')) === 6
+      ? 'an IPv6 address would need brackets in every URL and in the proxy path'
+      : lower === 'localhost' || lower.endsWith('.localhost') || lower.startsWith('127.') || lower === '0.0.0.0'
+        ? 'other machines cannot reach this machine by that name'
+        : ipv4 || name
+          ? undefined
+          : 'it is not a DNS name (letters, digits and hyphens, dot-separated) nor an IPv4 address';
+  if (problem === undefined) return lower;
+  throw new ServerSettingsError(
+    'EXPLORER_LAN_HOST',
+    value,
+    `the name or IPv4 address colleagues use to reach this machine, such as my-laptop.local or 192.168.1.20 (${problem})`,
+    fromMachine
+      ? `That is this machine's name (os.hostname()), the default; set EXPLORER_LAN_HOST to a name or address colleagues can reach.`
+      : "Set it to a name that resolves to this machine on the network, or to its IPv4 address; unset it to use this machine's name.",
+  );
+}
+
+function readLanAddress(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_LAN_ADDRESS;
+  const address = value.replace(/^\[|\]$/g, '').toLowerCase();
+  if (isIP(address) !== 0) return address;
+  throw new ServerSettingsError(
+    'EXPLORER_LAN_ADDRESS',
+    value,
+    'an IP address of this machine to listen on, such as 192.168.1.20, or 0.0.0.0 (every IPv4 interface) or :: (every interface)',
+    `Unset it to listen on every IPv4 interface (${DEFAULT_LAN_ADDRESS}).`,
+  );
 }
 
 function readFlag(name: string, value: string | undefined): boolean {

@@ -1,6 +1,8 @@
+import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:net';
+import { LOCAL_CA_PATH } from './local-ca.ts';
 import { ServerStartError } from './errors.ts';
-import type { ServerSettings } from './settings.ts';
+import type { LanSettings, ServerSettings } from './settings.ts';
 
 /**
  * LAN mode is for `npm start` (the built app) only: the dev server serves the source tree, its
@@ -28,6 +30,13 @@ export async function ensurePortsFree(host: string, ports: readonly { port: numb
       probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(undefined)));
     });
     if (problem === undefined) continue;
+    if (problem.code === 'EADDRNOTAVAIL') {
+      throw new ServerStartError(
+        'SERVER_PORT_IN_USE',
+        `Cannot listen on ${host} (${what}, port ${port}): it is not an address of this machine. Set EXPLORER_LAN_ADDRESS to one of this machine's addresses, or unset it to listen on every interface.`,
+        { cause: problem },
+      );
+    }
     const why = problem.code === 'EADDRINUSE' ? 'is in use' : `cannot be opened (${problem.code ?? problem.message})`;
     throw new ServerStartError(
       'SERVER_PORT_IN_USE',
@@ -48,6 +57,26 @@ export function certificateNotice(caPath: string, appOrigin: string): string[] {
     `  Firefox (any system): Settings → Privacy & Security → Certificates → View Certificates → Authorities → Import`,
     `  macOS (Safari, Chrome): open the file in Keychain Access, add it to "login", set "Always Trust"`,
     `  Windows (Edge, Chrome): certutil -user -addstore Root "${caPath}"`,
+  ];
+}
+
+/**
+ * What the presenter reads out to colleagues in LAN mode: the address to open, where to download
+ * the local CA's certificate (public, never its key) and the fingerprint to compare before
+ * trusting it, and, with the sandbox, the console that stays on this machine.
+ * @param caPem the local CA's certificate
+ * @param consoleUrl the presenter console's URL on this machine, with the sandbox
+ */
+export function lanNotice(lan: LanSettings, caPem: string, consoleUrl?: string): string[] {
+  const fingerprint = new X509Certificate(caPem).fingerprint256;
+  return [
+    '',
+    `  Team demo (EXPLORER_LAN=1): colleagues on this network open ${lan.appOrigin}/`,
+    `  They trust the local CA first: download ${lan.appOrigin}${LOCAL_CA_PATH} (accept the warning once, or curl -k),`,
+    `  check its SHA-256 fingerprint is ${fingerprint}`,
+    '  (Chrome: the certificate viewer; openssl x509 -noout -fingerprint -sha256 -in local-ca.pem), then import it as an authority.',
+    ...(consoleUrl ? [`  The presenter console stays on this machine: ${consoleUrl}`] : []),
+    '  Anyone on this network can use the app while it runs; stop the server after the demo.',
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackAddress } from './loopback.ts';
+import { isLocalConnection } from './loopback.ts';
 
 /**
  * The header every call to a sandbox control API (`/_sandbox/…`) must carry, with the value `1`.
@@ -12,13 +12,15 @@ export const CONTROL_HEADER = 'X-Sandbox-Control';
 
 /**
  * Why a control request is refused, or `undefined` when it may proceed: it must come over
- * loopback, carry {@link CONTROL_HEADER}: 1, and not be a browser's cross-site request
- * (`Sec-Fetch-Site` other than `same-origin` or `none`).
+ * loopback (and not through the LAN listener, see {@link isLocalConnection}), carry
+ * {@link CONTROL_HEADER}: 1, and not be a browser's cross-site request (`Sec-Fetch-Site` other
+ * than `same-origin` or `none`).
+ * @param lanAddress the address the server listens on for other machines in a team demo, if any
  */
-export function controlRefusal(req: IncomingMessage): string | undefined {
-  const remote = req.socket.remoteAddress ?? '';
-  if (!isLoopbackAddress(remote)) {
-    return `The sandbox control API answers loopback clients only, not ${remote.slice(0, 60)}.`;
+export function controlRefusal(req: IncomingMessage, lanAddress?: string): string | undefined {
+  if (!isLocalConnection(req.socket, lanAddress)) {
+    const remote = req.socket.remoteAddress ?? '';
+    return `The sandbox control API answers this machine's loopback clients only, not ${remote.slice(0, 60)} arriving at ${(req.socket.localAddress ?? '').slice(0, 60)}.`;
   }
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {

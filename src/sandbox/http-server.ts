@@ -1,5 +1,4 @@
-import type { Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 
 /**
  * Binds `server` to `host:port` (port 0 picks a free one) and resolves with the bound port.
@@ -14,6 +13,21 @@ export async function listen(server: Server, port: number, host: string): Promis
     });
   });
   return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Opens a second listener for `server` on `host:port` (a team demo's LAN address beside the
+ * loopback one) and hands it every connection, so one HTTPS server answers on both addresses. A
+ * Node server listens on one address only, and the same port on a specific address and on the
+ * wildcard cannot be bound together on Linux, hence a plain TCP listener passing connections on.
+ * Close the returned server with the main one.
+ * @throws the listen error (e.g. EADDRNOTAVAIL when `host` is not an address of this machine)
+ * @see https://nodejs.org/api/net.html#event-connection
+ */
+export async function listenAlso(server: Server, port: number, host: string): Promise<Server> {
+  const relay = createServer((socket) => server.emit('connection', socket));
+  await listen(relay, port, host);
+  return relay;
 }
 
 /** Stops accepting connections and ends the open ones (keep-alive included). */

@@ -18,5 +18,5 @@ export { describeUsers } from './describe-users.ts';
 export { type RunningEntra, startEntra } from './entra/index.ts';
 export { printable } from './printable.ts';
 export { type RunningSandbox, type SandboxOptions, startSandbox } from './start.ts';
-export { ensureLocalTls, LOCAL_TLS_NAMES, type LocalTls, localStateDir, type TlsPair } from './tls.ts';
+export { ensureLocalTls, LOCAL_TLS_NAMES, type LocalTls, localStateDir, localTlsNames, type TlsPair } from './tls.ts';
 export { type SandboxPluginOptions, sandboxPlugin } from './vite-plugin.ts';

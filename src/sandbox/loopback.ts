@@ -10,3 +10,24 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 }
+
+/**
+ * Whether a connection is this machine talking to itself over loopback, and did not arrive at the
+ * LAN address: both ends are loopback addresses, and the address it arrived at is not `lanAddress`.
+ * Judged by the socket's own addresses (where it came from and where it arrived), never by a
+ * header. The arrival address is what tells a team demo's LAN listener apart: in tests a second
+ * loopback address (127.0.0.2) stands in for the LAN, and a request arriving there is a
+ * colleague's, whatever its source address.
+ * @param lanAddress the address the sandbox listens on for other machines, if any
+ */
+export function isLocalConnection(
+  socket: { remoteAddress?: string | undefined; localAddress?: string | undefined },
+  lanAddress?: string,
+): boolean {
+  const arrived = (socket.localAddress ?? '').replace(/^::ffff:/, '');
+  return (
+    isLoopbackAddress(socket.remoteAddress) &&
+    isLoopbackAddress(arrived) &&
+    (lanAddress === undefined || arrived !== lanAddress.replace(/^::ffff:/, ''))
+  );
+}

@@ -21,6 +21,13 @@ export interface SandboxOptions {
   workspacePublicUrl?: string;
   /** Certificate and key for both servers; default the local CA's localhost certificate. */
   tls?: TlsPair & { ca?: string };
+  /**
+   * A team demo (`EXPLORER_LAN=1`): both servers listen on `address` as well as on `host` (only on
+   * `address` when it is a wildcard, `0.0.0.0` or `::`), and their public URLs (issuer, endpoints,
+   * workspace URL) use `host`, the name colleagues reach this machine by. The control API and the
+   * console refuse every request that arrives at `address`.
+   */
+  lan?: { host: string; address: string };
   /** Redirect URIs to register for the demo SPA (the origin the app is served on, with `/`). */
   extraSpaRedirectUris?: string[];
   /** Where the signing key persists; default `.local/`. */
@@ -49,7 +56,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const config = options.config ?? (await loadSandboxConfig(options.configPath));
   const local = options.tls ?? (await ensureLocalTls());
   const tls = { key: local.key, cert: local.cert };
-  const host = options.host ?? 'localhost';
+  const lan = options.lan;
+  // The same port cannot be bound on the wildcard and on loopback together (Linux): with a
+  // wildcard LAN address that one listener serves this machine too.
+  const host =
+    lan !== undefined && (lan.address === '0.0.0.0' || lan.address === '::')
+      ? lan.address
+      : (options.host ?? 'localhost');
+  const reach = lan ? { publicHost: lan.host, lanAddress: lan.address } : {};
   const tenantId = config.workspace.tenantId;
   const spa = config.apps.find((app) => app.tenant === tenantId && app.redirectUris.spa.length > 0) ?? config.apps[0];
   if (!spa) throw new TypeError('The sandbox configuration has no app registration.');
@@ -70,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     tls,
     host,
     port: options.entraPort ?? 0,
+    ...reach,
     ...(options.entraPublicUrl ? { publicUrl: options.entraPublicUrl } : {}),
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     extraSpaRedirectUris: extraUris,
@@ -86,6 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       tls,
       host,
       port: options.workspacePort ?? 0,
+      ...reach,
       ...(options.workspacePublicUrl ? { publicUrl: options.workspacePublicUrl } : {}),
       tokenKeys,
       tenantId,
@@ -104,7 +120,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throw error;
   }
 
-  const presenter = createConsole({ entra, workspace, config: served, tenantId, clientId: spa.clientId });
+  const presenter = createConsole(
+    { entra, workspace, config: served, tenantId, clientId: spa.clientId },
+    lan ? { lanAddress: lan.address } : {},
+  );
   entra.mountConsole(presenter.handle);
 
   return {

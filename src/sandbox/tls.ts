@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createCA, createCert } from 'mkcert';
 
@@ -33,14 +34,32 @@ export function localStateDir(): string {
 }
 
 /**
- * Returns the local CA and a certificate for localhost, 127.0.0.1 and ::1 signed by it, generating
- * them on the first call and reusing them afterwards (a leaf that expires within 30 days is renewed).
+ * The names a leaf certificate covers: {@link LOCAL_TLS_NAMES}, then `extraNames` (a LAN host
+ * name, lower-cased) without repeats.
  */
-export async function ensureLocalTls(dir = join(localStateDir(), 'tls')): Promise<LocalTls> {
+export function localTlsNames(extraNames: readonly string[] = []): string[] {
+  return [...new Set([...LOCAL_TLS_NAMES, ...extraNames.map((name) => name.toLowerCase())])];
+}
+
+/**
+ * Returns the local CA and a certificate for localhost, 127.0.0.1 and ::1 signed by it, generating
+ * them on the first call and reusing them afterwards (a leaf that expires within 30 days, or whose
+ * names differ from those wanted, is renewed).
+ *
+ * With `extraNames` (a team demo's LAN host name) the leaf covers those as well and is kept apart,
+ * in `lan.pem`: `localhost.pem` stays as it is for servers without them (several may run at once,
+ * as in the end-to-end tests), and `lan.pem` is issued again whenever the LAN name changes.
+ */
+export async function ensureLocalTls(
+  dir = join(localStateDir(), 'tls'),
+  extraNames: readonly string[] = [],
+): Promise<LocalTls> {
+  const names = localTlsNames(extraNames);
+  const leafName = names.length > LOCAL_TLS_NAMES.length ? 'lan' : 'localhost';
   const caPath = join(dir, 'ca.pem');
   const caKeyPath = join(dir, 'ca-key.pem');
-  const certPath = join(dir, 'localhost.pem');
-  const keyPath = join(dir, 'localhost-key.pem');
+  const certPath = join(dir, `${leafName}.pem`);
+  const keyPath = join(dir, `${leafName}-key.pem`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
 
   let ca: TlsPair;
@@ -60,25 +79,41 @@ export async function ensureLocalTls(dir = join(localStateDir(), 'tls')): Promis
 
   if (existsSync(certPath) && existsSync(keyPath)) {
     const cert = await readFile(certPath, 'utf8');
-    if (isUsable(cert, ca.cert)) {
+    if (isUsable(cert, ca.cert, names)) {
       return { cert, key: await readFile(keyPath, 'utf8'), ca: ca.cert, caPath };
     }
   }
-  const leaf = await createCert({ ca, domains: [...LOCAL_TLS_NAMES], validity: CERT_DAYS });
+  const leaf = await createCert({ ca, domains: names, validity: CERT_DAYS });
   await writeFile(keyPath, leaf.key, { mode: 0o600 });
   await writeFile(certPath, leaf.cert);
   return { ...leaf, ca: ca.cert, caPath };
 }
 
-function isUsable(certPem: string, caPem: string): boolean {
+function isUsable(certPem: string, caPem: string, names: readonly string[]): boolean {
   try {
     const cert = new X509Certificate(certPem);
     const ca = new X509Certificate(caPem);
     const renewBy = Date.now() + 30 * 24 * 3600 * 1000;
-    return cert.checkIssued(ca) && cert.verify(ca.publicKey) && Date.parse(cert.validTo) > renewBy;
+    return (
+      cert.checkIssued(ca) &&
+      cert.verify(ca.publicKey) &&
+      Date.parse(cert.validTo) > renewBy &&
+      coversExactly(cert, names)
+    );
   } catch {
     return false;
   }
+}
+
+/** Whether the certificate names exactly `names`: each one, and no other (a LAN name no longer in use). */
+function coversExactly(cert: X509Certificate, names: readonly string[]): boolean {
+  const entries = (cert.subjectAltName ?? '').split(', ').filter((entry) => entry !== '');
+  return (
+    entries.length === names.length &&
+    names.every(
+      (name) => (isIP(name) === 0 ? cert.checkHost(name, { wildcards: false }) : cert.checkIP(name)) !== undefined,
+    )
+  );
 }
 
 /**

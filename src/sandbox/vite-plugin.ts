@@ -5,9 +5,11 @@ import { describeUsers } from './describe-users.ts';
 import { type RunningSandbox, type SandboxOptions, startSandbox } from './start.ts';
 
 /** Options for {@link sandboxPlugin}. */
-export interface SandboxPluginOptions extends Omit<SandboxOptions, 'extraSpaRedirectUris' | 'log'> {
+export interface SandboxPluginOptions extends Omit<SandboxOptions, 'extraSpaRedirectUris' | 'log' | 'lan'> {
   /** The app's own origin, registered as the demo SPA's redirect URI. */
   appOrigin: string;
+  /** A team demo: the LAN host and address (see {@link SandboxOptions.lan}) and the app's origin there, registered too. */
+  lan?: { host: string; address: string; appOrigin: string };
 }
 
 /**
@@ -22,7 +24,12 @@ export function sandboxPlugin(options: SandboxPluginOptions): Plugin {
     config: { logger: { info(m: string): void; error(m: string): void } };
   }) {
     const { logger } = server.config;
-    running ??= startSandbox({ ...options, extraSpaRedirectUris: [`${options.appOrigin}/`] });
+    const { appOrigin, lan, ...rest } = options;
+    running ??= startSandbox({
+      ...rest,
+      ...(lan ? { lan: { host: lan.host, address: lan.address } } : {}),
+      extraSpaRedirectUris: [`${appOrigin}/`, ...(lan ? [`${lan.appOrigin}/`] : [])],
+    });
     running.then(
       (sandbox) => {
         logger.info(
@@ -30,8 +37,8 @@ export function sandboxPlugin(options: SandboxPluginOptions): Plugin {
             '',
             `  Sandbox Entra ID:  ${sandbox.entra.url}/${sandbox.tenantId}/ (client ${sandbox.clientId})`,
             `  Sandbox workspace: ${sandbox.workspace.url}`,
-            `  Presenter console: ${sandbox.entra.url}/_sandbox/console (this machine only)`,
-            `  Open ${options.appOrigin}/ and sign in as one of the demo users:`,
+            `  Presenter console: https://localhost:${sandbox.entra.port}/_sandbox/console (this machine only)`,
+            `  Open ${lan ? lan.appOrigin : appOrigin}/ and sign in as one of the demo users:`,
             ...describeUsers(sandbox.config, sandbox.clientId),
           ].join('\n'),
         );

@@ -10,6 +10,7 @@ import {
   TENANT_ID,
   WORKSPACE_HOST,
 } from './support/real-shape.ts';
+import { LAN_ADDRESS, LAN_HOST, LAN_RESOLVER_RULES, lanPort } from './support/lan.ts';
 
 /**
  * End-to-end journeys in Debian's Chromium (never a downloaded browser) against the app as
@@ -25,6 +26,8 @@ export const ISOLATED_PORT = PREVIEW_PORT + 20;
 export const HOST_DOWN_PORT = PREVIEW_PORT + 30;
 /** The API Explorer's server: POST forwarded (EXPLORER_PROXY_ALLOW_POST=1), its own sandbox on PORT+1/+2. */
 export const EXPLORER_PORT = PREVIEW_PORT + 60;
+/** The team demo's server (EXPLORER_LAN=1, LAN name explorer-lan.test on 127.0.0.2), sandbox on +81/+82. */
+export const LAN_PORT = lanPort(PREVIEW_PORT);
 /** Where the isolated server's stdout and stderr go (the security checks read it). */
 export const ISOLATED_LOG = `test-results/e2e-server/isolated-${ISOLATED_PORT}.log`;
 process.env.E2E_ISOLATED_LOG = fileURLToPath(new URL(`../../${ISOLATED_LOG}`, import.meta.url));
@@ -61,7 +64,7 @@ export default defineConfig({
     {
       name: 'preview',
       use: { baseURL: `https://localhost:${PREVIEW_PORT}` },
-      testIgnore: ['security.spec.ts', 'real-shape.spec.ts', 'api-explorer.spec.ts'],
+      testIgnore: ['security.spec.ts', 'real-shape.spec.ts', 'api-explorer.spec.ts', 'lan.spec.ts'],
       grepInvert: /@host-down/,
     },
     {
@@ -88,6 +91,17 @@ export default defineConfig({
           ...chromium,
           args: [...chromium.args, `--host-resolver-rules=${hostResolverRules(PREVIEW_PORT)}`],
         },
+      },
+    },
+    {
+      // Browsers reach the LAN name through their resolver rules; lan.spec.ts pins the certificate
+      // (no ignoreHTTPSErrors), as a colleague who trusted the local CA would.
+      name: 'lan',
+      testMatch: ['lan.spec.ts'],
+      use: {
+        baseURL: `https://${LAN_HOST}:${LAN_PORT}`,
+        ignoreHTTPSErrors: false,
+        launchOptions: { ...chromium, args: [...chromium.args, `--host-resolver-rules=${LAN_RESOLVER_RULES}`] },
       },
     },
   ],
@@ -136,6 +150,23 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'pipe',
       env: { PORT: String(EXPLORER_PORT), ...FORCE_SANDBOX, EXPLORER_PROXY_ALLOW_POST: '1' },
+    },
+    {
+      // The build from `npm start` above, in LAN mode: listening on 127.0.0.2 only (the "LAN").
+      command: 'npx vite preview',
+      cwd: '../..',
+      url: `https://${LAN_ADDRESS}:${LAN_PORT}`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      env: {
+        PORT: String(LAN_PORT),
+        ...FORCE_SANDBOX,
+        EXPLORER_LAN: '1',
+        EXPLORER_LAN_HOST: LAN_HOST,
+        EXPLORER_LAN_ADDRESS: LAN_ADDRESS,
+      },
     },
     {
       command: 'npx vite preview --config tests/e2e/support/host-down.vite.config.ts',

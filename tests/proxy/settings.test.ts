@@ -62,6 +62,102 @@ describe('proxy network settings', () => {
   });
 });
 
+describe('team demo settings (EXPLORER_LAN)', () => {
+  const LAN = { EXPLORER_LAN: '1', EXPLORER_LAN_HOST: 'Explorer-LAN.test', EXPLORER_LAN_ADDRESS: '127.0.0.2' };
+
+  it('names this machine by its own name unless EXPLORER_LAN_HOST says otherwise', () => {
+    expect(resolveServerSettings({ EXPLORER_LAN: '1' }, 'Anas-MacBook.local').lan).toMatchObject({
+      host: 'anas-macbook.local',
+      address: '0.0.0.0',
+    });
+    expect(resolveServerSettings({ EXPLORER_LAN: '1', EXPLORER_LAN_HOST: '192.168.1.20' }, 'vm').lan).toMatchObject({
+      host: '192.168.1.20',
+    });
+    expect(resolveServerSettings({ EXPLORER_LAN_HOST: 'demo.example' }).lan).toBe(false);
+  });
+
+  it('gives the sandbox the LAN name everywhere the page and the proxy see it', () => {
+    const settings = resolveServerSettings(LAN, 'vm');
+    if (settings.mode !== 'sandbox') throw new Error('expected the sandbox');
+    expect(settings.listenHost).toBe('127.0.0.2');
+    expect(settings.lan).toEqual({
+      host: 'explorer-lan.test',
+      address: '127.0.0.2',
+      appOrigin: 'https://explorer-lan.test:5173',
+    });
+    expect(settings.sandbox).toEqual({
+      entraPort: 5174,
+      workspacePort: 5175,
+      authorityOrigin: 'https://explorer-lan.test:5174',
+      workspaceUrl: 'https://explorer-lan.test:5175',
+      workspaceHost: 'explorer-lan.test:5175',
+    });
+    expect(settings.runtimeConfig).toMatchObject({
+      sandboxAuthorityOrigin: 'https://explorer-lan.test:5174',
+      workspaceUrl: 'https://explorer-lan.test:5175',
+    });
+    expect(settings.identityOrigins[0]).toBe('https://explorer-lan.test:5174');
+    expect(settings.proxyExtraHosts).toEqual(['explorer-lan.test:5175', 'localhost:5175']);
+    // The proxy reaches the workspace over loopback: the LAN name need not resolve on this machine.
+    expect(settings.proxyConnectTo.get('explorer-lan.test:5175')).toEqual({ host: 'localhost', port: 5175 });
+    expect(
+      resolveServerSettings({ ...LAN, EXPLORER_LAN_ADDRESS: '' }, 'vm').proxyConnectTo.get('explorer-lan.test:5175'),
+    ).toEqual({ host: '127.0.0.1', port: 5175 });
+    expect(settings.warnings[1]).toBe(
+      "The sandbox's sign-in page (https://explorer-lan.test:5174) and workspace (https://explorer-lan.test:5175) answer everyone on this network: anyone can sign in as a demo user (their passwords are in the README). The presenter console and control API stay on this machine.",
+    );
+  });
+
+  it('keeps an EXPLORER_PROXY_CONNECT_TO entry given for the LAN workspace', () => {
+    const settings = resolveServerSettings({
+      ...LAN,
+      EXPLORER_PROXY_CONNECT_TO: 'explorer-lan.test:5175:127.0.0.9:7000',
+    });
+    expect(settings.proxyConnectTo.get('explorer-lan.test:5175')).toEqual({ host: '127.0.0.9', port: 7000 });
+  });
+
+  const HOST_EXPECTED =
+    'expected the name or IPv4 address colleagues use to reach this machine, such as my-laptop.local or 192.168.1.20';
+  const HOST_HINT =
+    "Set it to a name that resolves to this machine on the network, or to its IPv4 address; unset it to use this machine's name.";
+  it.each([
+    ['my_laptop', 'it is not a DNS name (letters, digits and hyphens, dot-separated) nor an IPv4 address'],
+    ['https://demo.example', 'it is not a DNS name (letters, digits and hyphens, dot-separated) nor an IPv4 address'],
+    ['demo.example:5173', 'it is not a DNS name (letters, digits and hyphens, dot-separated) nor an IPv4 address'],
+    ['-demo.example', 'it is not a DNS name (letters, digits and hyphens, dot-separated) nor an IPv4 address'],
+    ['10.0.0.300', 'it is not a DNS name (letters, digits and hyphens, dot-separated) nor an IPv4 address'],
+    ['localhost', 'other machines cannot reach this machine by that name'],
+    ['127.0.0.2', 'other machines cannot reach this machine by that name'],
+    ['0.0.0.0', 'other machines cannot reach this machine by that name'],
+    ['fe80::1', 'an IPv6 address would need brackets in every URL and in the proxy path'],
+  ])('refuses EXPLORER_LAN_HOST=%s and says why', (value, why) => {
+    expect(() => resolveServerSettings({ EXPLORER_LAN: '1', EXPLORER_LAN_HOST: value })).toThrow(
+      `EXPLORER_LAN_HOST is invalid: received "${value}"; ${HOST_EXPECTED} (${why}). ${HOST_HINT}`,
+    );
+  });
+
+  it("says when this machine's own name cannot serve, and what to set", () => {
+    expect(() => resolveServerSettings({ EXPLORER_LAN: '1' }, 'Ana’s MacBook')).toThrow(
+      `EXPLORER_LAN_HOST is invalid: received "Ana’s MacBook"; ${HOST_EXPECTED} (it is not a DNS name (letters, digits and hyphens, dot-separated) nor an IPv4 address). That is this machine's name (os.hostname()), the default; set EXPLORER_LAN_HOST to a name or address colleagues can reach.`,
+    );
+    // Only in LAN mode: without it the machine's name is never read.
+    expect(resolveServerSettings({}, 'Ana’s MacBook').lan).toBe(false);
+  });
+
+  it.each(['192.168.1', 'eth0', 'demo.example'])('refuses EXPLORER_LAN_ADDRESS=%s and says what it takes', (value) => {
+    expect(() => resolveServerSettings({ EXPLORER_LAN: '1', EXPLORER_LAN_ADDRESS: value }, 'vm')).toThrow(
+      `EXPLORER_LAN_ADDRESS is invalid: received "${value}"; expected an IP address of this machine to listen on, such as 192.168.1.20, or 0.0.0.0 (every IPv4 interface) or :: (every interface). Unset it to listen on every IPv4 interface (0.0.0.0).`,
+    );
+  });
+
+  it('takes an IPv6 listen address, with or without brackets', () => {
+    expect(resolveServerSettings({ EXPLORER_LAN: '1', EXPLORER_LAN_ADDRESS: '[::]' }, 'vm').listenHost).toBe('::');
+    expect(resolveServerSettings({ EXPLORER_LAN: '1', EXPLORER_LAN_ADDRESS: 'FE80::1' }, 'vm').listenHost).toBe(
+      'fe80::1',
+    );
+  });
+});
+
 describe('server settings from the environment', () => {
   it('runs the sandbox on 5173, 5174 and 5175 when nothing is configured', () => {
     const settings = resolveServerSettings({});
@@ -181,18 +277,16 @@ describe('server settings from the environment', () => {
   });
 
   it('listens on every interface with EXPLORER_LAN=1 and says so', () => {
-    const settings = resolveServerSettings({ ...AZURE, EXPLORER_LAN: '1' });
+    const settings = resolveServerSettings({ ...AZURE, EXPLORER_LAN: '1' }, 'presenter-laptop');
     expect(settings.listenHost).toBe('0.0.0.0');
-    expect(settings.lan).toBe(true);
+    expect(settings.lan).toEqual({
+      host: 'presenter-laptop',
+      address: '0.0.0.0',
+      appOrigin: 'https://presenter-laptop:5173',
+    });
     expect(settings.warnings).toEqual([
-      'EXPLORER_LAN is on: the app and its Databricks proxy listen on every network interface (port 5173). Anyone on this network can open the app and use the proxy with their own token; turn it off after the demo.',
+      'EXPLORER_LAN is on: the app and its Databricks proxy listen on every network interface, port 5173, for https://presenter-laptop:5173/. Anyone on this network can open the app and use the proxy with their own token; turn it off after the demo.',
     ]);
-  });
-
-  it('warns that the sandbox cannot be used from other machines in LAN mode', () => {
-    expect(resolveServerSettings({ EXPLORER_LAN: 'true' }).warnings[1]).toContain(
-      'other machines cannot sign in to the sandbox',
-    );
   });
 
   it('forwards POST only with EXPLORER_PROXY_ALLOW_POST=1', () => {

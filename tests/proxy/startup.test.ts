@@ -134,6 +134,13 @@ describe('starting the server', { timeout: 60_000 }, () => {
 });
 
 describe('the start-up checks', () => {
+  it('says when the LAN address is not one of this machine', async () => {
+    // 192.0.2.0/24 is reserved for documentation (RFC 5737): never a local address.
+    await expect(ensurePortsFree('192.0.2.1', [{ port: 6199, what: 'the app' }])).rejects.toThrow(
+      "Cannot listen on 192.0.2.1 (the app, port 6199): it is not an address of this machine. Set EXPLORER_LAN_ADDRESS to one of this machine's addresses, or unset it to listen on every interface.",
+    );
+  });
+
   it('allow LAN mode for the built app only', () => {
     const lan = resolveServerSettings({ EXPLORER_LAN: '1' });
     expect(() => refuseLanOnDevServer(lan, false)).not.toThrow();

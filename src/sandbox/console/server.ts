@@ -26,13 +26,19 @@ const HEARTBEAT_MS = 15_000;
 /** How many kept events a new page receives first. */
 const BACKLOG = 200;
 
+/** Options of {@link createConsole}. */
+export interface ConsoleOptions {
+  /** A team demo's LAN address: requests arriving there are other machines', and refused. */
+  lanAddress?: string;
+}
+
 /**
  * The presenter console: a page on the identity provider's origin (`/_sandbox/console`) with its
  * script and stylesheet, a JSON API for its scenarios and the "at a glance" view, and a stream of
  * server-sent events with every request both services saw. It reaches the workspace in-process
  * (`RunningWorkspace.controls`), never over HTTP, so the page talks to its own origin only.
  */
-export function createConsole(targets: ConsoleTargets): SandboxConsole {
+export function createConsole(targets: ConsoleTargets, options: ConsoleOptions = {}): SandboxConsole {
   const publicHost = new URL(targets.entra.url).host;
   const passwords = () => targets.config.users.map((user) => user.password);
   const events = new EventLog(2000, passwords);
@@ -54,7 +60,7 @@ export function createConsole(targets: ConsoleTargets): SandboxConsole {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     try {
-      const refusal = consoleRefusal(req, publicHost);
+      const refusal = consoleRefusal(req, publicHost, options.lanAddress);
       if (refusal !== undefined) throw new ConsoleError('CONSOLE_REFUSED', 403, refusal);
       if (path === CONSOLE_PATH || path === `${CONSOLE_PATH}/`) {
         allow(method, 'GET');

@@ -4,7 +4,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { controlRefusal } from '../control-guard.ts';
 import { AZURE_DATABRICKS_RESOURCE_ID } from '../well-known.ts';
-import { baseUrl, closeServer, listen } from '../http-server.ts';
+import { baseUrl, closeServer, listen, listenAlso } from '../http-server.ts';
 import { readBodyText, sendJsonText, sendNoContent } from '../json-response.ts';
 import { RequestLog } from '../request-log.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
@@ -37,8 +37,15 @@ export interface StartWorkspaceOptions {
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
-  /** The URL clients use, when it differs from https://{host}:{port}. */
+  /** The URL clients use, when it differs from https://{publicHost}:{port}. */
   publicUrl?: string;
+  /** The host name in the default public URL; default `host`. */
+  publicHost?: string;
+  /**
+   * A team demo's LAN address: the server listens there too (unless it is `host`), and a request
+   * arriving there is another machine's, refused by the control API.
+   */
+  lanAddress?: string;
   /** The sandbox Entra ID's keys: jose's createRemoteJWKSet(jwks URL) or createLocalJWKSet(jwks). */
   tokenKeys: JWTVerifyGetKey;
   /** Only tokens with `iss` https://sts.windows.net/{tenantId}/ are accepted. */
@@ -325,7 +332,7 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
 
   /** The control API: loopback callers only, never a web page (see {@link controlRefusal}); JSON in and out. */
   async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const refusal = controlRefusal(req);
+    const refusal = controlRefusal(req, options.lanAddress);
     if (refusal !== undefined) {
       sendJson(res, 403, { error: refusal });
       return;
@@ -464,12 +471,22 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   limitSlowClients(server, options.connectionLimits);
   const host = options.host ?? 'localhost';
   const port = await listen(server, options.port ?? 0, host);
-  publicUrl = baseUrl(host, port, options.publicUrl);
+  let relay: import('node:net').Server | undefined;
+  if (options.lanAddress !== undefined && options.lanAddress !== host) {
+    relay = await listenAlso(server, port, options.lanAddress).catch(async (error: unknown) => {
+      await closeServer(server);
+      throw error;
+    });
+  }
+  publicUrl = baseUrl(options.publicHost ?? host, port, options.publicUrl);
   return {
     url: publicUrl,
     port,
     controls,
-    close: () => closeServer(server),
+    close: async () => {
+      relay?.close();
+      await closeServer(server);
+    },
   };
 }
 

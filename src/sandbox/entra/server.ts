@@ -4,7 +4,7 @@ import { createServer } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type EntraFaults, entraFaultsSchema, type SandboxConfig } from '../config-schema.ts';
 import { controlRefusal } from '../control-guard.ts';
-import { baseUrl, closeServer, listen } from '../http-server.ts';
+import { baseUrl, closeServer, listen, listenAlso } from '../http-server.ts';
 import { sendNoContent } from '../json-response.ts';
 import { type RecordedRequest, RequestLog } from '../request-log.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
@@ -43,8 +43,15 @@ export interface EntraOptions {
   host?: string;
   /** Port; default 0 (any free port). */
   port?: number;
-  /** The origin clients use (metadata, issuers); default `https://{host}:{port}`. */
+  /** The origin clients use (metadata, issuers); default `https://{publicHost}:{port}`. */
   publicUrl?: string;
+  /** The host name in the default public URL; default `host`. */
+  publicHost?: string;
+  /**
+   * A team demo's LAN address: the server listens there too (unless it is `host`), and a request
+   * arriving there is another machine's, refused by the control API and the console.
+   */
+  lanAddress?: string;
   /** Where the signing key persists; default `localStateDir()`. */
   stateDir?: string;
   /** Redirect URIs added to the single-page-app platform of apps that have one (the served demo origin, with '/'). */
@@ -156,20 +163,22 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
         );
         return;
       }
-      route(ctx, req, res, { control, path, recorded, revoke, consoleHandler }).catch((error: unknown) => {
-        if (error instanceof BodyTooLargeError && !res.headersSent) {
-          const tooLarge = new EntraProtocolError(9002313, { detail: 'the body is larger than 64 KiB' });
-          sendJson(res, 400, buildErrorBody(tooLarge, randomUUID(), publicUrl), { Connection: 'close' });
-          return;
-        }
-        log(`entra ${req.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
-        if (!res.headersSent)
-          sendJson(res, 500, {
-            error: 'server_error',
-            error_description: 'The sandbox failed to handle this request; see its log.',
-          });
-        else res.destroy();
-      });
+      route(ctx, req, res, { control, path, recorded, revoke, consoleHandler, lanAddress: options.lanAddress }).catch(
+        (error: unknown) => {
+          if (error instanceof BodyTooLargeError && !res.headersSent) {
+            const tooLarge = new EntraProtocolError(9002313, { detail: 'the body is larger than 64 KiB' });
+            sendJson(res, 400, buildErrorBody(tooLarge, randomUUID(), publicUrl), { Connection: 'close' });
+            return;
+          }
+          log(`entra ${req.method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
+          if (!res.headersSent)
+            sendJson(res, 500, {
+              error: 'server_error',
+              error_description: 'The sandbox failed to handle this request; see its log.',
+            });
+          else res.destroy();
+        },
+      );
     },
   );
   server.headersTimeout = 20_000;
@@ -177,7 +186,14 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   limitSlowClients(server, options.connectionLimits);
 
   const port = await listen(server, options.port ?? 0, host);
-  publicUrl = baseUrl(host, port, options.publicUrl);
+  let relay: import('node:net').Server | undefined;
+  if (options.lanAddress !== undefined && options.lanAddress !== host) {
+    relay = await listenAlso(server, port, options.lanAddress).catch(async (error: unknown) => {
+      await closeServer(server);
+      throw error;
+    });
+  }
+  publicUrl = baseUrl(options.publicHost ?? host, port, options.publicUrl);
   ctx.publicUrl = publicUrl;
   ctx.minter = new TokenMinter(key, publicUrl);
   ctx.cookieName = `sandbox_entra_session_${port}`;
@@ -213,7 +229,10 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     mountConsole: (handler) => {
       consoleHandler = handler;
     },
-    close: () => closeServer(server),
+    close: async () => {
+      relay?.close();
+      await closeServer(server);
+    },
   };
 }
 
@@ -223,6 +242,7 @@ interface RouteState {
   recorded: RequestLog;
   revoke: (upns: string[]) => void;
   consoleHandler: ConsoleHandler | undefined;
+  lanAddress: string | undefined;
 }
 
 async function route(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, state: RouteState): Promise<void> {
@@ -483,7 +503,7 @@ async function handleControl(
   state: RouteState,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  const refusal = controlRefusal(req);
+  const refusal = controlRefusal(req, state.lanAddress);
   if (refusal !== undefined) return sendJson(res, 403, { error: 'forbidden', error_description: refusal });
   if (state.path === '/_sandbox/requests') {
     if (method === 'GET') return sendJson(res, 200, state.recorded.list());
