@@ -7,7 +7,7 @@ import './api-explorer.css';
 import { areasOf, SAMPLES, type Sample } from './catalogue.ts';
 import { addToHistory, clearHistory, type HistoryEntry, loadHistory } from './history.ts';
 import { JsonTable, JsonTree, tableRowsOf } from './json-view.tsx';
-import { type JsonNode, parseLossless } from './lossless-json.ts';
+import { type JsonNode, parseLossless } from '../json/lossless-json.ts';
 import {
   type ExplorerRequest,
   fillParameters,
