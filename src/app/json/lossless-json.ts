@@ -83,6 +83,23 @@ export function parseLossless(text: string): JsonNode {
       at += 1;
     }
   };
+  /** Reads comma-separated `item`s up to `close`; the opening bracket is already read. */
+  const sequence = (close: '}' | ']', item: () => void) => {
+    space();
+    if (text[at] === close) {
+      at += 1;
+      return;
+    }
+    for (;;) {
+      item();
+      space();
+      if (text[at] === ',') at += 1;
+      else if (text[at] === close) {
+        at += 1;
+        return;
+      } else fail(`expected "," or "${close}", found ${describeChar(text[at])}`);
+    }
+  };
   const value = (depth: number): JsonNode => {
     if (depth > 512) fail('nesting deeper than 512 levels');
     space();
@@ -90,42 +107,20 @@ export function parseLossless(text: string): JsonNode {
     if (char === '{') {
       at += 1;
       const entries: [string, JsonNode][] = [];
-      space();
-      if (text[at] === '}') {
-        at += 1;
-        return { kind: 'object', entries };
-      }
-      for (;;) {
+      sequence('}', () => {
         space();
         const key = string();
         space();
         expect(':');
         entries.push([key, value(depth + 1)]);
-        space();
-        if (text[at] === ',') at += 1;
-        else if (text[at] === '}') {
-          at += 1;
-          return { kind: 'object', entries };
-        } else fail(`expected "," or "}", found ${describeChar(text[at])}`);
-      }
+      });
+      return { kind: 'object', entries };
     }
     if (char === '[') {
       at += 1;
       const items: JsonNode[] = [];
-      space();
-      if (text[at] === ']') {
-        at += 1;
-        return { kind: 'array', items };
-      }
-      for (;;) {
-        items.push(value(depth + 1));
-        space();
-        if (text[at] === ',') at += 1;
-        else if (text[at] === ']') {
-          at += 1;
-          return { kind: 'array', items };
-        } else fail(`expected "," or "]", found ${describeChar(text[at])}`);
-      }
+      sequence(']', () => items.push(value(depth + 1)));
+      return { kind: 'array', items };
     }
     if (char === '"') {
       const start = at;
@@ -178,12 +173,9 @@ function print(node: JsonNode, indent: number, asWritten: boolean, level: number
       return `[${node.items.map((child) => `${pad(level + 1)}${print(child, indent, asWritten, level + 1)}`).join(',')}${pad(level)}]`;
     case 'string':
       return asWritten && node.raw !== undefined ? node.raw : JSON.stringify(node.value);
-    case 'number':
-      return node.raw;
-    case 'boolean':
-      return String(node.value);
-    case 'null':
-      return 'null';
+    default:
+      // A number, boolean or null reads as it is written.
+      return scalarText(node) ?? 'null';
   }
 }
 
