@@ -201,6 +201,37 @@ test('starts a cluster after confirming, and watches it reach RUNNING', async ({
   await page.screenshot({ path: join(OUT, 'api-explorer-390.png'), fullPage: false });
 });
 
+test("shows the workspace's support headers, and a failed answer in full", async ({ page, context, consoleGuard }) => {
+  // The browser reports the 400 it receives; the explorer shows it on purpose.
+  consoleGuard.allow(/^Failed to load resource: the server responded with a status of 400/);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openExplorer(page);
+  await runSample(page, 'GET Me');
+  const headers = response(page).getByLabel('Response headers');
+  await expect(headers).toContainText(/x-request-id[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  await expect(headers).toContainText(/x-databricks-org-id\d+/);
+  await expect(headers).toContainText(/date\w{3}, \d{2} \w{3} \d{4}/);
+
+  await runSample(page, 'GET Get a cluster', 400, { cluster_id: 'no-such-cluster' });
+  await expect(response(page).getByText(/^Databricks answered INVALID_PARAMETER_VALUE/)).toBeVisible();
+  await expect(response(page).getByRole('alert')).toBeVisible();
+  await expect(headers).toContainText(/x-request-id[0-9a-f-]{36}/);
+  const requestId = ((await headers.textContent()) ?? '').match(/x-request-id([0-9a-f-]{36})/)?.[1];
+  // The error doctor quotes the same request ID for support.
+  await expect(response(page).getByText(`request ID ${requestId}`)).toBeVisible();
+  const body = response(page).getByRole('figure', { name: 'Error response body as received' });
+  await expect(body).toBeHidden();
+  await response(page).getByText('Raw response body').click();
+  await expect(body).toContainText('"error_code":"INVALID_PARAMETER_VALUE"');
+  await expect(body).toContainText('Cluster no-such-cluster does not exist');
+  await response(page).getByRole('button', { name: 'Copy response body' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Response body copied.' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+    (await body.locator('pre').textContent()) ?? '',
+  );
+  expect(await page.content()).not.toMatch(JWT_SHAPED);
+});
+
 test('re-runs a request from history and opens a shared link in a new tab', async ({
   page,
   context,

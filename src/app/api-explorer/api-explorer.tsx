@@ -7,7 +7,7 @@ import './api-explorer.css';
 import { areasOf, SAMPLES, type Sample } from './catalogue.ts';
 import { addToHistory, clearHistory, type HistoryEntry, loadHistory } from './history.ts';
 import { JsonTable, JsonTree, tableRowsOf } from './json-view.tsx';
-import { type JsonNode, parseLossless } from './lossless-json.ts';
+import { type JsonNode, parseLossless } from '../json/lossless-json.ts';
 import {
   type ExplorerRequest,
   fillParameters,
@@ -32,6 +32,14 @@ const SUPPORT_HEADERS = [
   'content-type',
 ];
 const IDS_KEY = 'explorer.api-ids.v1';
+
+/** The {@link SUPPORT_HEADERS} an answer carried, in that order. */
+function supportHeadersOf(get: (name: string) => string | null | undefined): [string, string][] {
+  return SUPPORT_HEADERS.flatMap((h): [string, string][] => {
+    const v = get(h);
+    return v == null ? [] : [[h, v]];
+  });
+}
 
 interface Outcome {
   request: ExplorerRequest;
@@ -148,10 +156,7 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage,
         status: response.status,
         durationMs: Math.round(performance.now() - started),
         text: response.text,
-        headers: SUPPORT_HEADERS.flatMap((h): [string, string][] => {
-          const v = response.headers.get(h);
-          return v === null ? [] : [[h, v]];
-        }),
+        headers: supportHeadersOf((h) => response.headers.get(h)),
         body,
         error: undefined,
       };
@@ -171,12 +176,15 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage,
         }
       }
     } catch (error) {
+      // A workspace's error answer keeps its headers and body (already token-redacted) for support.
+      const answer = error instanceof DatabricksApiError ? error : undefined;
+      const answerHeaders = new Map(answer?.responseHeaders);
       result = {
         request: target,
         status: error instanceof DatabricksApiError || error instanceof ProxyRefusedError ? error.status : undefined,
         durationMs: Math.round(performance.now() - started),
-        text: '',
-        headers: [],
+        text: answer?.bodyText ?? '',
+        headers: supportHeadersOf((h) => answerHeaders.get(h)),
         body: undefined,
         error,
       };
@@ -435,6 +443,18 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage,
                     </p>
                   )}
                   <ErrorView error={outcome.error} compact onRetry={() => submit(outcome.request)} />
+                  {outcome.text && (
+                    <details class="ax-error-body">
+                      <summary>Raw response body</summary>
+                      <figure class="ax-figure" aria-labelledby="ax-error-body-caption">
+                        <figcaption id="ax-error-body-caption">Error response body as received</figcaption>
+                        <pre class="ax-raw">{outcome.text}</pre>
+                      </figure>
+                      <button type="button" onClick={() => copy(outcome.text, setNote, 'Response body')}>
+                        Copy response body
+                      </button>
+                    </details>
+                  )}
                 </>
               ) : (
                 <>

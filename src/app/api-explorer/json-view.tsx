@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { type JsonNode, scalarText } from './lossless-json.ts';
+import { type JsonNode, scalarText } from '../json/lossless-json.ts';
 
 /**
  * A collapsible JSON tree over a lossless {@link JsonNode}: numbers show as written (19-digit IDs

@@ -3,7 +3,7 @@
  * in, the shareable link, the next page of a paged answer, and the IDs an answer offers to later
  * requests. Pure functions; nothing here ever holds a token.
  */
-import { type JsonNode, member, parseLossless, scalarText, stringifyLossless } from './lossless-json.ts';
+import { type JsonNode, member, parseLossless, scalarText, stringifyLossless } from '../json/lossless-json.ts';
 
 /** A request as the builder shows it; `{name}` parameters may still be in path, query values and body. */
 export interface ExplorerRequest {

@@ -259,6 +259,7 @@ export function createWorkspaceClient(options: WorkspaceClientOptions): Workspac
     let refreshed = false;
     let awaitingAnswer = false;
     let errorBody: ParsedErrorBody = {};
+    let errorText = '';
     let failedStatus = 0;
     let failedPath = '';
 
@@ -300,6 +301,8 @@ export function createWorkspaceClient(options: WorkspaceClientOptions): Workspac
         ...(errorBody.errorCode !== undefined ? { errorCode: errorBody.errorCode } : {}),
         ...(errorBody.message !== undefined ? { apiMessage: errorBody.message } : {}),
         ...(requestId ? { requestId } : {}),
+        responseHeaders: [...headers],
+        bodyText: errorText,
       };
       const code = isTokenRejection(status, errorBody.errorCode, errorBody.message)
         ? 'API_UNAUTHORIZED'
@@ -354,7 +357,8 @@ export function createWorkspaceClient(options: WorkspaceClientOptions): Workspac
             if (response.ok) return;
             failedStatus = response.status;
             failedPath = pathOf(request);
-            errorBody = parseErrorBody(await response.text().catch(() => ''));
+            errorText = await response.text().catch(() => '');
+            errorBody = parseErrorBody(errorText);
             if (
               !refreshed &&
               retryCount < RETRY_POLICY.limit &&

@@ -4,6 +4,7 @@
  * or cause carries a token or an Authorization header.
  */
 
+import { redactSecrets } from '../errors/redact.ts';
 import { isProxyRefusalCode, type ProxyRefusalCode } from './proxy-codes.ts';
 import { classifyTokenRejection, type TokenRejection } from './token-rejection.ts';
 
@@ -44,21 +45,32 @@ export class DatabricksApiError extends WorkspaceError {
   readonly status: number;
   /** Databricks' `error_code` (e.g. `PERMISSION_DENIED`, or `403` as text when numeric). */
   readonly errorCode: string | undefined;
-  /** Databricks' `message`, or the first line of a non-JSON body. */
+  /** Databricks' `message`, or the first line of a non-JSON body (token-shaped text redacted). */
   readonly apiMessage: string | undefined;
   /** From `details[].request_id` (google.rpc.RequestInfo) or the `x-request-id` header. */
   readonly requestId: string | undefined;
   /** For `API_UNAUTHORIZED`: which of the service's token rejections this was. */
   readonly tokenRejection: TokenRejection | undefined;
+  /** The answer's headers as [lower-case name, value] pairs, when known (for support: request ID, date…). */
+  readonly responseHeaders: readonly [string, string][];
+  /** The answer's body as received (at most {@link MAX_ERROR_BODY} characters, token-shaped text redacted), when known. */
+  readonly bodyText: string | undefined;
 
   constructor(
     target: CallTarget,
-    facts: { status: number; errorCode?: string; apiMessage?: string; requestId?: string },
+    facts: {
+      status: number;
+      errorCode?: string;
+      apiMessage?: string;
+      requestId?: string;
+      responseHeaders?: [string, string][];
+      bodyText?: string;
+    },
     code: 'API_HTTP_ERROR' | 'API_UNAUTHORIZED' | 'API_RATE_LIMITED' = 'API_HTTP_ERROR',
   ) {
-    const detail = facts.errorCode
-      ? `${facts.errorCode}: ${facts.apiMessage ?? ''}`
-      : (facts.apiMessage ?? 'no details');
+    // Databricks' message may quote what it was sent; nothing token-shaped goes on from here.
+    const apiMessage = facts.apiMessage === undefined ? undefined : redactSecrets(facts.apiMessage);
+    const detail = facts.errorCode ? `${facts.errorCode}: ${apiMessage ?? ''}` : (apiMessage ?? 'no details');
     super(
       `${target.method} ${target.path} failed with HTTP ${facts.status} (${detail.trim()}). ${nextStep(facts.status)}`,
       target,
@@ -66,11 +78,16 @@ export class DatabricksApiError extends WorkspaceError {
     this.code = code;
     this.status = facts.status;
     this.errorCode = facts.errorCode;
-    this.apiMessage = facts.apiMessage;
+    this.apiMessage = apiMessage;
     this.requestId = facts.requestId;
-    this.tokenRejection = code === 'API_UNAUTHORIZED' ? classifyTokenRejection(facts.apiMessage) : undefined;
+    this.tokenRejection = code === 'API_UNAUTHORIZED' ? classifyTokenRejection(apiMessage) : undefined;
+    this.responseHeaders = facts.responseHeaders ?? [];
+    this.bodyText = facts.bodyText === undefined ? undefined : redactSecrets(facts.bodyText.slice(0, MAX_ERROR_BODY));
   }
 }
+
+/** How much of an error answer's body a {@link DatabricksApiError} keeps. */
+export const MAX_ERROR_BODY = 64 * 1024;
 
 function nextStep(status: number): string {
   if (status === 401) return 'Sign in again; if it persists, check that the token is for Azure Databricks.';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { JWTVerifyGetKey } from 'jose';
@@ -250,6 +251,10 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
     const method = req.method ?? 'GET';
     if (path.startsWith('/_sandbox/')) return control(req, res, path);
     observeRequest('workspace', req, res, listeners);
+    // The headers support asks for, on every answer the workspace itself gives (errors, redirects
+    // and HTML pages included; writeHead merges them): a fresh request ID and the workspace ID.
+    res.setHeader('x-request-id', randomUUID());
+    res.setHeader('x-databricks-org-id', config.workspaceId);
     const record = (status: number) => {
       requests.add(method, path, status, {
         pageToken: url.searchParams.get('page_token') ?? undefined,

@@ -148,6 +148,47 @@ describe('API Explorer', () => {
     expect(screen.getByRole('alert')).toBeTruthy();
   });
 
+  it('shows a failed answer in full: status, support headers and the raw body, collapsible and copyable, never a token', async () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2lnbmF0dXJl';
+    const body = `{"error_code":"PERMISSION_DENIED","message":"ana@contoso.example may not restart c-1 (sent ${jwt})"}`;
+    const { client } = workspace(() =>
+      json(403, body, {
+        'x-request-id': '7f3c2a9e-1b4d-4e8f-9a6b-0c1d2e3f4a5b',
+        'x-databricks-org-id': '5555555555555555',
+        date: 'Sun, 29 Nov 2026 12:00:00 GMT',
+      }),
+    );
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: async (text: string) => void copied.push(text) },
+    });
+    render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
+    await send();
+    const response = await screen.findByRole('region', { name: 'Response' });
+    expect(within(response).getByText('HTTP 403', { selector: '.ax-status strong' })).toBeTruthy();
+    expect(within(response).getByText(/^Databricks answered/).textContent).toContain('PERMISSION_DENIED');
+    expect(within(response).getByRole('alert')).toBeTruthy();
+    const headers = within(response).getByLabelText('Response headers');
+    expect(headers.textContent).toContain('x-request-id7f3c2a9e-1b4d-4e8f-9a6b-0c1d2e3f4a5b');
+    expect(headers.textContent).toContain('x-databricks-org-id5555555555555555');
+    expect(headers.textContent).toContain('dateSun, 29 Nov 2026 12:00:00 GMT');
+
+    const summary = within(response).getByText('Raw response body');
+    const details = summary.closest('details') as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    await userEvent.click(summary);
+    expect(details.open).toBe(true);
+    const raw = within(response).getByRole('figure', { name: 'Error response body as received' });
+    expect(raw.textContent).toContain('"error_code":"PERMISSION_DENIED"');
+    expect(raw.textContent).toContain('(sent [token])');
+    await userEvent.click(within(response).getByRole('button', { name: 'Copy response body' }));
+    await screen.findByText('Response body copied.');
+    expect(copied).toEqual([body.replace(jwt, '[token]')]);
+    expect(document.body.textContent).not.toContain(jwt);
+    expect(document.body.textContent).not.toContain('secret-token');
+  });
+
   it('follows next_page_token to the last page', async () => {
     const { client, sent } = workspace((url) =>
       url.searchParams.get('page_token') === 't2'

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addToHistory, HISTORY_KEY, HISTORY_LIMIT, loadHistory } from '../../../src/app/api-explorer/history.ts';
-import {
-  JsonSyntaxError,
-  parseLossless,
-  scalarText,
-  member,
-  stringifyLossless,
-} from '../../../src/app/api-explorer/lossless-json.ts';
+import { parseLossless } from '../../../src/app/json/lossless-json.ts';
 import {
   type ExplorerRequest,
   fillParameters,
@@ -25,40 +19,6 @@ const get = (path: string, query: [string, string][] = []): ExplorerRequest => (
   query,
   body: '',
   headers: [],
-});
-
-describe('lossless JSON', () => {
-  it('keeps 19-digit integers exactly as written, where JSON.parse rounds them', () => {
-    const text = '{"spark_context_id": 9007199254740993123, "n": -1.5e3, "s": "a\\u00e9\\n", "ok": true, "x": null}';
-    const node = parseLossless(text);
-    expect(scalarText(member(node, 'spark_context_id'))).toBe('9007199254740993123');
-    expect(String((JSON.parse(text) as { spark_context_id: number }).spark_context_id)).not.toBe('9007199254740993123');
-    expect(scalarText(member(node, 'n'))).toBe('-1.5e3');
-    expect(scalarText(member(node, 's'))).toBe('aé\n');
-    expect(stringifyLossless(node)).toBe(
-      '{"spark_context_id":9007199254740993123,"n":-1.5e3,"s":"aé\\n","ok":true,"x":null}',
-    );
-  });
-
-  it.each([
-    ['{"a": 1,}', 8, 'Not valid JSON at character 9: expected "\\"", found "}".'],
-    ['[1 2]', 3, 'Not valid JSON at character 4: expected "," or "]", found "2".'],
-    ['01', 1, 'Not valid JSON at character 2: unexpected "1" after the value.'],
-    ['"open', 5, 'Not valid JSON at character 6: the string is not closed.'],
-    ['', 0, 'Not valid JSON at character 1: unexpected the end of the text.'],
-  ])('names where %j stops being JSON', (text, offset, message) => {
-    const error = (() => {
-      try {
-        parseLossless(text);
-      } catch (e) {
-        return e;
-      }
-    })() as JsonSyntaxError;
-    expect(error).toBeInstanceOf(JsonSyntaxError);
-    expect(error.code).toBe('JSON_SYNTAX');
-    expect(error.offset).toBe(offset);
-    expect(error.message).toBe(message);
-  });
 });
 
 describe('parameters', () => {

@@ -3,6 +3,7 @@ import { listClusters } from '../../../src/app/databricks/clusters.ts';
 import { type CallRecord, createWorkspaceClient, type RetryNotice } from '../../../src/app/databricks/client.ts';
 import {
   DatabricksApiError,
+  MAX_ERROR_BODY,
   ProxyRefusedError,
   WorkspaceNetworkError,
   WorkspaceTimeoutError,
@@ -235,6 +236,24 @@ describe('workspace client', () => {
     expect(error.message).toBe(
       'GET /x failed with HTTP 500 (INTERNAL_ERROR: boom). The workspace had a problem; retry in a moment.',
     );
+  });
+
+  it("keeps the error answer's headers and body for support: at most 64 KiB, token-shaped text redacted", async () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2lnbmF0dXJl';
+    const message = `token ${jwt} was refused ${'x'.repeat(70_000)}`;
+    const { client } = setup([
+      () => json(403, { error_code: 'PERMISSION_DENIED', message }, { 'x-request-id': 'r-1' }),
+    ]);
+    const error = (await client.getJson('/x').catch((e: unknown) => e)) as DatabricksApiError;
+    expect(error.responseHeaders).toContainEqual(['x-request-id', 'r-1']);
+    expect(error.responseHeaders).toContainEqual(['content-type', 'application/json']);
+    expect(error.requestId).toBe('r-1');
+    expect(
+      error.bodyText?.startsWith('{"error_code":"PERMISSION_DENIED","message":"token [token] was refused xxx'),
+    ).toBe(true);
+    expect(error.bodyText).toHaveLength(MAX_ERROR_BODY - jwt.length + '[token]'.length);
+    expect(error.apiMessage?.startsWith('token [token] was refused')).toBe(true);
+    expect(error.message).not.toContain(jwt);
   });
 
   it('reads the reason from a legacy HTML error page', async () => {

@@ -1,5 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { formatJson, JsonSyntaxError } from '../../../src/app/json/lossless-json.ts';
+import {
+  formatJson,
+  JsonSyntaxError,
+  member,
+  parseLossless,
+  scalarText,
+  stringifyLossless,
+} from '../../../src/app/json/lossless-json.ts';
+
+describe('parseLossless', () => {
+  it('keeps 19-digit integers exactly as written, where JSON.parse rounds them', () => {
+    const text = '{"spark_context_id": 9007199254740993123, "n": -1.5e3, "s": "a\\u00e9\\n", "ok": true, "x": null}';
+    const node = parseLossless(text);
+    expect(scalarText(member(node, 'spark_context_id'))).toBe('9007199254740993123');
+    expect(String((JSON.parse(text) as { spark_context_id: number }).spark_context_id)).not.toBe('9007199254740993123');
+    expect(scalarText(member(node, 'n'))).toBe('-1.5e3');
+    expect(scalarText(member(node, 's'))).toBe('aé\n');
+    expect(stringifyLossless(node)).toBe(
+      '{"spark_context_id":9007199254740993123,"n":-1.5e3,"s":"aé\\n","ok":true,"x":null}',
+    );
+  });
+});
 
 describe('formatJson', () => {
   it('keeps integers beyond 2^53 exactly, where JSON.parse rounds them', () => {
@@ -27,26 +48,34 @@ describe('formatJson', () => {
     expect(formatJson('"x"', 4)).toBe('"x"');
     expect(formatJson('{"a":{"b":1}}', 4)).toBe('{\n    "a": {\n        "b": 1\n    }\n}');
   });
+});
 
+// One reader behind both: the drawer's formatJson and the explorer's parseLossless refuse alike.
+describe.each([
+  ['parseLossless', parseLossless],
+  ['formatJson', formatJson],
+])('%s', (_name, read: (text: string) => unknown) => {
   it.each([
-    ['', 0, 'a JSON value'],
-    ['{', 1, 'a string key'],
-    ['{"a" 1}', 5, '":"'],
-    ['{"a":1,}', 7, 'a string key'],
-    ['[1 2]', 3, '"," or "]"'],
-    ['[1,]', 3, 'a JSON value'],
-    ['01', 1, 'the end of the text'],
-    ['1.', 1, 'the end of the text'],
-    ['nul', 0, 'a JSON value'],
-    ['"a\nb"', 0, 'a JSON value'],
-    ['"\\x"', 0, 'a JSON value'],
-    ["{'a':1}", 1, 'a string key'],
-    ['{} {}', 3, 'the end of the text'],
-    ['NaN', 0, 'a JSON value'],
-  ])('refuses %j at character %i, expecting %s', (text, offset, expected) => {
+    ['', 0, 'unexpected the end of the text'],
+    ['{', 1, 'expected "\\"", found the end of the text'],
+    ['{"a" 1}', 5, 'expected ":", found "1"'],
+    ['{"a":1,}', 7, 'expected "\\"", found "}"'],
+    ['{"a": 1,}', 8, 'expected "\\"", found "}"'],
+    ['[1 2]', 3, 'expected "," or "]", found "2"'],
+    ['[1,]', 3, 'unexpected "]"'],
+    ['01', 1, 'unexpected "1" after the value'],
+    ['1.', 1, 'unexpected "." after the value'],
+    ['nul', 0, 'unexpected "n"'],
+    ['"a\nb"', 2, 'a control character inside a string'],
+    ['"\\x"', 1, 'unknown escape \\x'],
+    ['"open', 5, 'the string is not closed'],
+    ["{'a':1}", 1, 'expected "\\"", found "\'"'],
+    ['{} {}', 3, 'unexpected "{" after the value'],
+    ['NaN', 0, 'unexpected "N"'],
+  ])('refuses %j at offset %i: %s', (text, offset, what) => {
     let error: unknown;
     try {
-      formatJson(text);
+      read(text);
     } catch (e) {
       error = e;
     }
@@ -54,7 +83,7 @@ describe('formatJson', () => {
     expect(error).toMatchObject({
       code: 'JSON_SYNTAX',
       offset,
-      message: `The JSON is not valid at character ${offset}: expected ${expected}.`,
+      message: `Not valid JSON at character ${offset + 1}: ${what}.`,
     });
   });
 });

@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildExplorerSnippet, type SnippetKind } from '../../../src/app/api-explorer/snippets.ts';
-import { removeTestTls, startTestWorkspace, type TestWorkspace, testTls } from './helpers.ts';
+import { has, run, startSnippetSandbox } from './snippet-sandbox.ts';
 
 /**
  * The API Explorer's snippets as pasted (issue 15): curl, Python requests and the Databricks SDK
  * for JavaScript run against the sandbox workspace on this machine, with the server's CA bundle;
  * the SDK for Python and the CLI too when they are installed.
  */
-
-const run = promisify(execFile);
-
-async function has(command: string, args: string[]): Promise<boolean> {
-  try {
-    await run(command, args, { timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const available: Record<SnippetKind, boolean> = {
   curl: await has('curl', ['--version']),
@@ -30,22 +17,10 @@ const available: Record<SnippetKind, boolean> = {
 };
 const ANA_SCRATCH = '1123-231500-ana5cr4t';
 
-let t: TestWorkspace;
-let caPath: string;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  t = await startTestWorkspace();
-  caPath = (await testTls()).tls.caPath;
-  env = { ...process.env, DATABRICKS_TOKEN: await t.token('ben'), NO_PROXY: '*', no_proxy: '*' };
-}, 30_000);
-
-afterAll(async () => {
-  await t?.close();
-  await removeTestTls();
-});
+const sandbox = startSnippetSandbox();
 
 async function runSnippet(kind: SnippetKind, text: string): Promise<string> {
+  const { caPath, env } = sandbox;
   const options = { env, timeout: 60_000, cwd: process.cwd() };
   if (kind === 'python' || kind === 'sdk-python') return (await run('python3', ['-c', text], options)).stdout;
   if (kind === 'sdk-js') {
@@ -62,6 +37,7 @@ describe('API Explorer snippets, run on the machine that runs the sandbox', () =
   it.each(kinds)(
     '%s: a GET with a query parameter',
     async (kind) => {
+      const { t, caPath } = sandbox;
       const text = buildExplorerSnippet(
         kind,
         { method: 'GET', path: '/api/2.1/clusters/get', query: [['cluster_id', ANA_SCRATCH]], body: '', headers: [] },
@@ -75,6 +51,7 @@ describe('API Explorer snippets, run on the machine that runs the sandbox', () =
   it.each(kinds)(
     '%s: a POST with a JSON body starts a cluster',
     async (kind) => {
+      const { t, caPath } = sandbox;
       const stateOf = async () =>
         ((await (await t.get(`/api/2.1/clusters/get?cluster_id=${ANA_SCRATCH}`)).json()) as { state: string }).state;
       expect((await t.call('/_sandbox/reset', { method: 'POST' })).status).toBeLessThan(300);

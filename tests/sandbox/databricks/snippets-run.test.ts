@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCurlSnippet, buildPythonSnippet, CLASSIC_CALL } from '../../../src/app/snippets/snippets.ts';
-import { removeTestTls, startTestWorkspace, type TestWorkspace, testTls } from './helpers.ts';
+import { has, run, startSnippetSandbox } from './snippet-sandbox.ts';
 
 /**
  * "Show me how" as pasted: the app's curl and Python snippets, run with bash and python3 against
@@ -10,38 +8,13 @@ import { removeTestTls, startTestWorkspace, type TestWorkspace, testTls } from '
  * fail as issue 11 reported ("unable to get local issuer certificate").
  */
 
-const run = promisify(execFile);
-
-async function has(command: string, args: string[]): Promise<boolean> {
-  try {
-    await run(command, args, { timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const curlAvailable = await has('curl', ['--version']);
 const pythonRequestsAvailable = await has('python3', ['-c', 'import requests']);
-
-let t: TestWorkspace;
-let caPath: string;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  t = await startTestWorkspace();
-  caPath = (await testTls()).tls.caPath;
-  // The token the person would export; no proxy between this test and the loopback workspace.
-  env = { ...process.env, DATABRICKS_TOKEN: await t.token('ben'), NO_PROXY: '*', no_proxy: '*' };
-}, 30_000);
-
-afterAll(async () => {
-  await t?.close();
-  await removeTestTls();
-});
+const sandbox = startSnippetSandbox();
 
 describe('the snippets, run on the machine that runs the sandbox', () => {
   it.skipIf(!curlAvailable)('lists the clusters with curl as pasted, trusting the named CA bundle', async () => {
+    const { t, caPath, env } = sandbox;
     const snippet = buildCurlSnippet(CLASSIC_CALL, { workspaceUrl: t.url, caBundlePath: caPath });
     expect(snippet).toContain(`--cacert '${caPath}'`);
     const { stdout } = await run('bash', ['-c', snippet], { env, timeout: 30_000 });
@@ -49,6 +22,7 @@ describe('the snippets, run on the machine that runs the sandbox', () => {
   });
 
   it.skipIf(!curlAvailable)('fails with curl without the CA bundle, as the issue reported', async () => {
+    const { t, env } = sandbox;
     const snippet = buildCurlSnippet(CLASSIC_CALL, { workspaceUrl: t.url });
     const error = await run('bash', ['-c', snippet], { env, timeout: 30_000 }).catch(
       (e: { stderr: string; code: number }) => e,
@@ -60,6 +34,7 @@ describe('the snippets, run on the machine that runs the sandbox', () => {
   it.skipIf(!pythonRequestsAvailable)(
     'lists the clusters with Python requests as pasted, verify= naming the CA',
     async () => {
+      const { t, caPath, env } = sandbox;
       const snippet = buildPythonSnippet(CLASSIC_CALL, { workspaceUrl: t.url, caBundlePath: caPath });
       expect(snippet).toContain(`verify="${caPath}",`);
       const { stdout } = await run('python3', ['-c', snippet], { env, timeout: 30_000 });
@@ -68,6 +43,7 @@ describe('the snippets, run on the machine that runs the sandbox', () => {
   );
 
   it.skipIf(!pythonRequestsAvailable)('fails with Python without the CA bundle', async () => {
+    const { t, env } = sandbox;
     const snippet = buildPythonSnippet(CLASSIC_CALL, { workspaceUrl: t.url });
     const error = await run('python3', ['-c', snippet], { env, timeout: 30_000 }).catch((e: { stderr: string }) => e);
     expect((error as { stderr: string }).stderr).toMatch(/SSLError|CERTIFICATE_VERIFY_FAILED/);
