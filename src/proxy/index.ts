@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import type { Connect, Logger, Plugin } from 'vite';
+import { createAssetCachingMiddleware } from './asset-caching.ts';
 import { createProxyMiddleware, type ProxyOptions } from './middleware.ts';
 import { createRuntimeConfigMiddleware } from './runtime-config.ts';
 import { createSecurityHeadersMiddleware, type SecurityHeaderOptions } from './security-headers.ts';
@@ -30,6 +32,7 @@ export {
   type ProxyTarget,
 } from './allowlist.ts';
 export { createRuntimeConfigMiddleware, RUNTIME_CONFIG_PATH } from './runtime-config.ts';
+export { createAssetCachingMiddleware, IMMUTABLE_CACHE_CONTROL } from './asset-caching.ts';
 export {
   AUTHORITY_ORIGINS,
   signInOrigins,
@@ -67,7 +70,8 @@ export interface ExplorerServerOptions {
 /**
  * The app's server-side half, for both `vite` (dev) and `vite preview` (production build):
  * security headers on every response, the runtime configuration at `/explorer-config.json`, and
- * the Databricks proxy at `/databricks/{host}/api/…`. Everything else falls through to Vite
+ * the Databricks proxy at `/databricks/{host}/api/…`; in preview, the build's hashed `/assets/*`
+ * files are sent `immutable` (see {@link createAssetCachingMiddleware}). Everything else falls through to Vite
  * (static files, SPA fallback). Also turns off Vite's default CORS grant for localhost origins:
  * the page is same-origin, and no other page should read from this server.
  * @throws TypeError for a malformed `proxy.extraHosts` entry
@@ -82,6 +86,7 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
       config: { logger: Logger };
     },
     dev: boolean,
+    outDir?: string,
   ): void {
     const logger = server.config.logger;
     const warn = options.log ?? ((line: string) => logger.warn(line, { timestamp: true }));
@@ -93,6 +98,8 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
         dev,
       } satisfies SecurityHeaderOptions),
     );
+    // The production build's hashed chunks are cached for good; the dev server's modules never are.
+    if (!dev && outDir) server.middlewares.use(createAssetCachingMiddleware(outDir));
     server.middlewares.use(configMiddleware);
     server.middlewares.use(proxy as Connect.NextHandleFunction);
     const announce = () => {
@@ -118,7 +125,9 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
       install(server, true);
     },
     configurePreviewServer(server) {
-      install(server, false);
+      // The folder vite preview serves (its client environment's build output).
+      const { root, environments, build } = server.config;
+      install(server, false, resolve(root, environments.client?.build.outDir ?? build.outDir));
     },
   };
 }

@@ -16,6 +16,9 @@ const RUNTIME_CONFIG: RuntimeConfig = {
 };
 /** Short limits, so slow clients are closed within the test (vite.config.ts sets the real ones). */
 const LIMITS = { handshake: 500, headers: 500, idle: 1000 };
+/** A chunk named as `vite build` names them: `assets/{name}-{8-character hash}.js`. */
+const HASHED_CHUNK = 'app-DnHGCiqp.js';
+const CHUNK = 'export const app = 1;\n';
 const INDEX = '<!doctype html><html><head><title>Explorer</title></head><body><div id="app"></div></body></html>';
 
 let root: string;
@@ -27,6 +30,12 @@ beforeAll(async () => {
   writeFileSync(join(root, 'index.html'), INDEX);
   mkdirSync(join(root, 'dist'));
   writeFileSync(join(root, 'dist', 'index.html'), INDEX);
+  mkdirSync(join(root, 'dist', 'assets'));
+  writeFileSync(join(root, 'dist', 'assets', HASHED_CHUNK), CHUNK);
+  writeFileSync(join(root, 'dist', 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  // The dev server serves the project's own files: the same name must not be cached there.
+  mkdirSync(join(root, 'assets'));
+  writeFileSync(join(root, 'assets', HASHED_CHUNK), CHUNK);
   upstream = await startUpstream((_req, res) => {
     res.setHeader('Content-Type', 'application/json');
     res.end('{"clusters":[]}');
@@ -53,7 +62,10 @@ async function pluginOptions(logs: string[]) {
   };
 }
 
-function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: string; close: () => Promise<void> }>) {
+function behavesLikeTheAppServer(
+  start: (logs: string[]) => Promise<{ origin: string; close: () => Promise<void> }>,
+  { preview }: { preview: boolean },
+) {
   let server: { origin: string; close: () => Promise<void> };
   const logs: string[] = [];
 
@@ -71,6 +83,34 @@ function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: st
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(await response.body.json()).toEqual(RUNTIME_CONFIG);
   });
+
+  if (preview) {
+    it("sends the build's hashed chunks immutable, so a reload takes them from the cache without a request", async () => {
+      const response = await request(`${server.origin}/assets/${HASHED_CHUNK}`, { dispatcher: client });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(response.headers['content-type']).toMatch(/javascript/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(await response.body.text()).toBe(CHUNK);
+    });
+
+    it('revalidates the page, public files and missing assets on every load (never immutable)', async () => {
+      for (const path of ['/', '/index.html', '/clusters/0612', '/favicon.svg', '/assets/gone-AbCd1234.js']) {
+        const response = await request(`${server.origin}${path}`, {
+          dispatcher: client,
+          headers: { accept: path === '/assets/gone-AbCd1234.js' ? '*/*' : 'text/html' },
+        });
+        await response.body.text();
+        expect(response.headers['cache-control'], path).not.toMatch(/immutable|max-age/);
+      }
+    });
+  } else {
+    it('sends its own modules uncached even under a hashed-looking /assets/ name (they change as you edit)', async () => {
+      const response = await request(`${server.origin}/assets/${HASHED_CHUNK}`, { dispatcher: client });
+      await response.body.text();
+      expect(response.headers['cache-control'] ?? '').not.toMatch(/immutable|max-age/);
+    });
+  }
 
   it('forwards /databricks/{host}/api/… to the workspace, over HTTP/2 from the browser side', async () => {
     const response = await request(`${server.origin}/databricks/${upstream.host}/api/2.0/clusters/list`, {
@@ -138,46 +178,52 @@ function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: st
 }
 
 describe('the plugin in the Vite dev server', () => {
-  behavesLikeTheAppServer(async (logs) => {
-    const tls = await testTls();
-    const vite: ViteDevServer = await createServer({
-      configFile: false,
-      root,
-      logLevel: 'silent',
-      appType: 'spa',
-      plugins: [explorerServerPlugin(await pluginOptions(logs))],
-      optimizeDeps: { noDiscovery: true, include: [] },
-      server: {
-        host: '127.0.0.1',
-        port: 0,
-        https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
-        hmr: false,
-        watch: null,
-      },
-    });
-    await vite.listen();
-    const port = (vite.httpServer?.address() as AddressInfo | undefined)?.port;
-    return { origin: `https://127.0.0.1:${port}`, close: () => vite.close() };
-  });
+  behavesLikeTheAppServer(
+    async (logs) => {
+      const tls = await testTls();
+      const vite: ViteDevServer = await createServer({
+        configFile: false,
+        root,
+        logLevel: 'silent',
+        appType: 'spa',
+        plugins: [explorerServerPlugin(await pluginOptions(logs))],
+        optimizeDeps: { noDiscovery: true, include: [] },
+        server: {
+          host: '127.0.0.1',
+          port: 0,
+          https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
+          hmr: false,
+          watch: null,
+        },
+      });
+      await vite.listen();
+      const port = (vite.httpServer?.address() as AddressInfo | undefined)?.port;
+      return { origin: `https://127.0.0.1:${port}`, close: () => vite.close() };
+    },
+    { preview: false },
+  );
 });
 
 describe('the plugin in vite preview (npm start)', () => {
-  behavesLikeTheAppServer(async (logs) => {
-    const tls = await testTls();
-    const server: PreviewServer = await preview({
-      configFile: false,
-      root,
-      logLevel: 'silent',
-      appType: 'spa',
-      plugins: [explorerServerPlugin(await pluginOptions(logs))],
-      build: { outDir: 'dist' },
-      preview: {
-        host: '127.0.0.1',
-        port: 0,
-        https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
-      },
-    });
-    const port = (server.httpServer.address() as AddressInfo).port;
-    return { origin: `https://127.0.0.1:${port}`, close: () => server.close() };
-  });
+  behavesLikeTheAppServer(
+    async (logs) => {
+      const tls = await testTls();
+      const server: PreviewServer = await preview({
+        configFile: false,
+        root,
+        logLevel: 'silent',
+        appType: 'spa',
+        plugins: [explorerServerPlugin(await pluginOptions(logs))],
+        build: { outDir: 'dist' },
+        preview: {
+          host: '127.0.0.1',
+          port: 0,
+          https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
+        },
+      });
+      const port = (server.httpServer.address() as AddressInfo).port;
+      return { origin: `https://127.0.0.1:${port}`, close: () => server.close() };
+    },
+    { preview: true },
+  );
 });
