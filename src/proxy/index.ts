@@ -2,7 +2,11 @@ import { resolve } from 'node:path';
 import type { Connect, Logger, Plugin } from 'vite';
 import { createAssetCachingMiddleware } from './asset-caching.ts';
 import { createProxyMiddleware, type ProxyOptions } from './middleware.ts';
-import { createRuntimeConfigMiddleware } from './runtime-config.ts';
+import {
+  createRuntimeConfigMiddleware,
+  createRuntimeConfigPageMiddleware,
+  injectRuntimeConfig,
+} from './runtime-config.ts';
 import { createSecurityHeadersMiddleware, type SecurityHeaderOptions } from './security-headers.ts';
 import type { RuntimeConfig } from './settings.ts';
 import { type ConnectionLimits, limitSlowClients } from './slow-clients.ts';
@@ -31,7 +35,13 @@ export {
   WORKSPACE_HOST_PATTERNS,
   type ProxyTarget,
 } from './allowlist.ts';
-export { createRuntimeConfigMiddleware, RUNTIME_CONFIG_PATH } from './runtime-config.ts';
+export {
+  createRuntimeConfigMiddleware,
+  createRuntimeConfigPageMiddleware,
+  injectRuntimeConfig,
+  RUNTIME_CONFIG_ELEMENT_ID,
+  RUNTIME_CONFIG_PATH,
+} from './runtime-config.ts';
 export { createAssetCachingMiddleware, IMMUTABLE_CACHE_CONTROL } from './asset-caching.ts';
 export {
   AUTHORITY_ORIGINS,
@@ -99,7 +109,11 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
       } satisfies SecurityHeaderOptions),
     );
     // The production build's hashed chunks are cached for good; the dev server's modules never are.
-    if (!dev && outDir) server.middlewares.use(createAssetCachingMiddleware(outDir));
+    if (!dev && outDir) {
+      server.middlewares.use(createAssetCachingMiddleware(outDir));
+      // The page carries its runtime configuration: no second request before the app can start.
+      server.middlewares.use(createRuntimeConfigPageMiddleware(outDir, options.runtimeConfig ?? {}));
+    }
     server.middlewares.use(configMiddleware);
     server.middlewares.use(proxy as Connect.NextHandleFunction);
     const announce = () => {
@@ -123,6 +137,11 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
     },
     configureServer(server) {
       install(server, true);
+    },
+    // The dev server's page carries the runtime configuration too (preview: the middleware above).
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => injectRuntimeConfig(html, options.runtimeConfig ?? {}),
     },
     configurePreviewServer(server) {
       // The folder vite preview serves (its client environment's build output).

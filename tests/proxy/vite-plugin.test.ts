@@ -19,7 +19,14 @@ const LIMITS = { handshake: 500, headers: 500, idle: 1000 };
 /** A chunk named as `vite build` names them: `assets/{name}-{8-character hash}.js`. */
 const HASHED_CHUNK = 'app-DnHGCiqp.js';
 const CHUNK = 'export const app = 1;\n';
-const INDEX = '<!doctype html><html><head><title>Explorer</title></head><body><div id="app"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><title>Explorer</title>\n    <link rel="preload" href="/explorer-config.json" as="fetch" crossorigin />\n</head><body><div id="app"></div></body></html>';
+
+/** The runtime configuration the page carries, parsed; `undefined` when it carries none. */
+function configInPage(html: string): unknown {
+  const json = /<script type="application\/json" id="explorer-runtime-config">([^<]*)<\/script>/.exec(html)?.[1];
+  return json === undefined ? undefined : JSON.parse(json);
+}
 
 let root: string;
 let upstream: Upstream;
@@ -94,6 +101,16 @@ function behavesLikeTheAppServer(
       expect(await response.body.text()).toBe(CHUNK);
     });
 
+    it('sends the page with its configuration under an ETag: a reload with it gets 304, no body', async () => {
+      const first = await request(`${server.origin}/index.html`, { dispatcher: client });
+      expect(configInPage(await first.body.text())).toEqual(RUNTIME_CONFIG);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const again = await request(`${server.origin}/`, { dispatcher: client, headers: { 'if-none-match': etag } });
+      expect(again.statusCode).toBe(304);
+      expect(await again.body.text()).toBe('');
+    });
+
     it('revalidates the page, public files and missing assets on every load (never immutable)', async () => {
       for (const path of ['/', '/index.html', '/clusters/0612', '/favicon.svg', '/assets/gone-AbCd1234.js']) {
         const response = await request(`${server.origin}${path}`, {
@@ -111,6 +128,16 @@ function behavesLikeTheAppServer(
       expect(response.headers['cache-control'] ?? '').not.toMatch(/immutable|max-age/);
     });
   }
+
+  it('puts the runtime configuration into the page, so the page does not request it', async () => {
+    const response = await request(`${server.origin}/`, { dispatcher: client, headers: { accept: 'text/html' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    const html = await response.body.text();
+    expect(configInPage(html)).toEqual(RUNTIME_CONFIG);
+    expect(html).not.toContain('href="/explorer-config.json"');
+    expect(html).toContain('<div id="app"></div>');
+  });
 
   it('forwards /databricks/{host}/api/… to the workspace, over HTTP/2 from the browser side', async () => {
     const response = await request(`${server.origin}/databricks/${upstream.host}/api/2.0/clusters/list`, {
