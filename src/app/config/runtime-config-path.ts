@@ -24,6 +24,6 @@ export const RUNTIME_CONFIG_ELEMENT_ID = 'explorer-runtime-config';
  */
 export function inlineRuntimeConfig(doc: Document | undefined = globalThis.document): Response | undefined {
   const element = doc?.getElementById(RUNTIME_CONFIG_ELEMENT_ID);
-  if (!element || element.getAttribute('type') !== 'application/json') return undefined;
+  if (element?.getAttribute('type') !== 'application/json') return undefined;
   return new Response(element.textContent ?? '', { status: 200, headers: { 'Content-Type': 'application/json' } });
 }
