@@ -125,7 +125,9 @@ export default defineConfig(async ({ mode, command, isPreview }): Promise<UserCo
     ],
     server: listen,
     preview: listen,
-    build: { target: 'es2022', sourcemap: true },
+    // No modulepreload polyfill (0.5 KB gzip before the first paint): every browser that runs the es2022
+    // build supports <link rel="modulepreload"> natively except Safari < 17, which only loads the chunks later.
+    build: { target: 'es2022', sourcemap: true, modulePreload: { polyfill: false } },
     test: {
       projects: [
         {

@@ -5,9 +5,16 @@ import type { AuthService } from './auth/types.ts';
 import { loadAppConfig } from './config/load-config.ts';
 import type { AppConfig, AppConfigResult } from './config/types.ts';
 import { Explorer } from './components/explorer.tsx';
-import { SettingsDialog } from './components/settings-dialog.tsx';
+import { lazyView } from './components/lazy-view.tsx';
 import { DoctorActionsContext, ErrorBoundary, ErrorPanel } from './errors/error-panel.tsx';
 import { createTimeline, type Timeline } from './timeline/timeline.ts';
+
+/** The settings dialog's code loads when it first opens (the panel inside it loads after). */
+const SettingsDialog = lazyView(
+  'SettingsDialog',
+  () => import('./components/settings-dialog.tsx').then((m) => m.SettingsDialog),
+  null,
+);
 
 /** MSAL loads in its own chunk, only once the configuration is known. */
 async function createDefaultAuth(config: AppConfig, timeline: Timeline): Promise<AuthService> {

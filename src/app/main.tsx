@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import type { AuthService } from './auth/types.ts';
 import { BootScreen } from './components/boot-screen.tsx';
-import { requestRuntimeConfig } from './config/runtime-config-path.ts';
+import { inlineRuntimeConfig, requestRuntimeConfig } from './config/runtime-config-path.ts';
 import type { AppConfig } from './config/types.ts';
 import { createTimeline, type Timeline } from './timeline/timeline.ts';
 import './styles.css';
@@ -10,7 +10,9 @@ import './styles.css';
 // configuration, its code and MSAL (the app's chunk follows below); then MSAL starts (initialise,
 // redirect handling, the cached token) the moment the first three are here, while the app's
 // chunk is still loading and its views render. Nothing serial before the first workspace call.
-const configResponse = requestRuntimeConfig();
+// The app's server puts the configuration in the page; only another server makes it a request.
+const inlineConfig = inlineRuntimeConfig();
+const configResponse = inlineConfig ? Promise.resolve(inlineConfig) : requestRuntimeConfig();
 configResponse.catch(() => undefined); // loadAppConfig reports it; this only silences the early-rejection warning
 const config = import('./config/load-config.ts').then((m) => m.loadAppConfig({ fetch: () => configResponse }));
 config.catch(() => undefined); // handled by the app

@@ -1,7 +1,13 @@
+import { resolve } from 'node:path';
 import type { Connect, Logger, Plugin } from 'vite';
+import { createAssetCachingMiddleware } from './asset-caching.ts';
 import { createLocalCaMiddleware } from './local-ca.ts';
 import { createProxyMiddleware, type ProxyOptions } from './middleware.ts';
-import { createRuntimeConfigMiddleware } from './runtime-config.ts';
+import {
+  createRuntimeConfigMiddleware,
+  createRuntimeConfigPageMiddleware,
+  injectRuntimeConfig,
+} from './runtime-config.ts';
 import { createSecurityHeadersMiddleware, type SecurityHeaderOptions } from './security-headers.ts';
 import type { RuntimeConfig } from './settings.ts';
 import { type ConnectionLimits, limitSlowClients } from './slow-clients.ts';
@@ -30,8 +36,15 @@ export {
   WORKSPACE_HOST_PATTERNS,
   type ProxyTarget,
 } from './allowlist.ts';
-export { createRuntimeConfigMiddleware, RUNTIME_CONFIG_PATH } from './runtime-config.ts';
 export { createLocalCaMiddleware, LOCAL_CA_PATH } from './local-ca.ts';
+export {
+  createRuntimeConfigMiddleware,
+  createRuntimeConfigPageMiddleware,
+  injectRuntimeConfig,
+  RUNTIME_CONFIG_ELEMENT_ID,
+  RUNTIME_CONFIG_PATH,
+} from './runtime-config.ts';
+export { createAssetCachingMiddleware, IMMUTABLE_CACHE_CONTROL } from './asset-caching.ts';
 export {
   AUTHORITY_ORIGINS,
   signInOrigins,
@@ -71,9 +84,10 @@ export interface ExplorerServerOptions {
 
 /**
  * The app's server-side half, for both `vite` (dev) and `vite preview` (production build):
- * security headers on every response, the runtime configuration at `/explorer-config.json`, the
- * local CA certificate at `/local-ca.pem` (when given), and
- * the Databricks proxy at `/databricks/{host}/api/…`. Everything else falls through to Vite
+ * security headers on every response, the runtime configuration at `/explorer-config.json` (and inside
+ * the page), the local CA certificate at `/local-ca.pem` (when given), and the Databricks proxy at
+ * `/databricks/{host}/api/…`; in preview, the build's hashed `/assets/*` files are sent `immutable`
+ * (see {@link createAssetCachingMiddleware}). Everything else falls through to Vite
  * (static files, SPA fallback). Also turns off Vite's default CORS grant for localhost origins:
  * the page is same-origin, and no other page should read from this server.
  * @throws TypeError for a malformed `proxy.extraHosts` entry
@@ -89,6 +103,7 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
       config: { logger: Logger };
     },
     dev: boolean,
+    outDir?: string,
   ): void {
     const logger = server.config.logger;
     const warn = options.log ?? ((line: string) => logger.warn(line, { timestamp: true }));
@@ -100,6 +115,12 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
         dev,
       } satisfies SecurityHeaderOptions),
     );
+    // The production build's hashed chunks are cached for good; the dev server's modules never are.
+    if (!dev && outDir) {
+      server.middlewares.use(createAssetCachingMiddleware(outDir));
+      // The page carries its runtime configuration: no second request before the app can start.
+      server.middlewares.use(createRuntimeConfigPageMiddleware(outDir, options.runtimeConfig ?? {}));
+    }
     server.middlewares.use(configMiddleware);
     if (caMiddleware) server.middlewares.use(caMiddleware);
     server.middlewares.use(proxy as Connect.NextHandleFunction);
@@ -125,8 +146,15 @@ export function explorerServerPlugin(options: ExplorerServerOptions): Plugin {
     configureServer(server) {
       install(server, true);
     },
+    // The dev server's page carries the runtime configuration too (preview: the middleware above).
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => injectRuntimeConfig(html, options.runtimeConfig ?? {}),
+    },
     configurePreviewServer(server) {
-      install(server, false);
+      // The folder vite preview serves (its client environment's build output).
+      const { root, environments, build } = server.config;
+      install(server, false, resolve(root, environments.client?.build.outDir ?? build.outDir));
     },
   };
 }

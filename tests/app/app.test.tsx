@@ -224,7 +224,8 @@ describe('app shell', () => {
     await userEvent.click(screen.getByRole('tab', { name: 'Show me how' }));
     expect(location.hash).toBe('#/how');
     expect(screen.getByRole('tab', { name: 'Show me how' }).getAttribute('aria-selected')).toBe('true');
-    expect(screen.getByRole('figure', { name: 'curl: List clusters (API 2.0)' }).textContent).toContain(
+    // The view's code loads when the tab is first opened.
+    expect((await screen.findByRole('figure', { name: 'curl: List clusters (API 2.0)' })).textContent).toContain(
       'https://localhost:5175/api/2.0/clusters/list',
     );
     expect(screen.getByRole('figure', { name: /curl: Last call/ }).textContent).toContain('$DATABRICKS_TOKEN');
@@ -305,7 +306,7 @@ describe('app shell', () => {
     const alert = await screen.findByRole('alert');
     expect(within(alert).getByText(/The client ID "abc" is not a GUID/)).toBeTruthy();
     expect(createAuth).not.toHaveBeenCalled();
-    expect(screen.getByRole('dialog', { name: 'Settings' })).toBeTruthy();
+    expect(await screen.findByRole('dialog', { name: 'Settings' })).toBeTruthy();
   });
 
   it('puts no token in the page, the URL or the timeline', async () => {

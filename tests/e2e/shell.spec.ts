@@ -19,9 +19,18 @@ test('runs no inline script: the served HTML has none and the CSP reports no vio
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
+  const configRequests: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/explorer-config.json') configRequests.push(request.url());
+  });
   const response = await page.goto('/');
   const html = (await response?.text()) ?? '';
-  expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+  // The one script element without src is the runtime configuration: data, never run.
+  expect(html).not.toMatch(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/i);
+  expect(html.match(/<script type="application\/json" id="explorer-runtime-config">/g)).toHaveLength(1);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
   expect(violations).toEqual([]);
+  // The page carries its configuration: no request for it.
+  expect(configRequests).toEqual([]);
 });

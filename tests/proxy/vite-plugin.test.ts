@@ -16,7 +16,17 @@ const RUNTIME_CONFIG: RuntimeConfig = {
 };
 /** Short limits, so slow clients are closed within the test (vite.config.ts sets the real ones). */
 const LIMITS = { handshake: 500, headers: 500, idle: 1000 };
-const INDEX = '<!doctype html><html><head><title>Explorer</title></head><body><div id="app"></div></body></html>';
+/** A chunk named as `vite build` names them: `assets/{name}-{8-character hash}.js`. */
+const HASHED_CHUNK = 'app-DnHGCiqp.js';
+const CHUNK = 'export const app = 1;\n';
+const INDEX =
+  '<!doctype html><html><head><title>Explorer</title>\n    <link rel="preload" href="/explorer-config.json" as="fetch" crossorigin />\n</head><body><div id="app"></div></body></html>';
+
+/** The runtime configuration the page carries, parsed; `undefined` when it carries none. */
+function configInPage(html: string): unknown {
+  const json = /<script type="application\/json" id="explorer-runtime-config">([^<]*)<\/script>/.exec(html)?.[1];
+  return json === undefined ? undefined : JSON.parse(json);
+}
 
 let root: string;
 let upstream: Upstream;
@@ -27,6 +37,12 @@ beforeAll(async () => {
   writeFileSync(join(root, 'index.html'), INDEX);
   mkdirSync(join(root, 'dist'));
   writeFileSync(join(root, 'dist', 'index.html'), INDEX);
+  mkdirSync(join(root, 'dist', 'assets'));
+  writeFileSync(join(root, 'dist', 'assets', HASHED_CHUNK), CHUNK);
+  writeFileSync(join(root, 'dist', 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  // The dev server serves the project's own files: the same name must not be cached there.
+  mkdirSync(join(root, 'assets'));
+  writeFileSync(join(root, 'assets', HASHED_CHUNK), CHUNK);
   upstream = await startUpstream((_req, res) => {
     res.setHeader('Content-Type', 'application/json');
     res.end('{"clusters":[]}');
@@ -53,7 +69,10 @@ async function pluginOptions(logs: string[]) {
   };
 }
 
-function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: string; close: () => Promise<void> }>) {
+function behavesLikeTheAppServer(
+  start: (logs: string[]) => Promise<{ origin: string; close: () => Promise<void> }>,
+  { preview }: { preview: boolean },
+) {
   let server: { origin: string; close: () => Promise<void> };
   const logs: string[] = [];
 
@@ -70,6 +89,54 @@ function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: st
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(await response.body.json()).toEqual(RUNTIME_CONFIG);
+  });
+
+  if (preview) {
+    it("sends the build's hashed chunks immutable, so a reload takes them from the cache without a request", async () => {
+      const response = await request(`${server.origin}/assets/${HASHED_CHUNK}`, { dispatcher: client });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(response.headers['content-type']).toMatch(/javascript/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(await response.body.text()).toBe(CHUNK);
+    });
+
+    it('sends the page with its configuration under an ETag: a reload with it gets 304, no body', async () => {
+      const first = await request(`${server.origin}/index.html`, { dispatcher: client });
+      expect(configInPage(await first.body.text())).toEqual(RUNTIME_CONFIG);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      const again = await request(`${server.origin}/`, { dispatcher: client, headers: { 'if-none-match': etag } });
+      expect(again.statusCode).toBe(304);
+      expect(await again.body.text()).toBe('');
+    });
+
+    it('revalidates the page, public files and missing assets on every load (never immutable)', async () => {
+      for (const path of ['/', '/index.html', '/clusters/0612', '/favicon.svg', '/assets/gone-AbCd1234.js']) {
+        const response = await request(`${server.origin}${path}`, {
+          dispatcher: client,
+          headers: { accept: path === '/assets/gone-AbCd1234.js' ? '*/*' : 'text/html' },
+        });
+        await response.body.text();
+        expect(response.headers['cache-control'], path).not.toMatch(/immutable|max-age/);
+      }
+    });
+  } else {
+    it('sends its own modules uncached even under a hashed-looking /assets/ name (they change as you edit)', async () => {
+      const response = await request(`${server.origin}/assets/${HASHED_CHUNK}`, { dispatcher: client });
+      await response.body.text();
+      expect(response.headers['cache-control'] ?? '').not.toMatch(/immutable|max-age/);
+    });
+  }
+
+  it('puts the runtime configuration into the page, so the page does not request it', async () => {
+    const response = await request(`${server.origin}/`, { dispatcher: client, headers: { accept: 'text/html' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    const html = await response.body.text();
+    expect(configInPage(html)).toEqual(RUNTIME_CONFIG);
+    expect(html).not.toContain('href="/explorer-config.json"');
+    expect(html).toContain('<div id="app"></div>');
   });
 
   it('forwards /databricks/{host}/api/… to the workspace, over HTTP/2 from the browser side', async () => {
@@ -138,46 +205,52 @@ function behavesLikeTheAppServer(start: (logs: string[]) => Promise<{ origin: st
 }
 
 describe('the plugin in the Vite dev server', () => {
-  behavesLikeTheAppServer(async (logs) => {
-    const tls = await testTls();
-    const vite: ViteDevServer = await createServer({
-      configFile: false,
-      root,
-      logLevel: 'silent',
-      appType: 'spa',
-      plugins: [explorerServerPlugin(await pluginOptions(logs))],
-      optimizeDeps: { noDiscovery: true, include: [] },
-      server: {
-        host: '127.0.0.1',
-        port: 0,
-        https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
-        hmr: false,
-        watch: null,
-      },
-    });
-    await vite.listen();
-    const port = (vite.httpServer?.address() as AddressInfo | undefined)?.port;
-    return { origin: `https://127.0.0.1:${port}`, close: () => vite.close() };
-  });
+  behavesLikeTheAppServer(
+    async (logs) => {
+      const tls = await testTls();
+      const vite: ViteDevServer = await createServer({
+        configFile: false,
+        root,
+        logLevel: 'silent',
+        appType: 'spa',
+        plugins: [explorerServerPlugin(await pluginOptions(logs))],
+        optimizeDeps: { noDiscovery: true, include: [] },
+        server: {
+          host: '127.0.0.1',
+          port: 0,
+          https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
+          hmr: false,
+          watch: null,
+        },
+      });
+      await vite.listen();
+      const port = (vite.httpServer?.address() as AddressInfo | undefined)?.port;
+      return { origin: `https://127.0.0.1:${port}`, close: () => vite.close() };
+    },
+    { preview: false },
+  );
 });
 
 describe('the plugin in vite preview (npm start)', () => {
-  behavesLikeTheAppServer(async (logs) => {
-    const tls = await testTls();
-    const server: PreviewServer = await preview({
-      configFile: false,
-      root,
-      logLevel: 'silent',
-      appType: 'spa',
-      plugins: [explorerServerPlugin(await pluginOptions(logs))],
-      build: { outDir: 'dist' },
-      preview: {
-        host: '127.0.0.1',
-        port: 0,
-        https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
-      },
-    });
-    const port = (server.httpServer.address() as AddressInfo).port;
-    return { origin: `https://127.0.0.1:${port}`, close: () => server.close() };
-  });
+  behavesLikeTheAppServer(
+    async (logs) => {
+      const tls = await testTls();
+      const server: PreviewServer = await preview({
+        configFile: false,
+        root,
+        logLevel: 'silent',
+        appType: 'spa',
+        plugins: [explorerServerPlugin(await pluginOptions(logs))],
+        build: { outDir: 'dist' },
+        preview: {
+          host: '127.0.0.1',
+          port: 0,
+          https: { key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.handshake },
+        },
+      });
+      const port = (server.httpServer.address() as AddressInfo).port;
+      return { origin: `https://127.0.0.1:${port}`, close: () => server.close() };
+    },
+    { preview: true },
+  );
 });

@@ -57,8 +57,14 @@ export function ClusterTable(props: {
     const el = viewport.current;
     if (!el) return;
     const measure = () => setHeight(el.clientHeight > 0 ? el.clientHeight : FALLBACK_VIEWPORT);
-    measure();
-    if (typeof ResizeObserver !== 'function') return;
+    if (typeof ResizeObserver !== 'function') {
+      measure();
+      return;
+    }
+    // No reading of clientHeight here: in a layout effect that forces a synchronous style and
+    // layout pass before the first rows are painted (the largest piece of the first render at
+    // 10,000 clusters). The first window uses the fallback height; the observer's first callback,
+    // which comes after the browser's own layout and before the paint, brings the real one.
     const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => observer.disconnect();

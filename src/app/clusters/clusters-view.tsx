@@ -1,11 +1,18 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorPanel } from '../errors/error-panel.tsx';
-import { ClusterDetailsPanel } from './cluster-details.tsx';
 import { type ClusterRow, countClusters, distinctValues, filterRows, type SortColumn } from './cluster-model.ts';
 import { ClusterTable } from './cluster-table.tsx';
 import type { ClusterListControls } from './clusters-store.ts';
 import { useStore } from '../state/store.ts';
 import { useWorkspace } from '../components/workspace-context.tsx';
+import { lazyView } from '../components/lazy-view.tsx';
+
+/** A cluster's details drawer: its code loads on first use, or once the first clusters are shown. */
+export const ClusterDetailsPanel = lazyView(
+  'ClusterDetailsPanel',
+  () => import('./cluster-details.tsx').then((m) => m.ClusterDetailsPanel),
+  null,
+);
 
 const EMPTY: ReadonlySet<string> = new Set();
 const count = new Intl.NumberFormat(undefined);

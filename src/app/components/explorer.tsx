@@ -1,6 +1,5 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiExplorerTab } from '../api-explorer/api-explorer-tab.tsx';
 import { useAuth } from '../auth/auth-context.tsx';
 import { isSignInError } from '../auth/errors.ts';
 import {
@@ -11,20 +10,72 @@ import {
 } from '../databricks/client.ts';
 import { createTextReader } from '../databricks/text-reader.ts';
 import { me, type WhoAmI } from '../databricks/scim.ts';
-import { DoctorActionsContext } from '../errors/error-panel.tsx';
-import { ShowMeHow } from '../snippets/show-me-how.tsx';
+import { DoctorActionsContext, errorDoctor } from '../errors/error-panel.tsx';
 import type { Timeline } from '../timeline/timeline.ts';
-import { SignedOutViews } from '../timeline/signed-out-views.tsx';
-import { TimelineView } from '../timeline/timeline-view.tsx';
-import { DecodeView } from '../tokens/decode-view.tsx';
-import { AccountPicker } from './account-picker.tsx';
 import { AppHeader } from './app-header.tsx';
 import { createClustersStore } from '../clusters/clusters-store.ts';
-import { ClustersView } from '../clusters/clusters-view.tsx';
+import { ClusterDetailsPanel, ClustersView } from '../clusters/clusters-view.tsx';
 import { createStore, useStore } from '../state/store.ts';
-import { TokensView } from '../tokens/tokens-view.tsx';
 import { WorkspaceContext, type WorkspaceContextValue } from './workspace-context.tsx';
-import { Landing } from './landing.tsx';
+import { lazyView, preloadWhenIdle } from './lazy-view.tsx';
+
+// Only the clusters view is on the path to the first rows; every other view, the signed-out pages
+// and the account picker load their code when first shown (or once the first clusters are shown).
+const TokensView = lazyView(
+  'TokensView',
+  () => import('../tokens/tokens-view.tsx').then((m) => m.TokensView),
+  'Loading your tokens…',
+);
+const TimelineView = lazyView(
+  'TimelineView',
+  () => import('../timeline/timeline-view.tsx').then((m) => m.TimelineView),
+  'Loading the timeline…',
+);
+const DecodeView = lazyView(
+  'DecodeView',
+  () => import('../tokens/decode-view.tsx').then((m) => m.DecodeView),
+  'Loading the token decoder…',
+);
+const ShowMeHow = lazyView(
+  'ShowMeHow',
+  () => import('../snippets/show-me-how.tsx').then((m) => m.ShowMeHow),
+  'Loading the commands…',
+);
+// The tab's entry and the explorer itself are requested together, not one after the other.
+const ApiExplorerTab = lazyView(
+  'ApiExplorerTab',
+  () => {
+    import('../api-explorer/api-explorer.tsx').catch(() => undefined); // the tab loads it again and explains a failure
+    return import('../api-explorer/api-explorer-tab.tsx').then((m) => m.ApiExplorerTab);
+  },
+  'Loading the API Explorer…',
+);
+const AccountPicker = lazyView(
+  'AccountPicker',
+  () => import('./account-picker.tsx').then((m) => m.AccountPicker),
+  'Loading your accounts…',
+);
+const SignedOutViews = lazyView(
+  'SignedOutViews',
+  () => import('../timeline/signed-out-views.tsx').then((m) => m.SignedOutViews),
+  null,
+);
+// The sign-in page weighs its error with the doctor, so both come together.
+const Landing = lazyView(
+  'Landing',
+  () => Promise.all([import('./landing.tsx'), errorDoctor.preload()]).then(([m]) => m.Landing),
+  'Loading the sign-in page…',
+);
+/** What the signed-in views may need next, loaded once the first clusters are shown. */
+const AFTER_FIRST_ROWS = [
+  errorDoctor,
+  ClusterDetailsPanel,
+  TokensView,
+  TimelineView,
+  DecodeView,
+  ShowMeHow,
+  ApiExplorerTab,
+];
 
 export const VIEWS = [
   { id: 'clusters', label: 'Clusters' },
@@ -191,6 +242,22 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
   }, [workspace]);
 
   const lastCall = useStore(stores.lastCall);
+
+  // Once the first clusters (or their failure) are in, the other views' code loads when idle.
+  useEffect(() => {
+    let cancel: (() => void) | undefined;
+    const check = () => {
+      const { pages, error } = workspace.clusters.list.get();
+      if (cancel || (pages === 0 && error === undefined)) return;
+      cancel = preloadWhenIdle(AFTER_FIRST_ROWS);
+    };
+    const unsubscribe = workspace.clusters.list.subscribe(check);
+    check();
+    return () => {
+      unsubscribe();
+      cancel?.();
+    };
+  }, [workspace]);
 
   return (
     <>

@@ -1,4 +1,6 @@
-import { ErrorPanel, useDiagnosis } from '../errors/error-panel.tsx';
+import { useContext } from 'preact/hooks';
+import { diagnose } from '../errors/doctor.ts';
+import { DoctorActionsContext, ErrorPanel } from '../errors/error-panel.tsx';
 
 /** The signed-out page: what the app does, the sign-in button, and the sandbox's demo users. */
 export function Landing({
@@ -13,7 +15,9 @@ export function Landing({
   busy: boolean;
 }) {
   // An error whose own action is to sign in again already offers the button: one sign-in button only.
-  const errorSignsIn = useDiagnosis(error).action === 'sign-in' && error !== undefined;
+  // The landing loads lazily, with the doctor (its chunk imports it), so the answer is known at once.
+  const { context } = useContext(DoctorActionsContext);
+  const errorSignsIn = error !== undefined && diagnose(error, context).action === 'sign-in';
   return (
     <section class="landing" aria-labelledby="landing-heading">
       <h2 id="landing-heading">Sign in to explore your workspace</h2>

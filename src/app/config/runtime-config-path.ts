@@ -12,3 +12,18 @@ export function requestRuntimeConfig(
     ...(signal ? { signal } : {}),
   });
 }
+
+/** The id of the element the app's server puts the runtime configuration in (src/proxy/runtime-config.ts). */
+export const RUNTIME_CONFIG_ELEMENT_ID = 'explorer-runtime-config';
+
+/**
+ * The runtime configuration as the page carries it (`<script type="application/json"
+ * id="explorer-runtime-config">`, put there by the app's server), as the response
+ * `/explorer-config.json` would give; `undefined` when the page has none (another server), and the
+ * app then requests it.
+ */
+export function inlineRuntimeConfig(doc: Document | undefined = globalThis.document): Response | undefined {
+  const element = doc?.getElementById(RUNTIME_CONFIG_ELEMENT_ID);
+  if (element?.getAttribute('type') !== 'application/json') return undefined;
+  return new Response(element.textContent ?? '', { status: 200, headers: { 'Content-Type': 'application/json' } });
+}

@@ -1,6 +1,6 @@
 import { Component, type ComponentChildren, createContext } from 'preact';
-import { useContext } from 'preact/hooks';
-import { type DoctorAction, type DoctorContext, diagnose } from './doctor.ts';
+import { useContext, useEffect, useState } from 'preact/hooks';
+import { ACTION_LABELS, type Diagnosis, type DoctorAction, type DoctorContext } from './diagnosis.ts';
 
 /** What the error panel's one button can do, provided once near the top of the app. */
 export interface DoctorActions {
@@ -15,10 +15,42 @@ export const DoctorActionsContext = createContext<DoctorActions>({
   context: { origin: globalThis.location?.origin ?? '' },
 });
 
-/** The doctor's explanation of `error` in this app's context. */
-export function useDiagnosis(error: unknown) {
-  return diagnose(error, useContext(DoctorActionsContext).context);
-}
+type Doctor = typeof import('./doctor.ts');
+let doctor: Doctor | undefined;
+let doctorLoading: Promise<Doctor> | undefined;
+
+/**
+ * The error doctor (its tables of explanations are the largest part of the app's own code) is not
+ * on the path to the clusters: it loads when a panel first needs it, or when the app preloads it
+ * once the first clusters are shown (so a later failure, even offline, is explained at once).
+ */
+export const errorDoctor = {
+  preload(): Promise<Doctor> {
+    doctorLoading ??= import('./doctor.ts').then(
+      (m) => {
+        doctor = m;
+        return m;
+      },
+      (error: unknown) => {
+        doctorLoading = undefined;
+        throw error;
+      },
+    );
+    return doctorLoading;
+  },
+};
+
+/** When the doctor cannot load (the connection is gone): the panel still says what to do. */
+const WITHOUT_DOCTOR: Diagnosis = {
+  id: 'DOCTOR_UNAVAILABLE',
+  title: 'Something went wrong',
+  whatHappened: 'Something failed, and the explanation of it could not be loaded either.',
+  likelyCause: 'The connection to the app’s server was lost.',
+  fix: 'Check your connection, then reload the page.',
+  action: 'reload',
+  actionLabel: ACTION_LABELS.reload,
+  facts: [],
+};
 
 /**
  * Failures that trying again cannot fix by itself: the person lacks access. The panel leads with
@@ -40,7 +72,29 @@ export function ErrorPanel({
   compact?: boolean;
 }) {
   const actions = useContext(DoctorActionsContext);
-  const d = diagnose(error, actions.context);
+  const [, setLoaded] = useState(doctor);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (doctor) return;
+    let live = true;
+    errorDoctor.preload().then(
+      (m) => live && setLoaded(m),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const cls = compact ? 'error-panel compact' : 'error-panel';
+  if (!doctor && !failed)
+    return (
+      // A status, not yet the alert: the alert comes once, with the explanation.
+      <section class={cls} aria-labelledby="error-loading">
+        <h2 id="error-loading">Something went wrong</h2>
+        <p role="status">Loading the explanation…</p>
+      </section>
+    );
+  const d = doctor ? doctor.diagnose(error, actions.context) : WITHOUT_DOCTOR;
   const handlers: Record<DoctorAction, (() => void) | undefined> = {
     'sign-in': actions.signIn,
     retry: onRetry,
@@ -58,7 +112,7 @@ export function ErrorPanel({
   // Without a retry of its own, trying again means reloading the page.
   else if (d.action === 'retry' && handlers.reload) main = { label: 'Reload the page', run: handlers.reload };
   return (
-    <section class={compact ? 'error-panel compact' : 'error-panel'} role="alert" aria-labelledby={`error-${d.id}`}>
+    <section class={cls} role="alert" aria-labelledby={`error-${d.id}`}>
       <h2 id={`error-${d.id}`}>{d.title}</h2>
       <dl>
         <dt>What happened</dt>

@@ -145,7 +145,7 @@ describe('API Explorer', () => {
     expect(said.textContent).toBe(
       'Databricks answered PERMISSION_DENIED: ana@contoso.example does not have Can Restart permission',
     );
-    expect(screen.getByRole('alert')).toBeTruthy();
+    expect(await screen.findByRole('alert')).toBeTruthy(); // the error doctor loads on first use
   });
 
   it('shows a failed answer in full: status, support headers and the raw body, collapsible and copyable, never a token', async () => {

@@ -251,7 +251,7 @@ describe('clusters view', () => {
     const name = await screen.findByRole('button', { name: 'Details of cluster-00007' });
     await user.click(name);
 
-    const drawer = screen.getByRole('dialog', { name: /cluster-00007/ });
+    const drawer = await screen.findByRole('dialog', { name: /cluster-00007/ });
     expect(await within(drawer).findByText('Runtime')).toBeTruthy();
     expect(drawer.contains(document.activeElement)).toBe(true);
     const facts = Object.fromEntries(
@@ -300,7 +300,7 @@ describe('clusters view', () => {
     const { reader } = fakeReader({ '/api/2.1/clusters/get': () => JSON.stringify(makeCluster(3)) });
     renderView(client, reader);
     await userEvent.click(await screen.findByRole('button', { name: 'Details of cluster-00003' }));
-    const drawer = screen.getByRole('dialog', { name: /cluster-00003/ });
+    const drawer = await screen.findByRole('dialog', { name: /cluster-00003/ });
     await userEvent.click(await within(drawer).findByRole('button', { name: 'Close details' }));
     expect(screen.queryByRole('dialog')).toBeNull();
   });

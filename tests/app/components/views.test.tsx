@@ -127,7 +127,7 @@ describe('error panel and boundary', () => {
     render(
       <ErrorPanel error={new DatabricksApiError({ method: 'GET', path: '/x' }, { status: 500 })} onRetry={retry} />,
     );
-    const alert = screen.getByRole('alert');
+    const alert = await screen.findByRole('alert');
     expect(within(alert).getAllByRole('button')).toHaveLength(1);
     await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(retry).toHaveBeenCalledOnce();
@@ -140,7 +140,7 @@ describe('error panel and boundary', () => {
         <ErrorPanel error={new DatabricksApiError({ method: 'GET', path: '/x' }, { status: 503 })} />
       </DoctorActionsContext.Provider>,
     );
-    await userEvent.click(screen.getByRole('button', { name: 'Reload the page' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Reload the page' }));
     expect(reload).toHaveBeenCalledOnce();
   });
 
@@ -155,7 +155,7 @@ describe('error panel and boundary', () => {
         />
       </DoctorActionsContext.Provider>,
     );
-    await userEvent.click(screen.getByRole('button', { name: 'Open settings' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Open settings' }));
     expect(openSettings).toHaveBeenCalledOnce();
   });
 
@@ -167,7 +167,7 @@ describe('error panel and boundary', () => {
         <Bomb />
       </ErrorBoundary>,
     );
-    const alert = screen.getByRole('alert');
+    const alert = await screen.findByRole('alert');
     expect(within(alert).getByRole('heading').textContent).toBe('Something unexpected went wrong');
     expect(within(alert).getByText('Error: render exploded')).toBeTruthy();
     bomb.explode = false;

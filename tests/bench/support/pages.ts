@@ -1,8 +1,9 @@
 /**
  * The two pages the app is compared with, each served like the app: an in-process `vite preview`
- * (HTTP/2 over TLS with the local certificate, sirv's `no-cache` + ETag for static files) that
- * sends the app's own security headers (`buildSecurityHeaders`: the same CSP and
- * `Cross-Origin-Opener-Policy`), on its own loopback port:
+ * (HTTP/2 over TLS with the local certificate, sirv's `no-cache` + ETag for static files, the
+ * build's hashed `/assets/*` files `immutable` as the app's server sends them) that sends the app's
+ * own security headers (`buildSecurityHeaders`: the same CSP and `Cross-Origin-Opener-Policy`),
+ * on its own loopback port:
  *
  * - the bare page (BARE_PORT): the floor. A page that does nothing but fetch every page of
  *   `clusters/list` with a known access token through the app's proxy middleware
@@ -16,7 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Connect, type Plugin, type PreviewServer, preview, type Rolldown } from 'vite';
-import { buildSecurityHeaders, createProxyMiddleware } from '../../../src/proxy/index.ts';
+import { buildSecurityHeaders, createAssetCachingMiddleware, createProxyMiddleware } from '../../../src/proxy/index.ts';
 import {
   BARE_PORT,
   PEER_PORT,
@@ -35,8 +36,11 @@ export interface ServedPage {
 
 const PEER_DIR = join(import.meta.dirname, '..', 'peer');
 
-/** The app's security headers on every response, as `explorerServerPlugin` sends them. */
-function appHeaders(identityOrigins: readonly string[]): Plugin {
+/**
+ * The app's security headers on every response, and its caching of the build's hashed files, as
+ * `explorerServerPlugin` sends them in `vite preview`.
+ */
+function appHeaders(identityOrigins: readonly string[], outDir: string): Plugin {
   const headers = Object.entries(buildSecurityHeaders({ identityOrigins, dev: false }));
   return {
     name: 'bench:app-security-headers',
@@ -45,6 +49,7 @@ function appHeaders(identityOrigins: readonly string[]): Plugin {
         for (const [name, value] of headers) res.setHeader(name, value);
         next();
       });
+      server.middlewares.use(createAssetCachingMiddleware(outDir));
     },
   };
 }
@@ -62,7 +67,7 @@ async function servePreview(options: {
     root: join(options.outDir, '..'),
     logLevel: 'warn',
     appType: 'spa',
-    plugins: [appHeaders([new URL(options.app.entraUrl).origin]), ...(options.plugins ?? [])],
+    plugins: [appHeaders([new URL(options.app.entraUrl).origin], options.outDir), ...(options.plugins ?? [])],
     build: { outDir: options.outDir },
     preview: {
       host: 'localhost',
