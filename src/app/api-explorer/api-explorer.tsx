@@ -20,6 +20,7 @@ import {
   shareLink,
   targetOf,
 } from './request.ts';
+import { CaBundleNote } from '../snippets/ca-bundle-note.tsx';
 import { buildExplorerSnippet, SNIPPET_KINDS, type SnippetKind } from './snippets.ts';
 
 /** Response headers worth quoting to support, when the workspace sends them. */
@@ -539,6 +540,7 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage,
             >
               Copy snippet
             </button>
+            <CaBundleNote caBundlePath={config.caBundlePath} />
           </section>
           <section class="ax-history" aria-label="History">
             <h3>History</h3>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { CallRecord } from '../databricks/client.ts';
+import { CaBundleNote } from './ca-bundle-note.tsx';
 import { buildCurlSnippet, buildPythonSnippet, CLASSIC_CALL, type SnippetCall, TOKEN_ENV_VAR } from './snippets.ts';
 
 function CopyButton({ text, label }: { text: string; label: string }) {
@@ -96,6 +97,7 @@ export function ShowMeHow(props: {
           : `The token is left out: export it first as ${TOKEN_ENV_VAR} (for example from the Tokens tab), or reveal it here.`}
       </p>
       {revealError && <p role="alert">{revealError}</p>}
+      <CaBundleNote caBundlePath={props.caBundlePath} />
       <SnippetPair
         call={CLASSIC_CALL}
         heading="List clusters (API 2.0)"

@@ -254,6 +254,11 @@ describe('API Explorer', () => {
       await userEvent.click(within(snippets).getByRole('button', { name: label }));
       expect(within(snippets).getByRole('figure', { name: `${label} snippet` }).textContent).toContain(expected);
     }
+    // The CA file is named by its path on the server's machine; colleagues are told where to download it.
+    expect(within(snippets).getByText(/a file on the computer that runs the app/).textContent).toContain('/srv/ca.pem');
+    expect(within(snippets).getByRole('link', { name: 'download the local CA certificate' }).getAttribute('href')).toBe(
+      '/local-ca.pem',
+    );
   });
 });
 

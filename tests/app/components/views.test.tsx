@@ -119,6 +119,28 @@ describe('show me how', () => {
     expect(writeText).toHaveBeenCalledWith(expect.stringContaining('$DATABRICKS_TOKEN'));
     expect(await screen.findByRole('button', { name: 'Copied' })).toBeTruthy();
   });
+  it('says where the CA file the commands name comes from, with a download on this server, only with a CA bundle', () => {
+    const { unmount } = render(
+      <ShowMeHow
+        workspaceUrl={WORKSPACE}
+        workspaceResourceId={undefined}
+        lastCall={null}
+        getToken={async () => 't'}
+        caBundlePath="/srv/explorer/.local/tls/ca.pem"
+      />,
+    );
+    expect(screen.getByText(/a file on the computer that runs the app/).textContent).toContain(
+      '/srv/explorer/.local/tls/ca.pem',
+    );
+    const download = screen.getByRole('link', { name: 'download the local CA certificate' });
+    expect(download.getAttribute('href')).toBe('/local-ca.pem');
+    expect(download.hasAttribute('download')).toBe(true);
+    unmount();
+    render(
+      <ShowMeHow workspaceUrl={WORKSPACE} workspaceResourceId={undefined} lastCall={null} getToken={async () => 't'} />,
+    );
+    expect(screen.queryByRole('link', { name: 'download the local CA certificate' })).toBeNull();
+  });
 });
 
 describe('error panel and boundary', () => {
