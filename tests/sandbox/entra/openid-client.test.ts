@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, type Harness, removeSharedState, SPA_CLIENT, startHarness, TENANT } from './support.ts';
+import { setUpEntraSandbox } from './file-sandbox.ts';
+import { Browser, type Harness, SPA_CLIENT, TENANT } from './support.ts';
 
 /**
  * A strict, certified OpenID Connect client (panva's openid-client 6, on oauth4webapi) against the
@@ -16,12 +17,13 @@ import { Browser, type Harness, removeSharedState, SPA_CLIENT, startHarness, TEN
 const REDIRECT_URI = 'http://localhost:53682/';
 const SCOPE = 'openid profile offline_access User.Read';
 
+const sandbox = setUpEntraSandbox();
 let harness: Harness;
 let dispatcher: Agent;
 let config: client.Configuration;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  harness = sandbox.shared;
   dispatcher = new Agent({ connect: { ca: harness.tls.ca } });
   config = await client.discovery(
     new URL(`${harness.entra.url}/${TENANT}/v2.0`),
@@ -39,9 +41,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await harness?.close();
   await dispatcher?.close();
-  await removeSharedState();
 });
 
 describe('openid-client against the sandbox', () => {
