@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { Agent, fetch } from 'undici';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
   type RunningWorkspace,
   type StartWorkspaceOptions,
@@ -203,6 +204,38 @@ export async function startTestWorkspace(
       await dispatcher.close();
     },
   };
+}
+
+/**
+ * Registers the file's hooks around one workspace shared by its tests: started in `beforeAll`
+ * (with the file's CA and issuer key, generated once), reset to its configured state before each
+ * test when `resetBeforeEach` is set, closed with the CA's folder after all. Returns the workspace;
+ * its members are there from `beforeAll` on.
+ */
+export function setUpFileWorkspace(
+  config: WorkspaceConfigInput = {},
+  options: Parameters<typeof startTestWorkspace>[1] & { resetBeforeEach?: boolean } = {},
+): TestWorkspace {
+  const { resetBeforeEach = false, ...startOptions } = options;
+  let started: TestWorkspace | undefined;
+  beforeAll(async () => {
+    started = await startTestWorkspace(config, startOptions);
+  });
+  if (resetBeforeEach)
+    beforeEach(async () => {
+      await started?.call('/_sandbox/reset', { method: 'POST' });
+    });
+  afterAll(async () => {
+    await started?.close();
+    await removeTestTls();
+  });
+  return new Proxy({} as TestWorkspace, {
+    get(_, key) {
+      if (started === undefined) throw new Error('the workspace starts in beforeAll; use it inside a test or hook');
+      const value: unknown = Reflect.get(started, key);
+      return typeof value === 'function' ? value.bind(started) : value;
+    },
+  });
 }
 
 /** Walks the 2.1 list from the first page to the last, returning every page's clusters' IDs. */
