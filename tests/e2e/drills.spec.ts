@@ -3,8 +3,12 @@ import { expect, test } from './support/fixtures.ts';
 import net from 'node:net';
 import {
   CLUSTERS_LIST,
+  clusterListStatuses,
   control,
+  entraFaults,
+  expectClustersShown,
   ports,
+  refreshClusters,
   sandboxRequests,
   signInAs,
   type SandboxRequest,
@@ -41,6 +45,27 @@ async function expectRestOfPageWorks(page: Page) {
   await expect(page.getByRole('alert').getByRole('button', { name: 'Try again' })).toBeVisible();
 }
 
+/** Sets the workspace's faults, empties its request log and presses Refresh. */
+async function refreshUnder(page: Page, workspace: number, faults: unknown) {
+  await workspaceFaults(page, workspace, faults);
+  await control(page, workspace, 'DELETE', '/_sandbox/requests');
+  await refreshClusters(page);
+}
+
+/** The error panel explains the failure under `heading`, and names it (`mentions`). */
+async function expectExplained(page: Page, heading: string, mentions?: string, options: { timeout?: number } = {}) {
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading', { name: heading })).toBeVisible(options);
+  if (mentions !== undefined) await expect(alert).toContainText(mentions);
+}
+
+/** Once the fault has cleared: "Try again" brings the clusters back, and the other tabs work. */
+async function expectTryAgainWorks(page: Page) {
+  await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+  await expectClustersShown(page);
+  await expectTabsWork(page);
+}
+
 async function expectTabsWork(page: Page) {
   await page.getByRole('tab', { name: 'Tokens' }).click();
   await expect(page.getByText('Azure Databricks').first()).toBeVisible();
@@ -55,17 +80,16 @@ test('renews an access token that expired mid-session silently, with one refresh
   const { entra } = ports(baseURL);
   const seen = watch(page, entra);
   // 240 s is inside MSAL's 5-minute renewal margin: the token counts as expired once issued.
-  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 240 });
+  await entraFaults(page, entra, { accessTokenLifetimeSeconds: 240 });
   await signInAs(page, 'ana@contoso.example');
   await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
   const url = page.url();
   await control(page, entra, 'DELETE', '/_sandbox/requests');
   seen.idp.length = 0;
 
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await refreshClusters(page);
   await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expectClustersShown(page);
   expect(page.url()).toBe(url);
   // No code exists after sign-in, so every token request here is a refresh-token grant.
   const log = await sandboxRequests(page, entra);
@@ -84,23 +108,14 @@ test.describe('workspace failures', () => {
   }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
-    await workspaceFaults(page, workspace, { unavailable: { status: 500, paths: [CLUSTERS_LIST] } });
-    await control(page, workspace, 'DELETE', '/_sandbox/requests');
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible();
-    await expect(alert).toContainText('500');
+    await refreshUnder(page, workspace, { unavailable: { status: 500, paths: [CLUSTERS_LIST] } });
+    await expectExplained(page, 'The workspace had a problem', '500');
     // A 500 is not retried: one request reached the workspace.
-    expect(
-      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
-    ).toEqual([500]);
+    expect(await clusterListStatuses(page, workspace)).toEqual([500]);
     await expectRestOfPageWorks(page);
 
     await workspaceFaults(page, workspace, null);
-    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    await expectTabsWork(page);
+    await expectTryAgainWorks(page);
   });
 
   test('retries a transient 503 without an error, and explains a persistent one after bounded retries', async ({
@@ -110,32 +125,18 @@ test.describe('workspace failures', () => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
 
-    await workspaceFaults(page, workspace, { unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
-    await control(page, workspace, 'DELETE', '/_sandbox/requests');
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    expect(
-      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
-    ).toEqual([503, 200]);
+    await refreshUnder(page, workspace, { unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
+    await expectClustersShown(page);
+    expect(await clusterListStatuses(page, workspace)).toEqual([503, 200]);
 
-    await workspaceFaults(page, workspace, { unavailable: { status: 503, paths: [CLUSTERS_LIST] } });
-    await control(page, workspace, 'DELETE', '/_sandbox/requests');
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible({ timeout: 30_000 });
-    await expect(alert).toContainText('503');
+    await refreshUnder(page, workspace, { unavailable: { status: 503, paths: [CLUSTERS_LIST] } });
+    await expectExplained(page, 'The workspace had a problem', '503', { timeout: 30_000 });
     // Four attempts in all (the retry policy's maximum), then the explanation: no loop.
-    expect(
-      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
-    ).toEqual([503, 503, 503, 503]);
+    expect(await clusterListStatuses(page, workspace)).toEqual([503, 503, 503, 503]);
     await expectRestOfPageWorks(page);
 
     await workspaceFaults(page, workspace, null);
-    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    await expectTabsWork(page);
+    await expectTryAgainWorks(page);
   });
 
   test('gives up on a workspace slower than the 30-second client timeout with an explanation, and retry works', async ({
@@ -150,22 +151,14 @@ test.describe('workspace failures', () => {
     // The proxy aborts the abandoned request upstream, so the sandbox logs it (status 0) at once; it
     // used to answer it 35 s on, and the 10,000-cluster drill, running by then, counted 101 pages.
     await workspaceFaults(page, workspace, { latency: { ms: 35_000, count: 1, paths: [CLUSTERS_LIST] } });
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await refreshClusters(page);
     await expect(page.getByText(/^Loading clusters…/)).toBeVisible();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'No answer in time' })).toBeVisible({ timeout: 45_000 });
-    await expect
-      .poll(async () =>
-        (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
-      )
-      .toContain(0);
+    await expectExplained(page, 'No answer in time', undefined, { timeout: 45_000 });
+    await expect.poll(() => clusterListStatuses(page, workspace)).toContain(0);
     await expectRestOfPageWorks(page);
 
     await workspaceFaults(page, workspace, null);
-    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    await expectTabsWork(page);
+    await expectTryAgainWorks(page);
   });
 });
 
@@ -245,7 +238,7 @@ test.describe('10,000 clusters', () => {
     page.on('requestfailed', (request) => {
       if (new URL(request.url()).pathname.endsWith(CLUSTERS_LIST)) sent.push(`failed ${request.failure()?.errorText}`);
     });
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await refreshClusters(page);
     await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
     await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
 
@@ -276,7 +269,7 @@ test.describe('10,000 clusters', () => {
     await tenThousand(page, workspace);
     const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
     await workspaceFaults(page, workspace, slow);
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await refreshClusters(page);
     await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
     await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 500, count: 1, paths: [CLUSTERS_LIST] } });
 
@@ -288,10 +281,7 @@ test.describe('10,000 clusters', () => {
     await alert.getByRole('button', { name: 'Try again' }).click();
     await expect(page.getByText('10,000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
-    const statuses = (await sandboxRequests(page, workspace))
-      .filter((r) => r.path === CLUSTERS_LIST)
-      .map((r) => r.status);
-    expect(statuses).toEqual(Array(100).fill(200));
+    expect(await clusterListStatuses(page, workspace)).toEqual(Array(100).fill(200));
   });
 });
 
@@ -309,17 +299,12 @@ test('explains a workspace host that is down, keeps the page working, and retrie
   try {
     await signInAs(page, 'ana@contoso.example');
     await host.stop();
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The workspace cannot be reached' })).toBeVisible();
-    await expect(alert).toContainText(`localhost:${workspace}`);
+    await refreshClusters(page);
+    await expectExplained(page, 'The workspace cannot be reached', `localhost:${workspace}`);
     await expectRestOfPageWorks(page);
 
     await host.start();
-    await alert.getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    await expectTabsWork(page);
+    await expectTryAgainWorks(page);
   } finally {
     await host.stop();
   }
