@@ -7,12 +7,14 @@ import {
   control,
   entraFaults,
   expectClustersShown,
+  expectExplained,
   ports,
   refreshClusters,
   sandboxRequests,
   signInAs,
   type SandboxRequest,
   signInOnSandboxPage,
+  tryAgain,
   watch,
   workspaceFaults,
 } from './support/sandbox.ts';
@@ -52,16 +54,14 @@ async function refreshUnder(page: Page, workspace: number, faults: unknown) {
   await refreshClusters(page);
 }
 
-/** The error panel explains the failure under `heading`, and names it (`mentions`). */
-async function expectExplained(page: Page, heading: string, mentions?: string, options: { timeout?: number } = {}) {
-  const alert = page.getByRole('alert');
-  await expect(alert.getByRole('heading', { name: heading })).toBeVisible(options);
-  if (mentions !== undefined) await expect(alert).toContainText(mentions);
-}
-
-/** Once the fault has cleared: "Try again" brings the clusters back, and the other tabs work. */
-async function expectTryAgainWorks(page: Page) {
-  await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+/**
+ * While the error shows, the rest of the page works; once `clear` has cleared the fault, "Try
+ * again" brings the clusters back, and the other tabs work.
+ */
+async function expectRecoveryOnceCleared(page: Page, clear: () => Promise<unknown>) {
+  await expectRestOfPageWorks(page);
+  await clear();
+  await tryAgain(page);
   await expectClustersShown(page);
   await expectTabsWork(page);
 }
@@ -112,10 +112,7 @@ test.describe('workspace failures', () => {
     await expectExplained(page, 'The workspace had a problem', '500');
     // A 500 is not retried: one request reached the workspace.
     expect(await clusterListStatuses(page, workspace)).toEqual([500]);
-    await expectRestOfPageWorks(page);
-
-    await workspaceFaults(page, workspace, null);
-    await expectTryAgainWorks(page);
+    await expectRecoveryOnceCleared(page, () => workspaceFaults(page, workspace, null));
   });
 
   test('retries a transient 503 without an error, and explains a persistent one after bounded retries', async ({
@@ -133,10 +130,7 @@ test.describe('workspace failures', () => {
     await expectExplained(page, 'The workspace had a problem', '503', { timeout: 30_000 });
     // Four attempts in all (the retry policy's maximum), then the explanation: no loop.
     expect(await clusterListStatuses(page, workspace)).toEqual([503, 503, 503, 503]);
-    await expectRestOfPageWorks(page);
-
-    await workspaceFaults(page, workspace, null);
-    await expectTryAgainWorks(page);
+    await expectRecoveryOnceCleared(page, () => workspaceFaults(page, workspace, null));
   });
 
   test('gives up on a workspace slower than the 30-second client timeout with an explanation, and retry works', async ({
@@ -155,10 +149,7 @@ test.describe('workspace failures', () => {
     await expect(page.getByText(/^Loading clusters…/)).toBeVisible();
     await expectExplained(page, 'No answer in time', undefined, { timeout: 45_000 });
     await expect.poll(() => clusterListStatuses(page, workspace)).toContain(0);
-    await expectRestOfPageWorks(page);
-
-    await workspaceFaults(page, workspace, null);
-    await expectTryAgainWorks(page);
+    await expectRecoveryOnceCleared(page, () => workspaceFaults(page, workspace, null));
   });
 });
 
@@ -192,6 +183,7 @@ test('explains AADSTS9002326 with the single-page-app fix when the client ID is 
 
 test.describe('10,000 clusters', () => {
   test.setTimeout(120_000);
+  const SLOW = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
 
   /** Each page served more than once, with the workspace connections (client ports) that carried it. */
   function repeatedPages(served: SandboxRequest[]): string {
@@ -204,11 +196,21 @@ test.describe('10,000 clusters', () => {
     return repeated.map(([page, on]) => `${page} on ports ${on.join(', ')}`).join('; ') || 'none';
   }
 
+  /** Ben signed in, then 10,000 clusters, served a little slowly so a failure can be placed in the middle of the list. */
   async function tenThousand(page: Page, workspace: number) {
+    await signInAs(page, 'ben@contoso.example');
     await control(page, workspace, 'PUT', '/_sandbox/rate-limit', false);
     expect(
       await control(page, workspace, 'PUT', '/_sandbox/clusters', { generate: { count: 10_000, seed: 1 } }),
     ).toEqual({ count: 10_000 });
+    await workspaceFaults(page, workspace, SLOW);
+  }
+
+  /** Presses Refresh and, once the list is between pages 10 and 39, makes one page fail with `status`. */
+  async function failOnePageMidway(page: Page, workspace: number, status: number) {
+    await refreshClusters(page);
+    await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
+    await workspaceFaults(page, workspace, { ...SLOW, unavailable: { status, count: 1, paths: [CLUSTERS_LIST] } });
   }
 
   test('ends complete and without duplicates when one page fails transiently (503) in the middle', async ({
@@ -216,11 +218,7 @@ test.describe('10,000 clusters', () => {
     baseURL,
   }) => {
     const { workspace } = ports(baseURL);
-    await signInAs(page, 'ben@contoso.example');
     await tenThousand(page, workspace);
-    // Slow the pages a little so the failure can be placed in the middle of the list.
-    const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
-    await workspaceFaults(page, workspace, slow);
     // Nothing from the sign-in may still be in flight when the log starts: its listing has ended
     // once the count shows. (waitForLoadState('networkidle') used to stand here, but it returns at
     // once when the page was idle at any moment since it loaded, so it guaranteed nothing.)
@@ -238,9 +236,7 @@ test.describe('10,000 clusters', () => {
     page.on('requestfailed', (request) => {
       if (new URL(request.url()).pathname.endsWith(CLUSTERS_LIST)) sent.push(`failed ${request.failure()?.errorText}`);
     });
-    await refreshClusters(page);
-    await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
-    await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
+    await failOnePageMidway(page, workspace, 503);
 
     await expect(page.getByText('10,000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
@@ -265,13 +261,8 @@ test.describe('10,000 clusters', () => {
     baseURL,
   }) => {
     const { workspace } = ports(baseURL);
-    await signInAs(page, 'ben@contoso.example');
     await tenThousand(page, workspace);
-    const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
-    await workspaceFaults(page, workspace, slow);
-    await refreshClusters(page);
-    await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
-    await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 500, count: 1, paths: [CLUSTERS_LIST] } });
+    await failOnePageMidway(page, workspace, 500);
 
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible({ timeout: 60_000 });
@@ -301,10 +292,7 @@ test('explains a workspace host that is down, keeps the page working, and retrie
     await host.stop();
     await refreshClusters(page);
     await expectExplained(page, 'The workspace cannot be reached', `localhost:${workspace}`);
-    await expectRestOfPageWorks(page);
-
-    await host.start();
-    await expectTryAgainWorks(page);
+    await expectRecoveryOnceCleared(page, () => host.start());
   } finally {
     await host.stop();
   }

@@ -4,11 +4,13 @@ import {
   control,
   entraFaults,
   expectClustersShown,
+  expectExplained,
   expectNoTokenLeaks,
   refreshClusters,
   ports,
   signInAs,
   signInOnSandboxPage,
+  tryAgain,
   watch,
   workspaceFaults,
 } from './support/sandbox.ts';
@@ -186,10 +188,9 @@ test.describe('workspace faults', () => {
       rateLimited: { retryAfterSeconds: 1, paths: [CLUSTERS_LIST] },
     });
     await refreshClusters(page);
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The workspace is rate limiting requests' })).toBeVisible();
+    await expectExplained(page, 'The workspace is rate limiting requests');
     await workspaceFaults(page, workspace, null);
-    await alert.getByRole('button', { name: 'Try again' }).click();
+    await tryAgain(page);
     await expectClustersShown(page);
   });
 

@@ -135,3 +135,20 @@ export function cspViolations(page: Page): string[] {
   });
   return violations;
 }
+
+/** The error panel explains the failure under `heading`, and names it (`mentions`). */
+export async function expectExplained(
+  page: Page,
+  heading: string,
+  mentions?: string,
+  options: { timeout?: number } = {},
+) {
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading', { name: heading })).toBeVisible(options);
+  if (mentions !== undefined) await expect(alert).toContainText(mentions);
+}
+
+/** Presses "Try again" in the error panel. */
+export async function tryAgain(page: Page) {
+  await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+}
