@@ -23,6 +23,18 @@ function createPca(h: Harness): PublicClientApplication {
   });
 }
 
+/** The error msal-node throws when a resource owner password credentials (ROPC) sign-in fails. */
+function ropcError(h: Harness, username: string, password: string): Promise<unknown> {
+  return createPca(h)
+    .acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username, password })
+    .then(
+      () => {
+        throw new Error(`expected the sign-in of ${username} to fail`);
+      },
+      (error: unknown) => error,
+    );
+}
+
 async function verify(h: Harness, token: string, options: { issuer: string; audience: string }) {
   const response = await h.fetch(h.entra.jwksUri(TENANT));
   const jwks = createLocalJWKSet((await response.json()) as Parameters<typeof createLocalJWKSet>[0]);
@@ -194,26 +206,14 @@ describe('the sandbox with @azure/msal-node', () => {
 
   it('refuses ROPC for an MFA user with AADSTS50076, which MSAL classifies as interaction required', async () => {
     const harness = await sandbox.start();
-    const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'eve@contoso.example',
-        password: 'eve-sandbox',
-      })
-      .catch((e: unknown) => e);
+    const error = await ropcError(harness, 'eve@contoso.example', 'eve-sandbox');
     expect(error).toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorCode: 'invalid_grant', subError: 'basic_action', errorNo: 50076 });
   });
 
   it('refuses a wrong password with AADSTS50126 as a server error', async () => {
     const harness = await sandbox.start();
-    const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'ana@contoso.example',
-        password: 'wrong',
-      })
-      .catch((e: unknown) => e);
+    const error = await ropcError(harness, 'ana@contoso.example', 'wrong');
     expect(error).toBeInstanceOf(ServerError);
     expect(error).not.toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50126 });
@@ -221,13 +221,7 @@ describe('the sandbox with @azure/msal-node', () => {
 
   it('refuses ROPC for a user who has not consented with AADSTS65001 (interaction required)', async () => {
     const harness = await sandbox.start();
-    const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'dana@contoso.example',
-        password: 'dana-sandbox',
-      })
-      .catch((e: unknown) => e);
+    const error = await ropcError(harness, 'dana@contoso.example', 'dana-sandbox');
     expect(error).toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorNo: 65001, subError: 'consent_required' });
   });
