@@ -116,76 +116,88 @@ test.describe('identity scenarios', () => {
     expect(con.problems).toEqual([]);
   });
 
-  test("revoking a user's sessions sends the app to the sign-in page; signing in again works", async ({
-    page,
-    context,
-    baseURL,
-  }) => {
-    const { entra } = ports(baseURL);
-    const con = await openConsole(context, entra);
-    await toggle(con, 'Short-lived access tokens', true);
-    await signInAs(page, 'ana@contoso.example');
-    await toggle(con, "Revoke a user's sessions", true, 'ana@contoso.example');
-    await expect(con.card("Revoke a user's sessions")).toContainText(/Revoked at \d\d:\d\d:\d\d UTC/);
+  /**
+   * A scenario about one user, switched on for Ana while she is signed in with short-lived tokens:
+   * the console shows it, the next Refresh meets it (her refresh-token grant refused with 400),
+   * and once it is switched off she gets on as normal.
+   */
+  const userScenarios: {
+    name: string;
+    title: string;
+    /** What the console shows once the scenario is on. */
+    shown(con: Console): Promise<void>;
+    /** What the app does on the next Refresh, and what the person does about it. */
+    effect(page: Page): Promise<void>;
+    /** Rows of the live log the scenario adds beside the refused refresh-token grant. */
+    alsoLogged?: RegExp[];
+    /** Normal behaviour, once switched off. */
+    normalAgain(page: Page, newPage: () => Promise<Page>): Promise<void>;
+  }[] = [
+    {
+      name: "revoking a user's sessions sends the app to the sign-in page; signing in again works",
+      title: "Revoke a user's sessions",
+      shown: (con) => expect(con.card("Revoke a user's sessions")).toContainText(/Revoked at \d\d:\d\d:\d\d UTC/),
+      effect: (page) => expect(page.getByLabel(/password/i)).toBeVisible(),
+      async normalAgain(page) {
+        await signInOnSandboxPage(page, 'ana@contoso.example');
+        await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+      },
+    },
+    {
+      name: 'a user who needs MFA is sent through the verification step, and not once switched off',
+      title: 'A user who needs MFA',
+      shown: (con) => expect(con.page.getByRole('row', { name: /Ana Analyst/ })).toContainText('required now'),
+      async effect(page) {
+        await page.getByLabel(/verification code/i).fill('123456');
+        await page.getByRole('button', { name: /verify/i }).click();
+        await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+      },
+      alsoLogged: [/GET\s*\/[^/]+\/oauth2\/v2\.0\/authorize/, /ana@contoso\.example/],
+      async normalAgain(_page, newPage) {
+        // A fresh browser (no session, no cached tokens): Ana signs in with her password alone.
+        const fresh = await newPage();
+        await signInAs(fresh, 'ana@contoso.example');
+        await expect(fresh.getByLabel(/verification code/i)).toHaveCount(0);
+        await fresh.context().close();
+      },
+    },
+    {
+      name: 'consent withdrawn shows the consent page; accepting it consents again',
+      title: 'Consent withdrawn',
+      shown: (con) => expect(con.page.getByRole('row', { name: /Ana Analyst/ })).toContainText('withdrawn'),
+      async effect(page) {
+        await page.getByRole('button', { name: 'Accept' }).click();
+        await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+      },
+      async normalAgain(page) {
+        await refresh(page);
+        await expect(clustersShown(page)).toBeVisible();
+        await expect(page.getByRole('button', { name: 'Accept' })).toHaveCount(0);
+      },
+    },
+  ];
 
-    await refresh(page);
-    await expect(page.getByLabel(/password/i)).toBeVisible();
-    await expect(con.rows(TOKEN, /refresh_token/, /ana@contoso\.example/, /\b400\b/)).toHaveCount(1);
+  for (const scenario of userScenarios) {
+    test(scenario.name, async ({ page, context, browser, baseURL }) => {
+      const { entra } = ports(baseURL);
+      const con = await openConsole(context, entra);
+      await toggle(con, 'Short-lived access tokens', true);
+      await signInAs(page, 'ana@contoso.example');
+      await toggle(con, scenario.title, true, 'ana@contoso.example');
+      await scenario.shown(con);
 
-    await toggle(con, "Revoke a user's sessions", false);
-    await signInOnSandboxPage(page, 'ana@contoso.example');
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    expect(con.problems).toEqual([]);
-  });
+      await refresh(page);
+      await scenario.effect(page);
+      await expect(con.rows(TOKEN, /refresh_token/, /ana@contoso\.example/, /\b400\b/)).toHaveCount(1);
+      if (scenario.alsoLogged) await expect(con.rows(...scenario.alsoLogged).first()).toBeVisible();
 
-  test('a user who needs MFA is sent through the verification step, and not once switched off', async ({
-    page,
-    context,
-    browser,
-    baseURL,
-  }) => {
-    const { entra } = ports(baseURL);
-    const con = await openConsole(context, entra);
-    await toggle(con, 'Short-lived access tokens', true);
-    await signInAs(page, 'ana@contoso.example');
-    await toggle(con, 'A user who needs MFA', true, 'ana@contoso.example');
-    await expect(con.page.getByRole('row', { name: /Ana Analyst/ })).toContainText('required now');
-
-    await refresh(page);
-    await page.getByLabel(/verification code/i).fill('123456');
-    await page.getByRole('button', { name: /verify/i }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(con.rows(TOKEN, /refresh_token/, /ana@contoso\.example/, /\b400\b/)).toHaveCount(1);
-    await expect(con.rows(/GET\s*\/[^/]+\/oauth2\/v2\.0\/authorize/, /ana@contoso\.example/).first()).toBeVisible();
-
-    await toggle(con, 'A user who needs MFA', false);
-    // A fresh browser (no session, no cached tokens): Ana signs in with her password alone.
-    const fresh = await (await browser.newContext({ baseURL, ignoreHTTPSErrors: true })).newPage();
-    await signInAs(fresh, 'ana@contoso.example');
-    await expect(fresh.getByLabel(/verification code/i)).toHaveCount(0);
-    await fresh.context().close();
-    expect(con.problems).toEqual([]);
-  });
-
-  test('consent withdrawn shows the consent page; accepting it consents again', async ({ page, context, baseURL }) => {
-    const { entra } = ports(baseURL);
-    const con = await openConsole(context, entra);
-    await toggle(con, 'Short-lived access tokens', true);
-    await signInAs(page, 'ana@contoso.example');
-    await toggle(con, 'Consent withdrawn', true, 'ana@contoso.example');
-    await expect(con.page.getByRole('row', { name: /Ana Analyst/ })).toContainText('withdrawn');
-
-    await refresh(page);
-    await page.getByRole('button', { name: 'Accept' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(con.rows(TOKEN, /refresh_token/, /ana@contoso\.example/, /\b400\b/)).toHaveCount(1);
-
-    await toggle(con, 'Consent withdrawn', false);
-    await refresh(page);
-    await expect(clustersShown(page)).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Accept' })).toHaveCount(0);
-    expect(con.problems).toEqual([]);
-  });
+      await toggle(con, scenario.title, false);
+      await scenario.normalAgain(page, async () =>
+        (await browser.newContext({ baseURL, ignoreHTTPSErrors: true })).newPage(),
+      );
+      expect(con.problems).toEqual([]);
+    });
+  }
 });
 
 test.describe('workspace scenarios', () => {
@@ -200,48 +212,65 @@ test.describe('workspace scenarios', () => {
     const alert = page.getByRole('alert');
     const loaded = page.getByRole('button', { name: 'Details of shared-analytics' });
 
-    await toggle(con, 'Slow workspace', true);
-    await refresh(page);
-    await expect(page.getByText(/^Loading clusters…/)).toBeVisible();
-    await expect(con.rows(LIST, /\b[3-9]\d{3} ms\b/, /ana@contoso\.example/).first()).toBeVisible();
-    await toggle(con, 'Slow workspace', false);
-    const slow = await con.rows(LIST, /\b[3-9]\d{3} ms\b/).count();
-    await refresh(page);
-    await expect(clustersShown(page)).toBeVisible();
-    await expect(con.rows(LIST, /\b\d{1,3} ms\b/).first()).toBeVisible();
-    expect(await con.rows(LIST, /\b[3-9]\d{3} ms\b/).count()).toBe(slow);
-
-    await toggle(con, 'Rate limited (429, Retry-After)', true);
-    await refresh(page);
-    await expect(page.getByText(/rate limiting \(HTTP 429\): retrying in \d s/)).toBeVisible();
-    await expect(con.rows(LIST, /\b429\b/).first()).toBeVisible();
-    await toggle(con, 'Rate limited (429, Retry-After)', false);
-    await expect(loaded).toBeVisible();
-    await expect(alert).toHaveCount(0);
-
-    await toggle(con, 'Workspace error (500)', true);
-    await refresh(page);
-    await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible();
-    await expect(con.rows(LIST, /\b500\b/).first()).toBeVisible();
-    await toggle(con, 'Workspace error (500)', false);
-    await alert.getByRole('button', { name: 'Try again' }).click();
-    await expect(loaded).toBeVisible();
-
-    await toggle(con, 'Workspace outage (503)', true);
-    await refresh(page);
-    await expect(page.getByText(/\(HTTP 503\): retrying in \d s/)).toBeVisible();
-    await expect(con.rows(LIST, /\b503\b/).first()).toBeVisible();
-    await toggle(con, 'Workspace outage (503)', false);
-    await expect(loaded).toBeVisible({ timeout: 30_000 });
-    await expect(alert).toHaveCount(0);
-
-    await toggle(con, 'Dropped connections', true);
-    await refresh(page);
-    await expect(alert).toBeVisible();
-    await expect(con.rows(LIST, /dropped/).first()).toBeVisible();
-    await toggle(con, 'Dropped connections', false);
-    await alert.getByRole('button').first().click();
-    await expect(loaded).toBeVisible();
+    // Each scenario: switched on, its effect in the app and its rows in the log; switched off, normal again.
+    const scenarios: { title: string; effect: Locator; logged: RegExp[]; normalAgain(): Promise<void> }[] = [
+      {
+        title: 'Slow workspace',
+        effect: page.getByText(/^Loading clusters…/),
+        logged: [LIST, /\b[3-9]\d{3} ms\b/, /ana@contoso\.example/],
+        async normalAgain() {
+          const slow = await con.rows(LIST, /\b[3-9]\d{3} ms\b/).count();
+          await refresh(page);
+          await expect(clustersShown(page)).toBeVisible();
+          await expect(con.rows(LIST, /\b\d{1,3} ms\b/).first()).toBeVisible();
+          expect(await con.rows(LIST, /\b[3-9]\d{3} ms\b/).count()).toBe(slow);
+        },
+      },
+      {
+        title: 'Rate limited (429, Retry-After)',
+        effect: page.getByText(/rate limiting \(HTTP 429\): retrying in \d s/),
+        logged: [LIST, /\b429\b/],
+        async normalAgain() {
+          await expect(loaded).toBeVisible();
+          await expect(alert).toHaveCount(0);
+        },
+      },
+      {
+        title: 'Workspace error (500)',
+        effect: alert.getByRole('heading', { name: 'The workspace had a problem' }),
+        logged: [LIST, /\b500\b/],
+        async normalAgain() {
+          await alert.getByRole('button', { name: 'Try again' }).click();
+          await expect(loaded).toBeVisible();
+        },
+      },
+      {
+        title: 'Workspace outage (503)',
+        effect: page.getByText(/\(HTTP 503\): retrying in \d s/),
+        logged: [LIST, /\b503\b/],
+        async normalAgain() {
+          await expect(loaded).toBeVisible({ timeout: 30_000 });
+          await expect(alert).toHaveCount(0);
+        },
+      },
+      {
+        title: 'Dropped connections',
+        effect: alert,
+        logged: [LIST, /dropped/],
+        async normalAgain() {
+          await alert.getByRole('button').first().click();
+          await expect(loaded).toBeVisible();
+        },
+      },
+    ];
+    for (const scenario of scenarios) {
+      await toggle(con, scenario.title, true);
+      await refresh(page);
+      await expect(scenario.effect).toBeVisible();
+      await expect(con.rows(...scenario.logged).first()).toBeVisible();
+      await toggle(con, scenario.title, false);
+      await scenario.normalAgain();
+    }
     expect(con.problems).toEqual([]);
   });
 

@@ -3,12 +3,18 @@ import { expect, test } from './support/fixtures.ts';
 import net from 'node:net';
 import {
   CLUSTERS_LIST,
+  clusterListStatuses,
   control,
+  entraFaults,
+  expectClustersShown,
+  expectExplained,
   ports,
+  refreshClusters,
   sandboxRequests,
   signInAs,
   type SandboxRequest,
   signInOnSandboxPage,
+  tryAgain,
   watch,
   workspaceFaults,
 } from './support/sandbox.ts';
@@ -41,6 +47,25 @@ async function expectRestOfPageWorks(page: Page) {
   await expect(page.getByRole('alert').getByRole('button', { name: 'Try again' })).toBeVisible();
 }
 
+/** Sets the workspace's faults, empties its request log and presses Refresh. */
+async function refreshUnder(page: Page, workspace: number, faults: unknown) {
+  await workspaceFaults(page, workspace, faults);
+  await control(page, workspace, 'DELETE', '/_sandbox/requests');
+  await refreshClusters(page);
+}
+
+/**
+ * While the error shows, the rest of the page works; once `clear` has cleared the fault, "Try
+ * again" brings the clusters back, and the other tabs work.
+ */
+async function expectRecoveryOnceCleared(page: Page, clear: () => Promise<unknown>) {
+  await expectRestOfPageWorks(page);
+  await clear();
+  await tryAgain(page);
+  await expectClustersShown(page);
+  await expectTabsWork(page);
+}
+
 async function expectTabsWork(page: Page) {
   await page.getByRole('tab', { name: 'Tokens' }).click();
   await expect(page.getByText('Azure Databricks').first()).toBeVisible();
@@ -55,17 +80,16 @@ test('renews an access token that expired mid-session silently, with one refresh
   const { entra } = ports(baseURL);
   const seen = watch(page, entra);
   // 240 s is inside MSAL's 5-minute renewal margin: the token counts as expired once issued.
-  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 240 });
+  await entraFaults(page, entra, { accessTokenLifetimeSeconds: 240 });
   await signInAs(page, 'ana@contoso.example');
   await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
   const url = page.url();
   await control(page, entra, 'DELETE', '/_sandbox/requests');
   seen.idp.length = 0;
 
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await refreshClusters(page);
   await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expectClustersShown(page);
   expect(page.url()).toBe(url);
   // No code exists after sign-in, so every token request here is a refresh-token grant.
   const log = await sandboxRequests(page, entra);
@@ -84,23 +108,11 @@ test.describe('workspace failures', () => {
   }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
-    await workspaceFaults(page, workspace, { unavailable: { status: 500, paths: [CLUSTERS_LIST] } });
-    await control(page, workspace, 'DELETE', '/_sandbox/requests');
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible();
-    await expect(alert).toContainText('500');
+    await refreshUnder(page, workspace, { unavailable: { status: 500, paths: [CLUSTERS_LIST] } });
+    await expectExplained(page, 'The workspace had a problem', '500');
     // A 500 is not retried: one request reached the workspace.
-    expect(
-      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
-    ).toEqual([500]);
-    await expectRestOfPageWorks(page);
-
-    await workspaceFaults(page, workspace, null);
-    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    await expectTabsWork(page);
+    expect(await clusterListStatuses(page, workspace)).toEqual([500]);
+    await expectRecoveryOnceCleared(page, () => workspaceFaults(page, workspace, null));
   });
 
   test('retries a transient 503 without an error, and explains a persistent one after bounded retries', async ({
@@ -110,32 +122,15 @@ test.describe('workspace failures', () => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
 
-    await workspaceFaults(page, workspace, { unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
-    await control(page, workspace, 'DELETE', '/_sandbox/requests');
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    expect(
-      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
-    ).toEqual([503, 200]);
+    await refreshUnder(page, workspace, { unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
+    await expectClustersShown(page);
+    expect(await clusterListStatuses(page, workspace)).toEqual([503, 200]);
 
-    await workspaceFaults(page, workspace, { unavailable: { status: 503, paths: [CLUSTERS_LIST] } });
-    await control(page, workspace, 'DELETE', '/_sandbox/requests');
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible({ timeout: 30_000 });
-    await expect(alert).toContainText('503');
+    await refreshUnder(page, workspace, { unavailable: { status: 503, paths: [CLUSTERS_LIST] } });
+    await expectExplained(page, 'The workspace had a problem', '503', { timeout: 30_000 });
     // Four attempts in all (the retry policy's maximum), then the explanation: no loop.
-    expect(
-      (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
-    ).toEqual([503, 503, 503, 503]);
-    await expectRestOfPageWorks(page);
-
-    await workspaceFaults(page, workspace, null);
-    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    await expectTabsWork(page);
+    expect(await clusterListStatuses(page, workspace)).toEqual([503, 503, 503, 503]);
+    await expectRecoveryOnceCleared(page, () => workspaceFaults(page, workspace, null));
   });
 
   test('gives up on a workspace slower than the 30-second client timeout with an explanation, and retry works', async ({
@@ -150,22 +145,11 @@ test.describe('workspace failures', () => {
     // The proxy aborts the abandoned request upstream, so the sandbox logs it (status 0) at once; it
     // used to answer it 35 s on, and the 10,000-cluster drill, running by then, counted 101 pages.
     await workspaceFaults(page, workspace, { latency: { ms: 35_000, count: 1, paths: [CLUSTERS_LIST] } });
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await refreshClusters(page);
     await expect(page.getByText(/^Loading clusters…/)).toBeVisible();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'No answer in time' })).toBeVisible({ timeout: 45_000 });
-    await expect
-      .poll(async () =>
-        (await sandboxRequests(page, workspace)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status),
-      )
-      .toContain(0);
-    await expectRestOfPageWorks(page);
-
-    await workspaceFaults(page, workspace, null);
-    await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    await expectTabsWork(page);
+    await expectExplained(page, 'No answer in time', undefined, { timeout: 45_000 });
+    await expect.poll(() => clusterListStatuses(page, workspace)).toContain(0);
+    await expectRecoveryOnceCleared(page, () => workspaceFaults(page, workspace, null));
   });
 });
 
@@ -199,6 +183,7 @@ test('explains AADSTS9002326 with the single-page-app fix when the client ID is 
 
 test.describe('10,000 clusters', () => {
   test.setTimeout(120_000);
+  const SLOW = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
 
   /** Each page served more than once, with the workspace connections (client ports) that carried it. */
   function repeatedPages(served: SandboxRequest[]): string {
@@ -211,11 +196,21 @@ test.describe('10,000 clusters', () => {
     return repeated.map(([page, on]) => `${page} on ports ${on.join(', ')}`).join('; ') || 'none';
   }
 
+  /** Ben signed in, then 10,000 clusters, served a little slowly so a failure can be placed in the middle of the list. */
   async function tenThousand(page: Page, workspace: number) {
+    await signInAs(page, 'ben@contoso.example');
     await control(page, workspace, 'PUT', '/_sandbox/rate-limit', false);
     expect(
       await control(page, workspace, 'PUT', '/_sandbox/clusters', { generate: { count: 10_000, seed: 1 } }),
     ).toEqual({ count: 10_000 });
+    await workspaceFaults(page, workspace, SLOW);
+  }
+
+  /** Presses Refresh and, once the list is between pages 10 and 39, makes one page fail with `status`. */
+  async function failOnePageMidway(page: Page, workspace: number, status: number) {
+    await refreshClusters(page);
+    await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
+    await workspaceFaults(page, workspace, { ...SLOW, unavailable: { status, count: 1, paths: [CLUSTERS_LIST] } });
   }
 
   test('ends complete and without duplicates when one page fails transiently (503) in the middle', async ({
@@ -223,11 +218,7 @@ test.describe('10,000 clusters', () => {
     baseURL,
   }) => {
     const { workspace } = ports(baseURL);
-    await signInAs(page, 'ben@contoso.example');
     await tenThousand(page, workspace);
-    // Slow the pages a little so the failure can be placed in the middle of the list.
-    const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
-    await workspaceFaults(page, workspace, slow);
     // Nothing from the sign-in may still be in flight when the log starts: its listing has ended
     // once the count shows. (waitForLoadState('networkidle') used to stand here, but it returns at
     // once when the page was idle at any moment since it loaded, so it guaranteed nothing.)
@@ -245,9 +236,7 @@ test.describe('10,000 clusters', () => {
     page.on('requestfailed', (request) => {
       if (new URL(request.url()).pathname.endsWith(CLUSTERS_LIST)) sent.push(`failed ${request.failure()?.errorText}`);
     });
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
-    await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 503, count: 1, paths: [CLUSTERS_LIST] } });
+    await failOnePageMidway(page, workspace, 503);
 
     await expect(page.getByText('10,000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
@@ -272,13 +261,8 @@ test.describe('10,000 clusters', () => {
     baseURL,
   }) => {
     const { workspace } = ports(baseURL);
-    await signInAs(page, 'ben@contoso.example');
     await tenThousand(page, workspace);
-    const slow = { latency: { ms: 80, paths: [CLUSTERS_LIST] } };
-    await workspaceFaults(page, workspace, slow);
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(page.getByText(/Loading clusters… [\d,]+ so far \(page (1\d|2\d|3\d)\)/)).toBeVisible();
-    await workspaceFaults(page, workspace, { ...slow, unavailable: { status: 500, count: 1, paths: [CLUSTERS_LIST] } });
+    await failOnePageMidway(page, workspace, 500);
 
     const alert = page.getByRole('alert');
     await expect(alert.getByRole('heading', { name: 'The workspace had a problem' })).toBeVisible({ timeout: 60_000 });
@@ -288,10 +272,7 @@ test.describe('10,000 clusters', () => {
     await alert.getByRole('button', { name: 'Try again' }).click();
     await expect(page.getByText('10,000 clusters', { exact: true })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('alert')).toHaveCount(0);
-    const statuses = (await sandboxRequests(page, workspace))
-      .filter((r) => r.path === CLUSTERS_LIST)
-      .map((r) => r.status);
-    expect(statuses).toEqual(Array(100).fill(200));
+    expect(await clusterListStatuses(page, workspace)).toEqual(Array(100).fill(200));
   });
 });
 
@@ -309,17 +290,9 @@ test('explains a workspace host that is down, keeps the page working, and retrie
   try {
     await signInAs(page, 'ana@contoso.example');
     await host.stop();
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The workspace cannot be reached' })).toBeVisible();
-    await expect(alert).toContainText(`localhost:${workspace}`);
-    await expectRestOfPageWorks(page);
-
-    await host.start();
-    await alert.getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
-    await expectTabsWork(page);
+    await refreshClusters(page);
+    await expectExplained(page, 'The workspace cannot be reached', `localhost:${workspace}`);
+    await expectRecoveryOnceCleared(page, () => host.start());
   } finally {
     await host.stop();
   }

@@ -1,10 +1,16 @@
 import { expect, test } from './support/fixtures.ts';
 import {
+  CLUSTERS_LIST,
   control,
+  entraFaults,
+  expectClustersShown,
+  expectExplained,
   expectNoTokenLeaks,
+  refreshClusters,
   ports,
   signInAs,
   signInOnSandboxPage,
+  tryAgain,
   watch,
   workspaceFaults,
 } from './support/sandbox.ts';
@@ -104,7 +110,7 @@ test('renews a revoked session with one sign-in redirect and returns to the same
   const { entra } = ports(baseURL);
   const seen = watch(page, entra);
   // Access tokens shorter than MSAL's 5-minute renewal margin: every call needs the refresh token.
-  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120 });
+  await entraFaults(page, entra, { accessTokenLifetimeSeconds: 120 });
   await page.goto('/');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await signInOnSandboxPage(page, 'ben@contoso.example');
@@ -112,14 +118,14 @@ test('renews a revoked session with one sign-in redirect and returns to the same
   await expect(page.getByRole('button', { name: /^Details of / }).first()).toBeVisible();
   await page.getByRole('tab', { name: 'Timeline' }).click();
 
-  await control(page, entra, 'PUT', '/_sandbox/faults', {
+  await entraFaults(page, entra, {
     accessTokenLifetimeSeconds: 120,
     revokeRefreshTokensFor: 'ben@contoso.example',
   });
   seen.idp.length = 0;
   // The Clusters tab keeps the list it loaded; Refresh asks the workspace again, which needs a token.
   await page.getByRole('tab', { name: 'Clusters' }).click();
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await refreshClusters(page);
   await expect.poll(() => seen.idp.filter((r) => r.includes('/authorize')).length).toBe(1);
 
   // The sandbox still has Ben's session, so the authorize step answers at once, or shows the form.
@@ -138,14 +144,14 @@ test('renews a revoked session with one sign-in redirect and returns to the same
 test('stops and explains when signing in again keeps failing, instead of looping', async ({ page, baseURL }) => {
   const { entra } = ports(baseURL);
   const seen = watch(page, entra);
-  await control(page, entra, 'PUT', '/_sandbox/faults', { accessTokenLifetimeSeconds: 120 });
+  await entraFaults(page, entra, { accessTokenLifetimeSeconds: 120 });
   await signInAs(page, 'ana@contoso.example');
-  await control(page, entra, 'PUT', '/_sandbox/faults', {
+  await entraFaults(page, entra, {
     accessTokenLifetimeSeconds: 120,
     tokenEndpoint: { status: 400, error: 'invalid_grant' },
   });
   seen.idp.length = 0;
-  await page.getByRole('button', { name: 'Refresh' }).click();
+  await refreshClusters(page);
   const alert = page.getByRole('alert');
   await expect(alert.getByRole('button', { name: 'Sign in again' })).toBeVisible();
   // A loop would navigate to authorize again right away: once the network is quiet, the page is
@@ -165,12 +171,11 @@ test.describe('workspace faults', () => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
     await workspaceFaults(page, workspace, {
-      rateLimited: { retryAfterSeconds: 2, count: 1, paths: ['/api/2.1/clusters/list'] },
+      rateLimited: { retryAfterSeconds: 2, count: 1, paths: [CLUSTERS_LIST] },
     });
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await refreshClusters(page);
     await expect(page.getByText(/rate limiting \(HTTP 429\): retrying in \d s/)).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expectClustersShown(page);
   });
 
   test('ends a persistent 429 in an explained error whose retry works once the fault clears', async ({
@@ -180,15 +185,13 @@ test.describe('workspace faults', () => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
     await workspaceFaults(page, workspace, {
-      rateLimited: { retryAfterSeconds: 1, paths: ['/api/2.1/clusters/list'] },
+      rateLimited: { retryAfterSeconds: 1, paths: [CLUSTERS_LIST] },
     });
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    const alert = page.getByRole('alert');
-    await expect(alert.getByRole('heading', { name: 'The workspace is rate limiting requests' })).toBeVisible();
+    await refreshClusters(page);
+    await expectExplained(page, 'The workspace is rate limiting requests');
     await workspaceFaults(page, workspace, null);
-    await alert.getByRole('button', { name: 'Try again' }).click();
-    await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
-    await expect(page.getByRole('alert')).toHaveCount(0);
+    await tryAgain(page);
+    await expectClustersShown(page);
   });
 
   test('refreshes the token once when the workspace rejects it, and explains when it keeps doing so', async ({
@@ -198,9 +201,9 @@ test.describe('workspace faults', () => {
     const { workspace, entra } = ports(baseURL);
     const seen = watch(page, entra);
     await signInAs(page, 'ana@contoso.example');
-    await workspaceFaults(page, workspace, { tokenExpired: { count: 1, paths: ['/api/2.1/clusters/list'] } });
+    await workspaceFaults(page, workspace, { tokenExpired: { count: 1, paths: [CLUSTERS_LIST] } });
     seen.idp.length = 0;
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await refreshClusters(page);
     await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
     await expect(page.getByRole('alert')).toHaveCount(0);
     expect(seen.idp.filter((r) => r.endsWith('/token'))).toHaveLength(1);
@@ -216,9 +219,9 @@ test.describe('workspace faults', () => {
     await page.getByRole('tab', { name: 'Clusters' }).click();
     await expect(page.getByText(/^\d+ clusters$/)).toBeVisible();
 
-    await workspaceFaults(page, workspace, { tokenExpired: { paths: ['/api/2.1/clusters/list'] } });
+    await workspaceFaults(page, workspace, { tokenExpired: { paths: [CLUSTERS_LIST] } });
     seen.idp.length = 0;
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await refreshClusters(page);
     await expect(
       page.getByRole('alert').getByRole('heading', { name: 'The workspace does not accept your token' }),
     ).toBeVisible();
@@ -234,8 +237,8 @@ test.describe('workspace faults', () => {
   test('explains a dropped connection and recovers on retry', async ({ page, baseURL }) => {
     const { workspace } = ports(baseURL);
     await signInAs(page, 'ana@contoso.example');
-    await workspaceFaults(page, workspace, { dropConnection: { paths: ['/api/2.1/clusters/list'] } });
-    await page.getByRole('button', { name: 'Refresh' }).click();
+    await workspaceFaults(page, workspace, { dropConnection: { paths: [CLUSTERS_LIST] } });
+    await refreshClusters(page);
     const alert = page.getByRole('alert');
     await expect(alert).toBeVisible();
     await expect(page.getByRole('region', { name: 'Signed-in user' })).toContainText('Ana Analyst');

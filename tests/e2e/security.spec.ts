@@ -6,6 +6,7 @@ import { expect, test } from './support/fixtures.ts';
 import {
   CLUSTERS_LIST,
   control,
+  cspViolations,
   JWT_SHAPED,
   ports,
   sandboxRequests,
@@ -202,10 +203,7 @@ test('every page the app serves carries the CSP and no inline script', async ({ 
     }
     expect(html, `an inline event handler on ${path}`).not.toMatch(/\son[a-z]+\s*=/i);
   }
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
+  const violations = cspViolations(page);
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(violations).toEqual([]);

@@ -1,4 +1,5 @@
 import { expect, test } from './support/fixtures.ts';
+import { cspViolations } from './support/sandbox.ts';
 
 test('serves the app shell over HTTPS with its security headers', async ({ page }) => {
   const response = await page.goto('/');
@@ -15,10 +16,7 @@ test('serves the app shell over HTTPS with its security headers', async ({ page 
 });
 
 test('runs no inline script: the served HTML has none and the CSP reports no violation', async ({ page }) => {
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
+  const violations = cspViolations(page);
   const configRequests: string[] = [];
   page.on('request', (request) => {
     if (new URL(request.url()).pathname === '/explorer-config.json') configRequests.push(request.url());

@@ -8,18 +8,10 @@ import { connect, constants } from 'node:http2';
 import type { ServerResponse } from 'node:http';
 import { connect as tlsConnect } from 'node:tls';
 import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { removeTestTls, startProxy, startUpstream, testTls, type ProxyServer, type Upstream } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpProxyServers, testTls, type Upstream } from './helpers.ts';
 
-let upstream: Upstream | undefined;
-let proxy: ProxyServer | undefined;
-
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = upstream = undefined;
-}, 15_000);
-afterAll(() => removeTestTls());
+const servers = setUpProxyServers();
 
 /** Open upstream sockets, counted from the upstream server's side. */
 function openUpstreamSockets(server: Upstream['server']): () => number {
@@ -69,14 +61,23 @@ function fiftyMegabytes(stats: { started: number; cut: number; finished: number;
 
 async function setUp(timeouts: { idle?: number } = {}) {
   const stats = { started: 0, cut: 0, finished: 0, blockedSince: 0 };
-  upstream = await startUpstream(fiftyMegabytes(stats));
+  const upstream = await servers.startUpstream(fiftyMegabytes(stats));
   const open = openUpstreamSockets(upstream.server);
-  proxy = await startProxy({ extraHosts: [upstream.host], timeouts });
+  const proxy = await servers.startProxy({ extraHosts: [upstream.host], timeouts });
   const path = `/databricks/${upstream.host}/api/2.0/fs/read`;
   return { stats, open, path, origin: proxy.origin };
 }
 
 const ROUNDS = 8;
+
+/** An HTTP/2 download that has its response headers and that the client does not read. */
+async function pausedDownload(origin: string, ca: string, path: string) {
+  const session = connect(origin, { ca });
+  const stream = session.request({ ':path': path });
+  stream.pause();
+  await new Promise<void>((resolve) => stream.once('response', () => resolve()));
+  return { session, stream };
+}
 
 /**
  * A TCP relay standing in for the client's end of the connection, so the test can stop reading
@@ -116,11 +117,8 @@ describe('a client that disconnects in the middle of a download', { timeout: 30_
     const { stats, open, path, origin } = await setUp();
     const { ca } = await testTls();
     for (let round = 0; round < ROUNDS; round += 1) {
-      const session = connect(origin, { ca });
       // The client stops reading: the proxy fills the stream's window and pauses upstream.
-      const stream = session.request({ ':path': path });
-      stream.pause();
-      await new Promise<void>((resolve) => stream.once('response', () => resolve()));
+      const { session, stream } = await pausedDownload(origin, ca, path);
       await until(() => stats.started > round);
       if (how === 'session') session.destroy();
       else stream.close(constants.NGHTTP2_CANCEL);
@@ -187,10 +185,7 @@ describe('a client that disconnects in the middle of a download', { timeout: 30_
     const { stats, path, origin } = await setUp();
     const { ca } = await testTls();
     for (let round = 0; round < ROUNDS; round += 1) {
-      const session = connect(origin, { ca });
-      const stream = session.request({ ':path': path });
-      stream.pause();
-      await new Promise<void>((resolve) => stream.once('response', () => resolve()));
+      const { session } = await pausedDownload(origin, ca, path);
       session.destroy();
     }
     await until(() => stats.cut === ROUNDS);

@@ -3,27 +3,18 @@
  * the browser with the first value, over HTTP/2 as over HTTP/1.1; before, HTTP/2 clients got a
  * 502 "could not be reached" because Node's HTTP/2 layer refuses such a header.
  */
-import { type Agent, request } from 'undici';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createClient, removeTestTls, startProxy, startUpstream, type ProxyServer, type Upstream } from './helpers.ts';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { setUpProxyServers } from './helpers.ts';
 
-let upstream: Upstream | undefined;
-let proxy: ProxyServer | undefined;
-let client: Agent | undefined;
-afterEach(async () => {
-  await client?.close();
-  await proxy?.close();
-  await upstream?.close();
-  client = proxy = upstream = undefined;
-});
-afterAll(() => removeTestTls());
+const servers = setUpProxyServers();
 
 describe('a repeated single-value header from the workspace', () => {
   it.each([
     ['HTTP/2', true],
     ['HTTP/1.1', false],
   ])('is passed on once, with its first value, over %s', async (_name, allowH2) => {
-    upstream = await startUpstream((_req, res) => {
+    const upstream = await servers.startUpstream((_req, res) => {
       // Raw header lines, as a misbehaving server or middlebox sends them.
       res.writeHead(
         200,
@@ -38,8 +29,8 @@ describe('a repeated single-value header from the workspace', () => {
       );
       res.end('{"clusters":[]}');
     });
-    proxy = await startProxy({ extraHosts: [upstream.host] });
-    client = await createClient({ allowH2 });
+    const proxy = await servers.startProxy({ extraHosts: [upstream.host] });
+    const client = await servers.createClient({ allowH2 });
     const response = await request(`${proxy.origin}/databricks/${upstream.host}/api/2.0/clusters/list`, {
       dispatcher: client,
     });

@@ -2,51 +2,32 @@ import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { createCA, createCert } from 'mkcert';
 import { Agent, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyUpstreamError } from '../../src/proxy/middleware.ts';
 import { issueLocalCertificate } from '../../src/sandbox/tls.ts';
-import {
-  createClient,
-  removeTestTls,
-  testTls,
-  startProxy,
-  startUpstream,
-  type ProxyServer,
-  type Upstream,
-} from './helpers.ts';
+import { setUpProxyServers, type startProxy, type startUpstream, testTls } from './helpers.ts';
 
 const CLUSTERS = JSON.stringify({
   clusters: [{ cluster_id: '0612-081530-k3v9x2ab', cluster_name: 'shared-analytics', state: 'RUNNING' }],
 });
 
-let upstream: Upstream | undefined;
-let proxy: ProxyServer | undefined;
-let client: Agent | undefined;
-
-afterEach(async () => {
-  await client?.close();
-  await proxy?.close();
-  await upstream?.close();
-  client = proxy = upstream = undefined;
-});
-// The local CA and certificate, generated once for the file before any test (seconds on a busy
-// machine). Servers start per test on port 0: each test gives the upstream its own behaviour and
-// counts its connections, and listening costs milliseconds.
-beforeAll(() => testTls(), 120_000);
-afterAll(() => removeTestTls());
+// Servers start per test on port 0: each test gives the upstream its own behaviour and counts its
+// connections, and listening costs milliseconds.
+const servers = setUpProxyServers();
 
 async function setUp(
   handler: Parameters<typeof startUpstream>[0],
   options: Parameters<typeof startProxy>[0] = {},
   clientOptions: { allowH2?: boolean } = {},
 ) {
-  upstream = await startUpstream(handler);
-  proxy = await startProxy({ extraHosts: [upstream.host], ...options });
-  client = await createClient(clientOptions);
+  const upstream = await servers.startUpstream(handler);
+  const proxy = await servers.startProxy({ extraHosts: [upstream.host], ...options });
+  const client = await servers.createClient(clientOptions);
   return { upstream, proxy, client };
 }
 
 function url(path: string): string {
+  const { proxy, upstream } = servers;
   if (!proxy || !upstream) throw new Error('setUp first');
   return `${proxy.origin}/databricks/${upstream.host}${path}`;
 }
@@ -56,7 +37,7 @@ describe('forwarding to the workspace', () => {
     ['HTTP/1.1', false],
     ['HTTP/2', true],
   ])('passes status, content type and body through unchanged over %s', async (_name, allowH2) => {
-    await setUp(
+    const { upstream, client } = await setUp(
       (_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json', 'X-Databricks-Org-Id': '1234567890123456' });
         res.end(CLUSTERS);
@@ -77,7 +58,7 @@ describe('forwarding to the workspace', () => {
 
   it("passes the workspace's own errors through, status, headers and body", async () => {
     const body = JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'Too many requests' });
-    await setUp((_req, res) => {
+    const { proxy, client } = await setUp((_req, res) => {
       res.writeHead(429, {
         'Content-Type': 'application/json',
         'Retry-After': '7',
@@ -94,7 +75,7 @@ describe('forwarding to the workspace', () => {
   });
 
   it('passes the query string byte for byte, repeated keys and encodings included', async () => {
-    await setUp((_req, res) => res.end('{}'));
+    const { upstream, client } = await setUp((_req, res) => res.end('{}'));
     const query =
       '?filter_by.cluster_states=RUNNING&filter_by.cluster_states=PENDING&page_token=a%2Fb%3D%3D&sort_by.field=CLUSTER_NAME';
     const response = await request(url(`/api/2.1/clusters/list${query}`), { dispatcher: client });
@@ -103,7 +84,7 @@ describe('forwarding to the workspace', () => {
   });
 
   it('forwards only Authorization, Content-Type, Accept and the workspace resource ID header', async () => {
-    await setUp((_req, res) => res.end('{}'));
+    const { upstream, proxy, client } = await setUp((_req, res) => res.end('{}'));
     const origin = proxy?.origin ?? '';
     const response = await request(url('/api/2.0/clusters/list'), {
       dispatcher: client,
@@ -139,7 +120,7 @@ describe('forwarding to the workspace', () => {
   });
 
   it("drops the workspace's cookies, CORS grants and origin-binding policies from the response", async () => {
-    await setUp((_req, res) => {
+    const { client } = await setUp((_req, res) => {
       res.writeHead(403, {
         'Content-Type': 'application/json',
         'Set-Cookie': 'workspace-session=abc; Secure',
@@ -167,7 +148,7 @@ describe('forwarding to the workspace', () => {
   });
 
   it('accepts a request from a page on its own origin', async () => {
-    await setUp((_req, res) => res.end('{}'));
+    const { proxy, client } = await setUp((_req, res) => res.end('{}'));
     const origin = proxy?.origin ?? '';
     const response = await request(url('/api/2.0/clusters/list'), {
       dispatcher: client,
@@ -178,7 +159,7 @@ describe('forwarding to the workspace', () => {
   });
 
   it('keeps the upstream connection alive across requests', async () => {
-    await setUp((_req, res) => res.end('{}'));
+    const { upstream, client } = await setUp((_req, res) => res.end('{}'));
     for (let i = 0; i < 3; i += 1) {
       const response = await request(url('/api/2.0/clusters/list'), { dispatcher: client });
       await response.body.dump();
@@ -191,7 +172,11 @@ describe('forwarding to the workspace', () => {
     ['HTTP/1.1', false],
     ['HTTP/2', true],
   ])('forwards POST with its body when POST is enabled, over %s', async (_name, allowH2) => {
-    await setUp((_req, res, seen) => res.end(JSON.stringify({ echoed: seen.body })), { allowPost: true }, { allowH2 });
+    const { upstream, client } = await setUp(
+      (_req, res, seen) => res.end(JSON.stringify({ echoed: seen.body })),
+      { allowPost: true },
+      { allowH2 },
+    );
     const response = await request(url('/api/2.0/clusters/start'), {
       dispatcher: client,
       method: 'POST',
@@ -210,7 +195,7 @@ describe('streaming', () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
-    await setUp(async (_req, res) => {
+    const { client } = await setUp(async (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
       res.write(chunk);
       // Nothing more is sent until the client has seen bytes: a buffering proxy would hang here.
@@ -236,7 +221,7 @@ describe('streaming', () => {
     const upstreamStalled = new Promise<void>((resolve) => {
       stalled = resolve;
     });
-    await setUp(async (_req, res) => {
+    const { client } = await setUp(async (_req, res) => {
       res.writeHead(200);
       // Keep writing until the socket pushes back; with 64 MB available this only stops if the proxy stops reading.
       for (let i = 0; i < 1024; i += 1) {
@@ -262,7 +247,7 @@ describe('streaming', () => {
 
 describe('upstream failures', () => {
   it('answers 504 with a JSON error when the workspace does not answer in time', async () => {
-    await setUp(() => {}, { timeouts: { headers: 300 } });
+    const { upstream, proxy, client } = await setUp(() => {}, { timeouts: { headers: 300 } });
     const response = await request(url('/api/2.0/clusters/list?token=secret-in-query'), { dispatcher: client });
     expect(response.statusCode).toBe(504);
     const body = (await response.body.json()) as { error: { code: string; message: string } };
@@ -276,7 +261,7 @@ describe('upstream failures', () => {
   });
 
   it('cuts the response when the workspace goes silent in the middle of the body', async () => {
-    await setUp(
+    const { proxy, client } = await setUp(
       (_req, res) => {
         res.writeHead(200, { 'Content-Length': '1000' });
         res.write('partial');
@@ -290,7 +275,7 @@ describe('upstream failures', () => {
   });
 
   it("answers 504 with a clean JSON error when the workspace sends headers and then nothing, dropping the workspace's headers", async () => {
-    await setUp(
+    const { client } = await setUp(
       (_req, res) => {
         res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/json', ETag: '"v1"' });
         res.flushHeaders();
@@ -306,7 +291,7 @@ describe('upstream failures', () => {
   });
 
   it('answers 502 naming the host and the cause when the workspace is down', async () => {
-    await setUp((_req, res) => res.end());
+    const { upstream, client } = await setUp((_req, res) => res.end());
     const host = upstream?.host ?? '';
     await upstream?.close();
     const response = await request(url('/api/2.0/clusters/list'), { dispatcher: client });
@@ -316,7 +301,6 @@ describe('upstream failures', () => {
     expect(body.error.message).toBe(
       `The workspace ${host} could not be reached (ECONNREFUSED: connect ECONNREFUSED ${host}). Check that it is running and the URL and port are right.`,
     );
-    upstream = undefined;
   });
 
   it('answers 502 with a TLS error when the workspace certificate is not trusted', async () => {
@@ -328,9 +312,9 @@ describe('upstream failures', () => {
       validity: 1,
     });
     const cert = await createCert({ ca: otherCa, domains: ['127.0.0.1', 'localhost'], validity: 1 });
-    upstream = await startUpstream((_req, res) => res.end('{}'), cert);
-    proxy = await startProxy({ extraHosts: [upstream.host] });
-    client = await createClient();
+    const upstream = await servers.startUpstream((_req, res) => res.end('{}'), cert);
+    await servers.startProxy({ extraHosts: [upstream.host] });
+    const client = await servers.createClient();
     const response = await request(url('/api/2.0/clusters/list'), { dispatcher: client });
     expect(response.statusCode).toBe(502);
     const body = (await response.body.json()) as { error: { code: string; message: string } };
@@ -348,8 +332,8 @@ describe('upstream failures', () => {
     const plain = createServer((_req, res) => res.end('plain'));
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
     const port = (plain.address() as { port: number }).port;
-    proxy = await startProxy({ extraHosts: [`127.0.0.1:${port}`] });
-    client = await createClient();
+    const proxy = await servers.startProxy({ extraHosts: [`127.0.0.1:${port}`] });
+    const client = await servers.createClient();
     try {
       const response = await request(`${proxy.origin}/databricks/127.0.0.1:${port}/api/2.0/clusters/list`, {
         dispatcher: client,
@@ -369,8 +353,8 @@ describe('upstream failures', () => {
           callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4),
       },
     });
-    proxy = await startProxy({ extraHosts: ['workspace.invalid'], dispatcher: failingDns });
-    client = await createClient();
+    const proxy = await servers.startProxy({ extraHosts: ['workspace.invalid'], dispatcher: failingDns });
+    const client = await servers.createClient();
     try {
       const response = await request(`${proxy.origin}/databricks/workspace.invalid/api/2.0/clusters/list`, {
         dispatcher: client,
@@ -420,7 +404,7 @@ describe('client aborts', () => {
     const requestArrived = new Promise<void>((resolve) => {
       arrived = resolve;
     });
-    await setUp((_req, res) => {
+    const { proxy, client } = await setUp((_req, res) => {
       res.on('close', () => upstreamClosed());
       arrived();
     });
@@ -463,7 +447,7 @@ describe('client aborts', () => {
       closed = resolve;
     });
     const state = { finished: false, closed };
-    await setUp(endlessUpstream(state));
+    const { client } = await setUp(endlessUpstream(state));
     const abort = new AbortController();
     const response = await request(url('/api/2.0/fs/read'), { dispatcher: client, signal: abort.signal });
     await response.body[Symbol.asyncIterator]().next();
@@ -478,7 +462,7 @@ describe('client aborts', () => {
       closed = resolve;
     });
     const state = { finished: false, closed };
-    await setUp(endlessUpstream(state));
+    const { proxy } = await setUp(endlessUpstream(state));
     const { connect, constants } = await import('node:http2');
     const tls = await testTls();
     const session = connect(proxy?.origin ?? '', { ca: tls.ca });
@@ -500,10 +484,10 @@ describe('connecting elsewhere (EXPLORER_PROXY_CONNECT_TO)', () => {
   it("connects to the mapped address and still checks the workspace's own name", async () => {
     const tls = await testTls();
     const named = await issueLocalCertificate([WORKSPACE], dirname(tls.caPath));
-    upstream = await startUpstream((_req, res) => res.end(CLUSTERS), named);
+    const upstream = await servers.startUpstream((_req, res) => res.end(CLUSTERS), named);
     const to = { host: '127.0.0.1', port: upstream.port };
-    proxy = await startProxy({ connectTo: new Map([[`${WORKSPACE}:443`, to]]) });
-    client = await createClient();
+    const proxy = await servers.startProxy({ connectTo: new Map([[`${WORKSPACE}:443`, to]]) });
+    const client = await servers.createClient();
     const response = await request(`${proxy.origin}/databricks/${WORKSPACE}/api/2.0/clusters/list`, {
       dispatcher: client,
     });
@@ -513,11 +497,11 @@ describe('connecting elsewhere (EXPLORER_PROXY_CONNECT_TO)', () => {
   });
 
   it('refuses a certificate that does not name the workspace, as without the mapping', async () => {
-    upstream = await startUpstream((_req, res) => res.end(CLUSTERS)); // localhost's certificate
-    proxy = await startProxy({
+    const upstream = await servers.startUpstream((_req, res) => res.end(CLUSTERS)); // localhost's certificate
+    const proxy = await servers.startProxy({
       connectTo: new Map([[`${WORKSPACE}:443`, { host: '127.0.0.1', port: upstream.port }]]),
     });
-    client = await createClient();
+    const client = await servers.createClient();
     const response = await request(`${proxy.origin}/databricks/${WORKSPACE}/api/2.0/clusters/list`, {
       dispatcher: client,
     });

@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createProxyMiddleware, type ProxyMiddleware, type ProxyOptions } from '../../src/proxy/middleware.ts';
 import { ensureLocalTls, type LocalTls } from '../../src/sandbox/tls.ts';
 
@@ -150,4 +151,58 @@ export function closeServer(server: HttpsServer | Http2SecureServer): Promise<vo
     server.close(() => resolve());
     for (const socket of sockets.get(server) ?? []) socket.destroy();
   });
+}
+
+/** Starts the servers and clients of one test; whatever it started is closed after the test. */
+export interface ProxyTestServers {
+  startUpstream(...args: Parameters<typeof startUpstream>): Promise<Upstream>;
+  startProxy(options?: ProxyOptions): Promise<ProxyServer>;
+  createClient(options?: { allowH2?: boolean }): Promise<Agent>;
+  /** The upstream the test started last. */
+  readonly upstream: Upstream | undefined;
+  /** The proxy the test started last. */
+  readonly proxy: ProxyServer | undefined;
+}
+
+/**
+ * Registers a file's hooks for tests that each start their own upstream, proxy and client (port 0,
+ * milliseconds): the local CA and certificate are generated once in `beforeAll` (seconds on a busy
+ * machine, so never inside a test); what a test started is closed after it, last started first
+ * (closing a server the test closed itself again is harmless); the state folder is removed after all.
+ */
+export function setUpProxyServers(): ProxyTestServers {
+  let closers: (() => Promise<void>)[] = [];
+  let upstream: Upstream | undefined;
+  let proxy: ProxyServer | undefined;
+  const track = <T extends { close(): Promise<void> }>(thing: T): T => {
+    closers.push(() => thing.close());
+    return thing;
+  };
+  beforeAll(() => testTls());
+  afterEach(async () => {
+    const started = closers.reverse();
+    closers = [];
+    upstream = proxy = undefined;
+    for (const close of started) await close();
+  });
+  afterAll(() => removeTestTls());
+  return {
+    async startUpstream(...args) {
+      upstream = track(await startUpstream(...args));
+      return upstream;
+    },
+    async startProxy(options) {
+      proxy = track(await startProxy(options));
+      return proxy;
+    },
+    async createClient(options) {
+      return track(await createClient(options));
+    },
+    get upstream() {
+      return upstream;
+    },
+    get proxy() {
+      return proxy;
+    },
+  };
 }

@@ -28,16 +28,14 @@ export interface TokenInspectorProps {
  * until revealed, and copying either token asks for confirmation first.
  */
 export function TokenInspector({ idToken, accessToken, clientId, config, verifier, writeText }: TokenInspectorProps) {
+  const shared = { clientId, config, verifier, writeText };
   return (
     <div class="token-inspector">
       <TokenPanel
         kind="id"
         label="ID token"
         token={idToken}
-        clientId={clientId}
-        config={config}
-        verifier={verifier}
-        writeText={writeText}
+        {...shared}
         intro="Who you are, for this app: issued to the app at sign-in. The app reads it; it is not sent to Azure Databricks."
         risk="The ID token carries your name, user name and IDs. It does not let anyone call Azure Databricks, but treat it as personal data."
       />
@@ -45,10 +43,7 @@ export function TokenInspector({ idToken, accessToken, clientId, config, verifie
         kind="access"
         label="Access token"
         token={accessToken}
-        clientId={clientId}
-        config={config}
-        verifier={verifier}
-        writeText={writeText}
+        {...shared}
         intro="What the app may do for you, at Azure Databricks: sent as Authorization: Bearer on every workspace call."
         risk="Anyone who has this access token can call Azure Databricks as you until it expires."
       />

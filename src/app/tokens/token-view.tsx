@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { AppConfig } from '../config/types.ts';
 import {
@@ -98,71 +99,45 @@ export function TokenView({ token, label, clientId, config, concealed = false, v
         </p>
       </section>
 
-      <table class="claims">
-        <caption>Header of the {noun}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Parameter</th>
-            <th scope="col">Value</th>
-            <th scope="col">Meaning</th>
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(token.header).map(([name, value]) => {
-            const about = describeHeaderParameter(name);
-            return (
-              <tr key={name}>
-                <th scope="row">
-                  <code>{name}</code>
-                  <span class="claim-title">{about.title}</span>
-                </th>
-                <td class="claim-value">{formatClaimValue(value)}</td>
-                <td>{about.description}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ExplainedTable caption={`Header of the ${noun}`} nameColumn="Parameter">
+        {Object.entries(token.header).map(([name, value]) => {
+          const about = describeHeaderParameter(name);
+          return (
+            <ExplainedRow key={name} name={name} title={about.title} description={about.description}>
+              {formatClaimValue(value)}
+            </ExplainedRow>
+          );
+        })}
+      </ExplainedTable>
 
-      <table class="claims">
-        <caption>Claims in the {noun}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Claim</th>
-            <th scope="col">Value</th>
-            <th scope="col">Meaning</th>
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(payload).map(([name, value]) => {
-            const about = describeClaim(name);
-            const reading = explainClaimValue(name, value, clientId);
-            const time = TIME_CLAIMS.has(name) && typeof value === 'number' ? value : undefined;
-            return (
-              <tr key={name} class={about.known ? undefined : 'claim-unknown'}>
-                <th scope="row">
-                  <code>{name}</code>
-                  <span class="claim-title">{about.title}</span>
-                </th>
-                <td class="claim-value">
-                  {time === undefined ? (
-                    formatClaimValue(value)
-                  ) : (
-                    <>
-                      <time dateTime={new Date(time * 1000).toISOString()}>{formatLocalTime(time)}</time>
-                      <span class="claim-reading">
-                        {formatRelative(time, now)} ({value})
-                      </span>
-                    </>
-                  )}
-                  {reading && <span class="claim-reading">{reading}</span>}
-                </td>
-                <td>{about.description}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ExplainedTable caption={`Claims in the ${noun}`} nameColumn="Claim">
+        {Object.entries(payload).map(([name, value]) => {
+          const about = describeClaim(name);
+          const reading = explainClaimValue(name, value, clientId);
+          const time = TIME_CLAIMS.has(name) && typeof value === 'number' ? value : undefined;
+          return (
+            <ExplainedRow
+              key={name}
+              name={name}
+              title={about.title}
+              description={about.description}
+              unknown={!about.known}
+            >
+              {time === undefined ? (
+                formatClaimValue(value)
+              ) : (
+                <>
+                  <time dateTime={new Date(time * 1000).toISOString()}>{formatLocalTime(time)}</time>
+                  <span class="claim-reading">
+                    {formatRelative(time, now)} ({value})
+                  </span>
+                </>
+              )}
+              {reading && <span class="claim-reading">{reading}</span>}
+            </ExplainedRow>
+          );
+        })}
+      </ExplainedTable>
 
       <section aria-label={`The signature of the ${noun}`}>
         <h4 id={`${id}-signature`}>Signature</h4>
@@ -241,5 +216,50 @@ function Verification({
       <strong>{STATE_TEXT[state]}</strong>
       {result && <span class="verification-reason"> {result.reason}</span>}
     </div>
+  );
+}
+
+/** A table of named entries (header parameters, claims): name and title, value, meaning. */
+function ExplainedTable({
+  caption,
+  nameColumn,
+  children,
+}: {
+  caption: string;
+  nameColumn: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <table class="claims">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{nameColumn}</th>
+          <th scope="col">Value</th>
+          <th scope="col">Meaning</th>
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
+/** One entry of an {@link ExplainedTable}; the children are its value. */
+function ExplainedRow(props: {
+  name: string;
+  title: string;
+  description: ComponentChildren;
+  unknown?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <tr class={props.unknown ? 'claim-unknown' : undefined}>
+      <th scope="row">
+        <code>{props.name}</code>
+        <span class="claim-title">{props.title}</span>
+      </th>
+      <td class="claim-value">{props.children}</td>
+      <td>{props.description}</td>
+    </tr>
   );
 }

@@ -273,6 +273,25 @@ function showSignIn(
   );
 }
 
+/** The verification-code page of the MFA step, with an error when the last code was wrong. */
+function showMfa(
+  ctx: EntraContext,
+  res: ServerResponse,
+  interaction: Interaction,
+  user: SandboxUser,
+  error: string | undefined,
+): void {
+  const { request } = interaction;
+  const page = mfaPage({
+    action: `/${request.tenant.segment}/login/mfa`,
+    ctx: interaction.id,
+    user,
+    code: ctx.directory.config.signIn.mfaCode,
+    error,
+  });
+  sendHtml(res, 200, page, formTargets(request));
+}
+
 function formTargets(request: AuthorizeRequest): string[] {
   // Chromium applies form-action to the redirect that follows a form post, so the app's origin
   // must be allowed for the final 302 (and for the form_post page).
@@ -307,18 +326,7 @@ async function proceed(
         request,
         new EntraProtocolError(50076, { upn: user.upn }, { error: 'interaction_required' }),
       );
-    return sendHtml(
-      res,
-      200,
-      mfaPage({
-        action: `/${request.tenant.segment}/login/mfa`,
-        ctx: interaction.id,
-        user,
-        code: ctx.directory.config.signIn.mfaCode,
-        error: undefined,
-      }),
-      formTargets(request),
-    );
+    return showMfa(ctx, res, interaction, user, undefined);
   }
   const missing = missingConsent(ctx, request.app, user, request.scopes);
   if (missing.some((scope) => scope.includes('/'))) {
@@ -512,18 +520,7 @@ export async function handleLoginForm(
   const user = ctx.directory.findUserByOid(interaction.userOid)!;
   if (step === 'mfa') {
     if (form.get('otc')?.trim() !== ctx.directory.config.signIn.mfaCode) {
-      return sendHtml(
-        res,
-        200,
-        mfaPage({
-          action: `/${request.tenant.segment}/login/mfa`,
-          ctx: interaction.id,
-          user,
-          code: ctx.directory.config.signIn.mfaCode,
-          error: 'That code is not right. Try again.',
-        }),
-        formTargets(request),
-      );
+      return showMfa(ctx, res, interaction, user, 'That code is not right. Try again.');
     }
     interaction.mfaDone = true;
     return proceed(ctx, res, interaction, session);

@@ -31,6 +31,16 @@ function renderPanel(overrides: Partial<Parameters<typeof SettingsPanel>[0]> = {
   return handlers;
 }
 
+/** Presses Apply, as a person does to save the form. */
+async function apply() {
+  await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+}
+
+/** The field's aria-invalid, 'true' while it shows an error. */
+function invalidState(label: string) {
+  return screen.getByLabelText(label).getAttribute('aria-invalid');
+}
+
 async function retype(label: string, value: string) {
   const input = screen.getByLabelText(label);
   await userEvent.clear(input);
@@ -57,7 +67,7 @@ describe('settings panel', () => {
   it('refuses bad values before saving, with the error next to the field', async () => {
     const { onApply } = renderPanel();
     await retype('Client ID', 'my-app');
-    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await apply();
 
     const input = screen.getByLabelText('Client ID');
     expect(input.getAttribute('aria-invalid')).toBe('true');
@@ -71,17 +81,17 @@ describe('settings panel', () => {
   it('clears a field error as soon as the value is corrected', async () => {
     renderPanel();
     await retype('Tenant', 'common');
-    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
-    expect(screen.getByLabelText('Tenant').getAttribute('aria-invalid')).toBe('true');
+    await apply();
+    expect(invalidState('Tenant')).toBe('true');
     await retype('Tenant', 'contoso.example');
-    expect(screen.getByLabelText('Tenant').getAttribute('aria-invalid')).toBe('false');
+    expect(invalidState('Tenant')).toBe('false');
   });
 
   it('saves only the values that differ from the server, then hands over the new configuration', async () => {
     const { onApply } = renderPanel();
     await retype('Tenant', 'contoso.example');
     await userEvent.click(screen.getByRole('radio', { name: 'Local storage' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await apply();
 
     expect(JSON.parse(saved() ?? '{}')).toEqual({ tenantId: 'contoso.example', cacheLocation: 'localStorage' });
     expect(onApply).toHaveBeenCalledTimes(1);
@@ -98,9 +108,9 @@ describe('settings panel', () => {
   it('asks for all three resource ID parts or none', async () => {
     renderPanel();
     await retype('Resource group', 'explorer-sandbox');
-    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
-    expect(screen.getByLabelText('Subscription ID').getAttribute('aria-invalid')).toBe('true');
-    expect(screen.getByLabelText('Workspace name').getAttribute('aria-invalid')).toBe('true');
+    await apply();
+    expect(invalidState('Subscription ID')).toBe('true');
+    expect(invalidState('Workspace name')).toBe('true');
     expect(screen.getByRole('alert').textContent).toBe('Nothing was saved: 2 values need correcting.');
     expect(saved()).toBeNull();
   });
@@ -109,7 +119,7 @@ describe('settings panel', () => {
     renderPanel();
     await userEvent.selectOptions(screen.getByLabelText('Cloud'), 'usgov');
     await retype('Workspace URL', 'https://adb-1.2.azuredatabricks.net');
-    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await apply();
     expect(
       screen.getByRole('textbox', {
         name: 'Workspace URL',
@@ -117,7 +127,7 @@ describe('settings panel', () => {
       }),
     ).toBeTruthy();
     await retype('Workspace URL', 'https://adb-1.2.databricks.azure.us');
-    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await apply();
     expect(JSON.parse(saved() ?? '{}')).toEqual({
       cloud: 'usgov',
       workspaceUrl: 'https://adb-1.2.databricks.azure.us',
@@ -193,7 +203,7 @@ describe('settings panel', () => {
   it('shows hostile values literally in fields and messages', async () => {
     renderPanel();
     await retype('Tenant', '<img src=x onerror=alert(1)>');
-    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await apply();
     expect(
       screen.getByRole('textbox', { name: 'Tenant', description: /received "<img src=x onerror=alert\(1\)>"/ }),
     ).toBeTruthy();

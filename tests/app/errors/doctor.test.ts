@@ -115,61 +115,30 @@ describe('error doctor: identity provider and MSAL', () => {
 
 describe('error doctor: workspace and network', () => {
   it.each([
-    [
-      new DatabricksApiError(target, { status: 401 }, 'API_UNAUTHORIZED'),
-      'API_UNAUTHORIZED',
-      'The workspace does not accept your token',
-      'sign-in',
-    ],
-    [
-      new DatabricksApiError(target, { status: 403, errorCode: 'PERMISSION_DENIED' }),
-      'API_403',
-      'You are not allowed in this workspace',
-      'retry',
-    ],
-    [
-      new DatabricksApiError(target, { status: 404, errorCode: 'ENDPOINT_NOT_FOUND' }),
-      'API_404',
-      'This is not a Databricks workspace API',
-      'settings',
-    ],
-    [
-      new DatabricksApiError(target, { status: 429 }, 'API_RATE_LIMITED'),
-      'API_429',
-      'The workspace is rate limiting requests',
-      'retry',
-    ],
-    [
-      new DatabricksApiError(target, { status: 500, errorCode: 'INTERNAL_ERROR' }),
-      'API_500',
-      'The workspace had a problem',
-      'retry',
-    ],
-    [new DatabricksApiError(target, { status: 503 }), 'API_503', 'The workspace had a problem', 'retry'],
-    [
-      new ProxyRefusedError(target, { status: 504, proxyCode: 'PROXY_UPSTREAM_TIMEOUT', proxyMessage: 'slow' }),
-      'PROXY_UPSTREAM_TIMEOUT',
-      'The workspace is too slow to answer',
-      'retry',
-    ],
-    [
-      new ProxyRefusedError(target, { status: 502, proxyCode: 'PROXY_UPSTREAM_UNREACHABLE', proxyMessage: 'down' }),
-      'PROXY_UPSTREAM_UNREACHABLE',
-      'The workspace cannot be reached',
-      'retry',
-    ],
-    [
-      new ProxyRefusedError(target, { status: 403, proxyCode: 'PROXY_HOST_NOT_ALLOWED', proxyMessage: 'evil.example' }),
-      'PROXY_HOST_NOT_ALLOWED',
-      "The app's server refused to forward the request",
-      'settings',
-    ],
-    [
-      new ProxyRefusedError(target, { status: 502, proxyCode: 'PROXY_UPSTREAM_TLS', proxyMessage: 'self-signed' }),
-      'PROXY_UPSTREAM_TLS',
-      "The workspace's certificate was not trusted",
-      'settings',
-    ],
+    [{ status: 401 }, 'API_UNAUTHORIZED', 'The workspace does not accept your token', 'sign-in', 'API_UNAUTHORIZED'],
+    [{ status: 403, errorCode: 'PERMISSION_DENIED' }, 'API_403', 'You are not allowed in this workspace', 'retry'],
+    [{ status: 404, errorCode: 'ENDPOINT_NOT_FOUND' }, 'API_404', 'This is not a Databricks workspace API', 'settings'],
+    [{ status: 429 }, 'API_429', 'The workspace is rate limiting requests', 'retry', 'API_RATE_LIMITED'],
+    [{ status: 500, errorCode: 'INTERNAL_ERROR' }, 'API_500', 'The workspace had a problem', 'retry'],
+    [{ status: 503 }, 'API_503', 'The workspace had a problem', 'retry'],
+  ] as const)(
+    'explains the workspace answer %o as %s',
+    (answer, id, title, action, code?: DatabricksApiError['code']) => {
+      expect(diagnose(new DatabricksApiError(target, answer, code), ctx)).toMatchObject({ id, title, action });
+    },
+  );
+
+  it.each([
+    [504, 'PROXY_UPSTREAM_TIMEOUT', 'slow', 'The workspace is too slow to answer', 'retry'],
+    [502, 'PROXY_UPSTREAM_UNREACHABLE', 'down', 'The workspace cannot be reached', 'retry'],
+    [403, 'PROXY_HOST_NOT_ALLOWED', 'evil.example', "The app's server refused to forward the request", 'settings'],
+    [502, 'PROXY_UPSTREAM_TLS', 'self-signed', "The workspace's certificate was not trusted", 'settings'],
+  ])('explains the proxy refusal %i %s', (status, proxyCode, proxyMessage, title, action) => {
+    const error = new ProxyRefusedError(target, { status, proxyCode, proxyMessage });
+    expect(diagnose(error, ctx)).toMatchObject({ id: proxyCode, title, action });
+  });
+
+  it.each([
     [
       new WorkspaceNetworkError(target, new TypeError('Failed to fetch')),
       'API_NETWORK_ERROR',

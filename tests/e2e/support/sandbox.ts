@@ -105,3 +105,50 @@ export async function sandboxRequests(page: Page, port: number): Promise<Sandbox
 export async function workspaceFaults(page: Page, workspacePort: number, faults: unknown) {
   await control(page, workspacePort, faults === null ? 'DELETE' : 'PUT', '/_sandbox/faults', faults ?? undefined);
 }
+
+/** Replaces the sandbox Entra ID's faults (a token lifetime, revoked refresh tokens, a failing token endpoint). */
+export async function entraFaults(page: Page, entraPort: number, faults: Record<string, unknown>) {
+  await control(page, entraPort, 'PUT', '/_sandbox/faults', faults);
+}
+
+/** The statuses the workspace logged for the cluster list, oldest first. */
+export async function clusterListStatuses(page: Page, workspacePort: number): Promise<number[]> {
+  return (await sandboxRequests(page, workspacePort)).filter((r) => r.path === CLUSTERS_LIST).map((r) => r.status);
+}
+
+/** Presses Refresh on the Clusters tab. */
+export async function refreshClusters(page: Page) {
+  await page.getByRole('button', { name: 'Refresh' }).click();
+}
+
+/** The demo clusters are listed and no error is shown. */
+export async function expectClustersShown(page: Page) {
+  await expect(page.getByRole('button', { name: 'Details of shared-analytics' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+}
+
+/** Collects the Content Security Policy violations the page reports in its console. */
+export function cspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  return violations;
+}
+
+/** The error panel explains the failure under `heading`, and names it (`mentions`). */
+export async function expectExplained(
+  page: Page,
+  heading: string,
+  mentions?: string,
+  options: { timeout?: number } = {},
+) {
+  const alert = page.getByRole('alert');
+  await expect(alert.getByRole('heading', { name: heading })).toBeVisible(options);
+  if (mentions !== undefined) await expect(alert).toContainText(mentions);
+}
+
+/** Presses "Try again" in the error panel. */
+export async function tryAgain(page: Page) {
+  await page.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+}

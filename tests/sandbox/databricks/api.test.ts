@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeTestTls, startTestWorkspace, TENANT, type TestWorkspace, walkPages } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpWorkspacePerTest, TENANT, walkPages } from './helpers.ts';
 
 interface Cluster {
   cluster_id: string;
@@ -16,14 +16,7 @@ interface ListBody {
   prev_page_token?: string;
 }
 
-let t: TestWorkspace;
-beforeEach(async () => {
-  t = await startTestWorkspace();
-});
-afterEach(async () => {
-  await t.close();
-});
-afterAll(removeTestTls);
+const t = setUpWorkspacePerTest();
 
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -192,8 +185,7 @@ describe('GET /api/2.1/clusters/list', () => {
 
 describe('paging consistency over a large generated set', () => {
   it('walks 100,000 clusters with no duplicates and no gaps, identically for concurrent walkers', async () => {
-    await t.close();
-    t = await startTestWorkspace({ clusters: { generate: { count: 100_000, seed: 11 } }, rateLimit: false });
+    await t.restartWith({ clusters: { generate: { count: 100_000, seed: 11 } }, rateLimit: false });
     const [all, terminated] = await Promise.all([
       walkPages(t, 'ben', 'page_size=100'),
       walkPages(t, 'ben', 'page_size=100&filter_by.cluster_states=TERMINATED'),

@@ -1,27 +1,18 @@
 import { createLocalJWKSet, createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { Agent, fetch } from 'undici';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_CONFIG, startWorkspace } from '../../../src/sandbox/databricks/index.ts';
 import {
   createIssuer,
   DATABRICKS,
   OTHER_TENANT,
   RESOURCE_ID,
-  removeTestTls,
-  startTestWorkspace,
+  setUpWorkspacePerTest,
   TENANT,
-  type TestWorkspace,
   testTls,
 } from './helpers.ts';
 
-let t: TestWorkspace;
-beforeEach(async () => {
-  t = await startTestWorkspace();
-});
-afterEach(async () => {
-  await t.close();
-});
-afterAll(removeTestTls);
+const t = setUpWorkspacePerTest();
 
 async function listAs(headers: Record<string, string>) {
   const res = await t.call('/api/2.0/clusters/list', { headers });

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoUser, removeTestTls, startTestWorkspace, type TestWorkspace } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { type DemoUser, setUpFileWorkspace } from './helpers.ts';
 
-let t: TestWorkspace;
-beforeAll(async () => {
-  t = await startTestWorkspace({ rateLimit: false });
-});
-afterAll(async () => {
-  await t.close();
-  await removeTestTls();
-});
+const t = setUpFileWorkspace({ rateLimit: false });
 
 const json = async <T = Record<string, unknown>>(res: Response | Promise<Response>) => (await (await res).json()) as T;
 

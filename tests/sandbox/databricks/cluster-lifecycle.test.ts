@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLUSTER_TIMINGS } from '../../../src/sandbox/databricks/index.ts';
-import { ManualClock, removeTestTls, startTestWorkspace, type TestWorkspace } from './helpers.ts';
+import { ManualClock, setUpFileWorkspace } from './helpers.ts';
 
 const ANA_SCRATCH = '1123-231500-ana5cr4t';
 const BI_DASHBOARDS = '0301-142207-bz7qm4tc';
 const SHARED_ANALYTICS = '0612-081530-k3v9x2ab';
 
-let t: TestWorkspace;
 const clock = new ManualClock();
-beforeAll(async () => {
-  t = await startTestWorkspace({ rateLimit: false }, { clock });
-});
-beforeEach(async () => {
-  await t.call('/_sandbox/reset', { method: 'POST' });
-});
-afterAll(async () => {
-  await t.close();
-  await removeTestTls();
-});
+const t = setUpFileWorkspace({ rateLimit: false }, { clock, resetBeforeEach: true });
 
 interface Cluster {
   state: string;

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLUSTER_TIMINGS, RUN_TIMINGS, WAREHOUSE_TIMINGS } from '../../../src/sandbox/databricks/index.ts';
-import { type DemoUser, ManualClock, removeTestTls, startTestWorkspace, type TestWorkspace } from './helpers.ts';
+import { type DemoUser, ManualClock, setUpFileWorkspace } from './helpers.ts';
 
-let t: TestWorkspace;
 const clock = new ManualClock();
-beforeAll(async () => {
-  t = await startTestWorkspace({ rateLimit: false }, { clock });
-});
-beforeEach(async () => {
-  await t.call('/_sandbox/reset', { method: 'POST' });
-});
-afterAll(async () => {
-  await t.close();
-  await removeTestTls();
-});
+const t = setUpFileWorkspace({ rateLimit: false }, { clock, resetBeforeEach: true });
 
 const json = async <T = Record<string, unknown>>(res: Response | Promise<Response>) => (await (await res).json()) as T;
 

@@ -1,8 +1,8 @@
 import { Agent } from 'node:https';
 import { ApiError, WorkspaceClient } from '@databricks/sdk-experimental';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLUSTER_TIMINGS, RUN_TIMINGS, WAREHOUSE_TIMINGS } from '../../../src/sandbox/databricks/index.ts';
-import { type DemoUser, ManualClock, removeTestTls, startTestWorkspace, type TestWorkspace } from './helpers.ts';
+import { type DemoUser, ManualClock, setUpFileWorkspace } from './helpers.ts';
 
 /**
  * The official Databricks SDK for JavaScript, calling each catalogued area unchanged against the
@@ -11,19 +11,11 @@ import { type DemoUser, ManualClock, removeTestTls, startTestWorkspace, type Tes
  * waiter needs exactly two polls however slow the machine is.
  */
 
-let t: TestWorkspace;
 const clock = new ManualClock();
+const t = setUpFileWorkspace({ rateLimit: false }, { clock, resetBeforeEach: true });
 const agents: Agent[] = [];
-beforeAll(async () => {
-  t = await startTestWorkspace({ rateLimit: false }, { clock });
-});
-beforeEach(async () => {
-  await t.call('/_sandbox/reset', { method: 'POST' });
-});
-afterAll(async () => {
+afterAll(() => {
   for (const a of agents) a.destroy();
-  await t.close();
-  await removeTestTls();
 });
 
 async function client(user: DemoUser): Promise<WorkspaceClient> {

@@ -1,7 +1,7 @@
 import { Agent } from 'node:https';
 import { ApiError, type compute, retries, WorkspaceClient } from '@databricks/sdk-experimental';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DemoUser, RESOURCE_ID, removeTestTls, startTestWorkspace, type TestWorkspace } from './helpers.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type DemoUser, RESOURCE_ID, setUpWorkspacePerTest } from './helpers.ts';
 
 /**
  * The official JS SDK against the sandbox, through its normal code path: PAT auth mode carrying
@@ -9,17 +9,12 @@ import { type DemoUser, RESOURCE_ID, removeTestTls, startTestWorkspace, type Tes
  * passed as the https agent the SDK's ApiClient accepts in place of NODE_EXTRA_CA_CERTS.
  */
 
-let t: TestWorkspace;
+const t = setUpWorkspacePerTest();
 let agents: Agent[] = [];
-beforeEach(async () => {
-  t = await startTestWorkspace();
-});
-afterEach(async () => {
+afterEach(() => {
   for (const a of agents) a.destroy();
   agents = [];
-  await t.close();
 });
-afterAll(removeTestTls);
 
 async function client(
   user: DemoUser,

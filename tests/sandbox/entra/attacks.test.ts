@@ -1,24 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { setUpEntraSandbox } from './file-sandbox.ts';
 import {
   Browser,
   browserAuthorizeUrl,
   browserRedeem,
   type Harness,
-  removeSharedState,
   responseParams,
+  signInForCode,
   SPA_CLIENT,
   SPA_REDIRECT,
-  startHarness,
 } from './support.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-afterAll(removeSharedState);
-// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
-beforeAll(async () => (await startHarness()).close(), 120_000);
+const sandbox = setUpEntraSandbox();
 
 async function stillServing(h: Harness): Promise<void> {
   const response = await h.fetch(`${h.authority}v2.0/.well-known/openid-configuration`);
@@ -35,7 +28,7 @@ describe('protocol attacks the sandbox refuses', () => {
     ['a fragment', 'https://localhost:5173/#x'],
     ['http on a non-loopback host', 'http://contoso.example/'],
   ])('refuses a redirect URI with %s (AADSTS50011) without redirecting', async (_name, redirectUri) => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(browserAuthorizeUrl(harness, { redirect_uri: redirectUri }).url);
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
@@ -43,7 +36,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('accepts any port for the registered loopback redirect URI http://localhost, but not another path', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const base = { code_challenge_method: 'S256', response_mode: 'query' };
     const ok = await harness.fetch(
       browserAuthorizeUrl(harness, { ...base, redirect_uri: 'http://localhost:49152' }).url,
@@ -56,7 +49,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('redirects after logout only to a registered URI, with the state', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const evil = await harness.fetch(
       `${harness.authority}oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}&state=s`,
     );
@@ -75,7 +68,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('ends the session on logout, so the next silent request needs a sign-in', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ana@contoso.example' });
     await browser.request(
@@ -86,7 +79,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('answers an oversized parameter with a clear 400 and keeps running', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(browserAuthorizeUrl(harness, { state: 'x'.repeat(5000) }).url);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('AADSTS90015');
@@ -94,7 +87,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('answers an oversized query string with a clear 400', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/authorize?junk=${'y'.repeat(17_000)}`);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error_codes: number[] }).error_codes).toEqual([90015]);
@@ -102,7 +95,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('refuses a repeated parameter (parameter pollution)', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { url } = browserAuthorizeUrl(harness);
     const response = await harness.fetch(`${url}&client_id=98f7e6d5-4c3b-2a19-8d7e-6f5a4b3c2d1e`);
     expect(response.status).toBe(400);
@@ -110,7 +103,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('answers a token request body over 64 KiB with a 400 and keeps running', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -122,7 +115,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('answers an oversized sign-in form post with a 400', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(`${harness.authority}login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -133,7 +126,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('refuses a token request that is not form-encoded', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -144,14 +137,14 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('answers malformed percent-encoding in the path with 404, not a crash', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(`${harness.entra.url}/%E0%A4%A/oauth2/v2.0/authorize`);
     expect(response.status).toBe(404);
     await stillServing(harness);
   });
 
   it('refuses a form post whose sign-in context is unknown', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(`${harness.authority.replace(/\/$/, '')}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -162,12 +155,12 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('does not let a sign-in context be completed twice', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const browser = new Browser(harness);
     const page = await (await browser.request(browserAuthorizeUrl(harness).url)).text();
     const ctx = /name="ctx" value="([^"]+)"/.exec(page)![1]!;
     const post = () =>
-      browser.request(`${harness!.authority}login`, {
+      browser.request(`${harness.authority}login`, {
         method: 'POST',
         body: new URLSearchParams({ ctx, demo_user: 'ana@contoso.example' }).toString(),
       });
@@ -176,7 +169,7 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('escapes what it echoes into the sign-in page', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(
       browserAuthorizeUrl(harness, { login_hint: '"><script>alert(1)</script>' }).url,
     );
@@ -186,11 +179,10 @@ describe('protocol attacks the sandbox refuses', () => {
   });
 
   it('uses a refresh token only for the app it was issued to', async () => {
-    harness = await startHarness();
-    const { url, verifier } = browserAuthorizeUrl(harness);
-    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const harness = await sandbox.start();
+    const { code, verifier } = await signInForCode(harness);
     const tokens = await browserRedeem(harness, {
-      code: responseParams(result.location!).get('code')!,
+      code,
       code_verifier: verifier,
     });
     const stolen = await browserRedeem(harness, {

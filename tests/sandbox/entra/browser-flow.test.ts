@@ -1,5 +1,6 @@
 import { AuthorizeProtocol, InteractionRequiredAuthError } from '@azure/msal-common/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { setUpEntraSandbox } from './file-sandbox.ts';
 import {
   APP_ORIGIN,
   Browser,
@@ -7,31 +8,14 @@ import {
   browserRedeem,
   DATABRICKS,
   DATABRICKS_DEFAULT,
-  type Harness,
   jwtPayload,
-  removeSharedState,
   responseParams,
+  signInForCode,
   SPA_CLIENT,
-  startHarness,
   TENANT,
 } from './support.ts';
 
-// One sandbox for the file: the first start generates the CA, the TLS key and the signing key,
-// which takes seconds on a busy machine. Tests that need their own options (a clock, faults)
-// start their own, which is quick once the keys exist, and close it after.
-let shared: Harness;
-let own: Harness | undefined;
-beforeAll(async () => {
-  shared = await startHarness();
-}, 120_000);
-afterEach(async () => {
-  await own?.close();
-  own = undefined;
-});
-afterAll(async () => {
-  await shared?.close();
-  await removeSharedState();
-});
+const sandbox = setUpEntraSandbox();
 
 /** What msal-browser does with the redirect: parse the fragment, compare state, classify errors. */
 function msalReadsResponse(location: string, state: string) {
@@ -45,7 +29,7 @@ function msalReadsResponse(location: string, state: string) {
 
 describe('the single-page-app flow as msal-browser v5 drives it', () => {
   it('answers in the fragment with code, client_info, session_state and the exact state', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const { url, state } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     expect(result.location).toMatch(/^https:\/\/localhost:5173\/#code=/);
@@ -61,8 +45,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
 
   it('leaves client_info out of the redirect when the request did not ask for it, as Entra does', async () => {
     // Its own sandbox: a sign-in that consents to Microsoft Graph must not change the shared one.
-    own = await startHarness();
-    const harness = own;
+    const harness = await sandbox.start();
     const { url, state } = browserAuthorizeUrl(harness, { client_info: undefined });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const params = responseParams(result.location!);
@@ -81,8 +64,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
     ],
   ])('accepts the Microsoft Graph scope %s as Entra does, and names it back as asked', async (asked, granted) => {
     // Its own sandbox: a sign-in that consents to Microsoft Graph must not change the shared one.
-    own = await startHarness();
-    const harness = own;
+    const harness = await sandbox.start();
     const scope = `${asked} openid profile offline_access`;
     const { url, verifier } = browserAuthorizeUrl(harness, { scope });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
@@ -105,8 +87,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
 
   it('still refuses a scope Microsoft Graph does not expose here, naming it (AADSTS70011)', async () => {
     // Its own sandbox: a sign-in that consents to Microsoft Graph must not change the shared one.
-    own = await startHarness();
-    const harness = own;
+    const harness = await sandbox.start();
     const { url } = browserAuthorizeUrl(harness, { scope: 'Mail.Rread openid' });
     const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
     const params = responseParams(result.location!);
@@ -115,7 +96,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('redeems the code cross-origin with PKCE, readable by the page, with the nonce and the .default scope', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const { url, nonce, verifier } = browserAuthorizeUrl(harness);
     const result = await new Browser(harness).signIn(url, { username: 'ana@contoso.example', password: 'ana-sandbox' });
     const code = responseParams(result.location!).get('code')!;
@@ -133,7 +114,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('signs the user in again without a form while the session cookie lasts (single sign-on)', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ben@contoso.example' });
     const again = browserAuthorizeUrl(harness);
@@ -143,7 +124,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('renews silently with prompt=none when a session exists', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ben@contoso.example' });
     const silent = browserAuthorizeUrl(harness, { prompt: 'none', login_hint: 'ben@contoso.example' });
@@ -152,7 +133,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('answers prompt=none without a session with login_required (AADSTS50058), which MSAL treats as interaction required', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const silent = browserAuthorizeUrl(harness, { prompt: 'none' });
     const response = await new Browser(harness).request(silent.url);
     expect(response.status).toBe(302);
@@ -172,7 +153,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('shows the sign-in form again with prompt=login even with a session', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ben@contoso.example' });
     const response = await browser.request(browserAuthorizeUrl(harness, { prompt: 'login' }).url);
@@ -182,8 +163,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
 
   it('shows the consent page to a user who has not consented, and issues a code after Accept', async () => {
     // Its own sandbox: the consent it grants must not reach the other tests.
-    own = await startHarness();
-    const harness = own;
+    const harness = await sandbox.start();
     const browser = new Browser(harness);
     const { url } = browserAuthorizeUrl(harness);
     const paused = await browser.signIn(url, { demoUser: 'dana@contoso.example' });
@@ -197,7 +177,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('returns access_denied (AADSTS65004) with the state when the user cancels consent', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const { url, state } = browserAuthorizeUrl(harness);
     const denied = await new Browser(harness).signIn(url, { demoUser: 'dana@contoso.example', consent: 'deny' });
     const params = responseParams(denied.location!);
@@ -207,7 +187,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('answers prompt=none for a user who must consent with consent_required (AADSTS65001)', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const browser = new Browser(harness);
     // Dana signs in to the web app (admin-consented), then the SPA asks silently.
     await browser.signIn(
@@ -225,7 +205,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('asks for the MFA code and refuses a wrong one', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const wrong = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, {
       demoUser: 'eve@contoso.example',
       mfaCode: '000000',
@@ -239,7 +219,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('does not ask an MFA user for the code again on silent renewal after MFA in the session', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'eve@contoso.example', mfaCode: '123456' });
     const silent = browserAuthorizeUrl(harness, { prompt: 'none', login_hint: 'eve@contoso.example' });
@@ -249,12 +229,10 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
 
   it('refreshes cross-origin and rotates the refresh token, keeping the 24-hour limit from sign-in', async () => {
     let now = Date.now();
-    own = await startHarness(undefined, { clock: () => now });
-    const harness = own;
-    const { url, verifier } = browserAuthorizeUrl(harness);
-    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const harness = await sandbox.start(undefined, { clock: () => now });
+    const { code, verifier } = await signInForCode(harness);
     const first = await browserRedeem(harness, {
-      code: responseParams(result.location!).get('code')!,
+      code,
       code_verifier: verifier,
     });
     now += 23 * 3600_000;
@@ -276,7 +254,7 @@ describe('the single-page-app flow as msal-browser v5 drives it', () => {
   });
 
   it('sends CORS headers on the preflight, metadata and keys', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const preflight = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
       method: 'OPTIONS',
       headers: {

@@ -4,38 +4,19 @@
  * redirect URI, expired). An attempt that names another client, or comes without an Origin, is
  * refused before the code is looked at further, and the code stays usable by its own client.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  Browser,
-  browserAuthorizeUrl,
-  browserRedeem,
-  type Harness,
-  removeSharedState,
-  responseParams,
-  startHarness,
-  WEB_CLIENT,
-} from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpEntraSandbox } from './file-sandbox.ts';
+import { browserRedeem, signInForCode, WEB_CLIENT } from './support.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-afterAll(() => removeSharedState());
-
-async function freshCode(h: Harness) {
-  const { url, verifier } = browserAuthorizeUrl(h);
-  const result = await new Browser(h).signIn(url, { demoUser: 'ana@contoso.example' });
-  return { code: responseParams(result.location!).get('code')!, verifier };
-}
+const sandbox = setUpEntraSandbox();
 
 describe('burning an authorization code', () => {
   it.each([
     ['names another client', { client_id: WEB_CLIENT }, undefined, 70000],
     ['comes without an Origin (not from a browser)', {}, {}, 9002327],
   ] as const)('leaves the code usable when an attempt %s', async (_name, fields, headers, refusal) => {
-    harness = await startHarness();
-    const { code, verifier } = await freshCode(harness);
+    const harness = await sandbox.start();
+    const { code, verifier } = await signInForCode(harness);
     const attempt = await browserRedeem(harness, { code, code_verifier: verifier, ...fields }, headers);
     expect(attempt.body).toMatchObject({ error_codes: [refusal] });
     const own = await browserRedeem(harness, { code, code_verifier: verifier });
@@ -46,8 +27,8 @@ describe('burning an authorization code', () => {
     ['a wrong verifier', { code_verifier: 'A'.repeat(43) }, 501481],
     ['another redirect URI', { redirect_uri: 'https://localhost:5173/other' }, 500112],
   ] as const)('burns the code at a failed attempt by its own client with %s', async (_name, fields, refusal) => {
-    harness = await startHarness();
-    const { code, verifier } = await freshCode(harness);
+    const harness = await sandbox.start();
+    const { code, verifier } = await signInForCode(harness);
     const attempt = await browserRedeem(harness, { code, code_verifier: verifier, ...fields });
     expect(attempt.body).toMatchObject({ error_codes: [refusal] });
     const own = await browserRedeem(harness, { code, code_verifier: verifier });

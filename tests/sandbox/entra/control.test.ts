@@ -1,24 +1,9 @@
 import { PublicClientApplication, ServerError } from '@azure/msal-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  configWith,
-  DATABRICKS_DEFAULT,
-  type Harness,
-  jwtPayload,
-  removeSharedState,
-  SPA_CLIENT,
-  startHarness,
-  TENANT,
-} from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpEntraSandbox } from './file-sandbox.ts';
+import { configWith, DATABRICKS_DEFAULT, type Harness, jwtPayload, SPA_CLIENT, TENANT } from './support.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-afterAll(removeSharedState);
-// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
-beforeAll(async () => (await startHarness()).close(), 120_000);
+const sandbox = setUpEntraSandbox();
 
 function ropc(h: Harness) {
   return new PublicClientApplication({
@@ -40,7 +25,7 @@ async function putFaults(h: Harness, faults: unknown): Promise<Response> {
 
 describe('the control API under /_sandbox/', () => {
   it('lists protocol requests by method, path and status, without query strings, and resets the list', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     await harness.fetch(`${harness.authority}v2.0/.well-known/openid-configuration?secret=abc`);
     const list = (await (await harness.fetch(`${harness.entra.url}/_sandbox/requests`)).json()) as {
       method: string;
@@ -59,7 +44,7 @@ describe('the control API under /_sandbox/', () => {
   });
 
   it('fails the token endpoint with an injected 503 for the given count, then recovers', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     expect((await putFaults(harness, { tokenEndpoint: { status: 503, count: 1, retryAfterSeconds: 2 } })).status).toBe(
       200,
     );
@@ -76,7 +61,7 @@ describe('the control API under /_sandbox/', () => {
   });
 
   it('reports an injected token-endpoint failure to MSAL as a server error', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     await putFaults(harness, { tokenEndpoint: { status: 500 } });
     const error = await ropc(harness).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
@@ -85,7 +70,7 @@ describe('the control API under /_sandbox/', () => {
   });
 
   it('overrides the access-token lifetime while the fault is set', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     await putFaults(harness, { accessTokenLifetimeSeconds: 120 });
     const result = await ropc(harness);
     const claims = jwtPayload(result!.accessToken);
@@ -93,7 +78,7 @@ describe('the control API under /_sandbox/', () => {
   });
 
   it('takes faults from the configuration file', async () => {
-    harness = await startHarness(configWith({ faults: { discovery: { status: 502, count: 1 } } }));
+    const harness = await sandbox.start(configWith({ faults: { discovery: { status: 502, count: 1 } } }));
     const first = await harness.fetch(`${harness.authority}v2.0/.well-known/openid-configuration`);
     expect(first.status).toBe(502);
     const second = await harness.fetch(`${harness.authority}v2.0/.well-known/openid-configuration`);
@@ -101,7 +86,7 @@ describe('the control API under /_sandbox/', () => {
   });
 
   it('shows the faults in force and refuses invalid ones with a 400 naming the key', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     await putFaults(harness, { latencyMs: 1 });
     expect(await (await harness.fetch(`${harness.entra.url}/_sandbox/faults`)).json()).toEqual({ latencyMs: 1 });
     const bad = await putFaults(harness, { tokenEndpoint: { status: 200 } });
@@ -112,7 +97,7 @@ describe('the control API under /_sandbox/', () => {
   });
 
   it('fails the authorize endpoint on its error page when told to', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     await putFaults(harness, { authorizeEndpoint: { status: 500, count: 1 } });
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}`);
     expect(response.status).toBe(500);
@@ -121,7 +106,7 @@ describe('the control API under /_sandbox/', () => {
 
   it('logs one line per request with method, path and status, never the query or body', async () => {
     const lines: string[] = [];
-    harness = await startHarness(undefined, { log: (line) => lines.push(line) });
+    const harness = await sandbox.start(undefined, { log: (line) => lines.push(line) });
     await ropc(harness);
     await harness.fetch(`${harness.authority}oauth2/v2.0/authorize?client_id=${SPA_CLIENT}&login_hint=secret-hint`);
     expect(lines).toContainEqual(

@@ -1,14 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, removeSharedState, startHarness, TENANT } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpEntraSandbox } from './file-sandbox.ts';
+import { type Harness, TENANT } from './support.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-afterAll(removeSharedState);
-// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
-beforeAll(async () => (await startHarness()).close(), 120_000);
+const sandbox = setUpEntraSandbox();
 
 async function json(h: Harness, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await h.fetch(`${h.entra.url}${path}`);
@@ -17,7 +11,7 @@ async function json(h: Harness, path: string): Promise<{ status: number; body: R
 
 describe('discovery endpoints', () => {
   it('announces endpoints and an issuer on its own origin for a tenant ID', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { body } = await json(harness, `/${TENANT}/v2.0/.well-known/openid-configuration`);
     const base = harness.entra.url;
     expect(body).toMatchObject({
@@ -30,20 +24,20 @@ describe('discovery endpoints', () => {
   });
 
   it('resolves the tenant domain to the tenant ID in every endpoint', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { body } = await json(harness, '/contoso.example/v2.0/.well-known/openid-configuration');
     expect(body.token_endpoint).toBe(`${harness.entra.url}/${TENANT}/oauth2/v2.0/token`);
   });
 
   it('keeps the {tenantid} placeholder in the issuer for common, with common endpoints', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { body } = await json(harness, '/common/v2.0/.well-known/openid-configuration');
     expect(body.issuer).toBe(`${harness.entra.url}/{tenantid}/v2.0`);
     expect(body.token_endpoint).toBe(`${harness.entra.url}/common/oauth2/v2.0/token`);
   });
 
   it("serves a tenant's document with Entra's fields, in Entra's order, and no others", async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { body } = await json(harness, `/${TENANT}/v2.0/.well-known/openid-configuration`);
     // The field list of login.microsoftonline.com's document for a tenant.
     expect(Object.keys(body)).toEqual([
@@ -90,7 +84,7 @@ describe('discovery endpoints', () => {
   });
 
   it('has no tenant region in the document for common', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { body } = await json(harness, '/common/v2.0/.well-known/openid-configuration');
     expect(body.tenant_region_scope).toBeNull();
     expect(body.device_authorization_endpoint).toBe(`${harness.entra.url}/common/oauth2/v2.0/devicecode`);
@@ -100,7 +94,7 @@ describe('discovery endpoints', () => {
     ['https://login.microsoftonline.us', 'microsoftonline.us', 'graph.microsoft.us'],
     ['https://login.partner.microsoftonline.cn', 'partner.microsoftonline.cn', 'microsoftgraph.chinacloudapi.cn'],
   ])('names the cloud of the host it stands in for (%s)', async (publicUrl, instance, graph) => {
-    harness = await startHarness(undefined, { publicUrl });
+    const harness = await sandbox.start(undefined, { publicUrl });
     const response = await harness.fetch(
       `https://127.0.0.1:${harness.entra.port}/${TENANT}/v2.0/.well-known/openid-configuration`,
     );
@@ -112,14 +106,14 @@ describe('discovery endpoints', () => {
   });
 
   it('answers an unknown tenant with AADSTS90002', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { status, body } = await json(harness, '/fabrikam.example/v2.0/.well-known/openid-configuration');
     expect(status).toBe(400);
     expect(body.error_codes).toEqual([90002]);
   });
 
   it('publishes the signing key with kid equal to x5t, a certificate and the issuer', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { body } = await json(harness, `/${TENANT}/discovery/v2.0/keys`);
     const [key] = body.keys as Record<string, unknown>[];
     expect(key).toMatchObject({ kty: 'RSA', use: 'sig', e: 'AQAB', issuer: `${harness.entra.url}/${TENANT}/v2.0` });
@@ -128,24 +122,24 @@ describe('discovery endpoints', () => {
   });
 
   it('hands in-process verifiers the same keys it publishes', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { body } = await json(harness, `/${TENANT}/discovery/v2.0/keys`);
     expect(await harness.entra.jwks(TENANT)).toEqual(body);
   });
 
   it('keeps the same signing key across restarts', async () => {
-    harness = await startHarness();
-    const first = (await json(harness, `/${TENANT}/discovery/v2.0/keys`)).body;
-    await harness.close();
-    harness = await startHarness();
-    const second = (await json(harness, `/${TENANT}/discovery/v2.0/keys`)).body;
+    const before = await sandbox.start();
+    const first = (await json(before, `/${TENANT}/discovery/v2.0/keys`)).body;
+    await before.close();
+    const after = await sandbox.start();
+    const second = (await json(after, `/${TENANT}/discovery/v2.0/keys`)).body;
     const pick = (jwks: Record<string, unknown>) =>
       (jwks.keys as Record<string, unknown>[]).map(({ kid, n, x5c }) => ({ kid, n, x5c }));
     expect(pick(second)).toEqual(pick(first));
   });
 
   it('answers instance discovery for its own host and refuses others with invalid_instance', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const own = await json(
       harness,
       `/common/discovery/instance?api-version=1.1&authorization_endpoint=${harness.entra.url}/${TENANT}/oauth2/v2.0/authorize`,
@@ -163,7 +157,7 @@ describe('discovery endpoints', () => {
   });
 
   it('reports configured domains as managed in userrealm and others as unknown', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     expect((await json(harness, '/common/userrealm/ana@contoso.example?api-version=1.0')).body).toMatchObject({
       account_type: 'Managed',
       domain_name: 'contoso.example',
@@ -174,7 +168,7 @@ describe('discovery endpoints', () => {
   });
 
   it('announces the public URL it is given instead of its listening address', async () => {
-    harness = await startHarness(undefined, { publicUrl: 'https://login.sandbox.example/' });
+    const harness = await sandbox.start(undefined, { publicUrl: 'https://login.sandbox.example/' });
     const response = await harness.fetch(
       `https://127.0.0.1:${harness.entra.port}/${TENANT}/v2.0/.well-known/openid-configuration`,
     );
@@ -185,7 +179,7 @@ describe('discovery endpoints', () => {
   });
 
   it('fails an unknown route loudly with its method and path', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { status, body } = await json(harness, '/nowhere/at/all');
     expect(status).toBe(404);
     expect(body.error_description).toContain('GET /nowhere/at/all');

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { CryptoProvider, InteractionRequiredAuthError, PublicClientApplication, ServerError } from '@azure/msal-node';
+import {
+  type AccountInfo,
+  CryptoProvider,
+  InteractionRequiredAuthError,
+  PublicClientApplication,
+  ServerError,
+} from '@azure/msal-node';
 import { AuthorizeProtocol } from '@azure/msal-common/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { setUpEntraSandbox } from './file-sandbox.ts';
 import {
   APP_ORIGIN,
   Browser,
@@ -9,31 +16,15 @@ import {
   browserRedeem,
   DATABRICKS_DEFAULT,
   type Harness,
-  removeSharedState,
   responseParams,
+  signInForCode,
   SPA_CLIENT,
   SPA_REDIRECT,
-  startHarness,
   trustingNetworkModule,
   WEB_CLIENT,
 } from './support.ts';
 
-// One sandbox for the file: the first start generates the CA, the TLS key and the signing key,
-// which takes seconds on a busy machine. Tests that need their own options (a clock, faults)
-// start their own, which is quick once the keys exist, and close it after.
-let shared: Harness;
-let own: Harness | undefined;
-beforeAll(async () => {
-  shared = await startHarness();
-}, 120_000);
-afterEach(async () => {
-  await own?.close();
-  own = undefined;
-});
-afterAll(async () => {
-  await shared?.close();
-  await removeSharedState();
-});
+const sandbox = setUpEntraSandbox();
 
 function pca(
   h: Harness,
@@ -53,6 +44,16 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
     },
     (error: unknown) => error,
   );
+}
+
+/** A sign-in with the resource owner password credentials grant (ROPC), as demo user Ana by default. */
+function ropc(app: PublicClientApplication, username = 'ana@contoso.example', password = 'ana-sandbox') {
+  return app.acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username, password });
+}
+
+/** A refresh that must go to the token endpoint (msal-node would otherwise answer from its cache). */
+function forcedRefresh(app: PublicClientApplication, account: AccountInfo) {
+  return app.acquireTokenSilent({ account, scopes: [DATABRICKS_DEFAULT], forceRefresh: true });
 }
 
 /** Signs in through the pages and returns the code, for the given client and redirect URI. */
@@ -104,7 +105,7 @@ describe('errors the sandbox shows on its own page (never redirected)', () => {
     ],
   ];
   it.each(cases)('refuses %s with its AADSTS code', async (_name, build, code) => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const response = await harness.fetch(build(harness));
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
@@ -134,7 +135,7 @@ describe('errors returned to the redirect URI with the state', () => {
     ['an unsupported prompt', { prompt: 'create' }, 'invalid_request', 90023],
   ];
   it.each(cases)('answers %s with %s', async (_name, overrides, error, code) => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const request = browserAuthorizeUrl(harness, overrides);
     const response = await harness.fetch(request.url);
     expect(response.status).toBe(302);
@@ -152,7 +153,7 @@ describe('errors returned to the redirect URI with the state', () => {
   });
 
   it('reports an unsupported response_mode in the query', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const response = await harness.fetch(browserAuthorizeUrl(harness, { response_mode: 'web_message' }).url);
     const location = new URL(response.headers.get('location')!);
     expect(location.searchParams.get('error_uri')).toMatch(/code=900561$/);
@@ -161,7 +162,7 @@ describe('errors returned to the redirect URI with the state', () => {
 
 describe('token endpoint errors, as MSAL classifies them', () => {
   it('gives the Entra error shape with the caller’s correlation ID', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const correlationId = randomUUID();
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/token?client-request-id=${correlationId}`, {
       method: 'POST',
@@ -181,45 +182,27 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses an unknown app with unauthorized_client (AADSTS700016), a server error', async () => {
-    const harness = shared;
-    const error = await caught(
-      pca(harness, randomUUID()).acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'ana@contoso.example',
-        password: 'ana-sandbox',
-      }),
-    );
+    const harness = sandbox.shared;
+    const error = await caught(ropc(pca(harness, randomUUID())));
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ errorCode: 'unauthorized_client', errorNo: 700016 });
   });
 
   it('refuses ROPC for an app without public client flows (AADSTS7000218)', async () => {
-    const harness = shared;
-    const error = await caught(
-      pca(harness, WEB_CLIENT).acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'ana@contoso.example',
-        password: 'ana-sandbox',
-      }),
-    );
+    const harness = sandbox.shared;
+    const error = await caught(ropc(pca(harness, WEB_CLIENT)));
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ errorCode: 'invalid_client', errorNo: 7000218 });
   });
 
   it('refuses ROPC on /common (AADSTS9001023)', async () => {
-    const harness = shared;
-    const error = await caught(
-      pca(harness, SPA_CLIENT, { authority: `${harness.entra.url}/common/` }).acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'ana@contoso.example',
-        password: 'ana-sandbox',
-      }),
-    );
+    const harness = sandbox.shared;
+    const error = await caught(ropc(pca(harness, SPA_CLIENT, { authority: `${harness.entra.url}/common/` })));
     expect(error).toMatchObject({ errorCode: 'invalid_request', errorNo: 9001023 });
   });
 
   it('refuses a cross-origin redemption for a web-platform redirect URI (AADSTS9002326), readable with CORS', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
     const code = await codeFor(harness, WEB_CLIENT, SPA_REDIRECT, challenge);
     const raw = await browserRedeem(harness, { client_id: WEB_CLIENT, code, code_verifier: verifier });
@@ -244,7 +227,7 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a single-page app’s code redeemed without an Origin (AADSTS9002327)', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
     const code = await codeFor(harness, SPA_CLIENT, SPA_REDIRECT, challenge);
     const error = await caught(
@@ -259,18 +242,15 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a single-page app’s code redeemed without the verifier (AADSTS9002325)', async () => {
-    const harness = shared;
-    const { url } = browserAuthorizeUrl(harness);
-    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
-    const response = await browserRedeem(harness, { code: responseParams(result.location!).get('code')! });
+    const harness = sandbox.shared;
+    const { code } = await signInForCode(harness);
+    const response = await browserRedeem(harness, { code });
     expect(response.body).toMatchObject({ error: 'invalid_request', error_codes: [9002325] });
   });
 
   it('refuses a reused code (AADSTS54005) and revokes the refresh token the first redemption issued', async () => {
-    const harness = shared;
-    const { url, verifier } = browserAuthorizeUrl(harness);
-    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
-    const code = responseParams(result.location!).get('code')!;
+    const harness = sandbox.shared;
+    const { code, verifier } = await signInForCode(harness);
     const first = await browserRedeem(harness, { code, code_verifier: verifier });
     expect(first.status).toBe(200);
     const second = await browserRedeem(harness, { code, code_verifier: verifier });
@@ -283,10 +263,8 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a wrong PKCE verifier (AADSTS501481) and burns the code', async () => {
-    const harness = shared;
-    const { url, verifier } = browserAuthorizeUrl(harness);
-    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
-    const code = responseParams(result.location!).get('code')!;
+    const harness = sandbox.shared;
+    const { code, verifier } = await signInForCode(harness);
     const wrong = await browserRedeem(harness, { code, code_verifier: 'A'.repeat(43) });
     expect(wrong.body).toMatchObject({ error: 'invalid_grant', error_codes: [501481] });
     const right = await browserRedeem(harness, { code, code_verifier: verifier });
@@ -294,11 +272,10 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses a code redeemed with another redirect URI (AADSTS500112)', async () => {
-    const harness = shared;
-    const { url, verifier } = browserAuthorizeUrl(harness);
-    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const harness = sandbox.shared;
+    const { code, verifier } = await signInForCode(harness);
     const response = await browserRedeem(harness, {
-      code: responseParams(result.location!).get('code')!,
+      code,
       code_verifier: verifier,
       redirect_uri: 'https://localhost:5173/other',
     });
@@ -307,13 +284,11 @@ describe('token endpoint errors, as MSAL classifies them', () => {
 
   it('refuses an expired code (AADSTS70008)', async () => {
     let now = Date.now();
-    own = await startHarness(undefined, { clock: () => now });
-    const harness = own;
-    const { url, verifier } = browserAuthorizeUrl(harness);
-    const result = await new Browser(harness).signIn(url, { demoUser: 'ana@contoso.example' });
+    const harness = await sandbox.start(undefined, { clock: () => now });
+    const { code, verifier } = await signInForCode(harness);
     now += 601_000;
     const response = await browserRedeem(harness, {
-      code: responseParams(result.location!).get('code')!,
+      code,
       code_verifier: verifier,
     });
     expect(response.body).toMatchObject({ error: 'invalid_grant', error_codes: [70008] });
@@ -321,49 +296,31 @@ describe('token endpoint errors, as MSAL classifies them', () => {
 
   it('expires a public client’s refresh token after 90 days without use (AADSTS700082)', async () => {
     let now = Date.now();
-    own = await startHarness(undefined, { clock: () => now });
-    const harness = own;
+    const harness = await sandbox.start(undefined, { clock: () => now });
     const app = pca(harness);
-    const result = await app.acquireTokenByUsernamePassword({
-      scopes: [DATABRICKS_DEFAULT],
-      username: 'ana@contoso.example',
-      password: 'ana-sandbox',
-    });
+    const result = await ropc(app);
     now += 91 * 86_400_000;
-    const error = await caught(
-      app.acquireTokenSilent({ account: result!.account!, scopes: [DATABRICKS_DEFAULT], forceRefresh: true }),
-    );
+    const error = await caught(forcedRefresh(app, result!.account!));
     expect(error).toMatchObject({ errorCode: 'invalid_grant', errorNo: 700082 });
   });
 
   it('refuses refresh tokens revoked through the faults API (AADSTS50173), which MSAL reports as invalid_grant', async () => {
-    own = await startHarness();
-    const harness = own;
+    const harness = await sandbox.start();
     const app = pca(harness);
-    const result = await app.acquireTokenByUsernamePassword({
-      scopes: [DATABRICKS_DEFAULT],
-      username: 'ana@contoso.example',
-      password: 'ana-sandbox',
-    });
+    const result = await ropc(app);
     const put = await harness.fetch(`${harness.entra.url}/_sandbox/faults`, {
       method: 'PUT',
       body: JSON.stringify({ revokeRefreshTokensFor: 'ana@contoso.example' }),
     });
     expect(put.status).toBe(200);
-    const error = await caught(
-      app.acquireTokenSilent({ account: result!.account!, scopes: [DATABRICKS_DEFAULT], forceRefresh: true }),
-    );
+    const error = await caught(forcedRefresh(app, result!.account!));
     expect(error).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50173 });
     // A new sign-in works again.
-    await app.acquireTokenByUsernamePassword({
-      scopes: [DATABRICKS_DEFAULT],
-      username: 'ana@contoso.example',
-      password: 'ana-sandbox',
-    });
+    await ropc(app);
   });
 
   it('refuses a client secret from a public client (AADSTS700025)', async () => {
-    const harness = shared;
+    const harness = sandbox.shared;
     const response = await harness.fetch(`${harness.authority}oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -374,14 +331,8 @@ describe('token endpoint errors, as MSAL classifies them', () => {
   });
 
   it('refuses an unknown user in ROPC (AADSTS50034)', async () => {
-    const harness = shared;
-    const error = await caught(
-      pca(harness).acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'zoe@contoso.example',
-        password: 'x',
-      }),
-    );
+    const harness = sandbox.shared;
+    const error = await caught(ropc(pca(harness), 'zoe@contoso.example', 'x'));
     expect(error).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50034 });
   });
 });

@@ -5,22 +5,16 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_PENDING_SIGN_IN_BYTES, MAX_PENDING_SIGN_INS } from '../../../src/sandbox/entra/store.ts';
-import { browserAuthorizeUrl, type Harness, removeSharedState, startHarness } from './support.ts';
+import { setUpEntraSandbox } from './file-sandbox.ts';
+import { browserAuthorizeUrl } from './support.ts';
 
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(async () => {
-  await harness.close();
-  await removeSharedState();
-});
+const sandbox = setUpEntraSandbox();
 
 /** Full-size values, as a hostile page would send them: state 4096, nonce and login_hint 1024 characters. */
 function floodUrl(i: number): string {
-  return browserAuthorizeUrl(harness, {
+  return browserAuthorizeUrl(sandbox.shared, {
     state: `${i}-${'s'.repeat(4090)}`,
     nonce: 'n'.repeat(1024),
     login_hint: `${'h'.repeat(1000)}@contoso.example`,
@@ -32,7 +26,7 @@ async function flood(count: number, from: number): Promise<void> {
   let next = from;
   const worker = async () => {
     while (next < from + count) {
-      const response = await harness.fetch(floodUrl(next++));
+      const response = await sandbox.shared.fetch(floodUrl(next++));
       expect(response.status).toBe(200);
       await response.arrayBuffer();
     }
@@ -53,6 +47,7 @@ function heapUsed(): number {
 
 describe('a flood of /authorize requests', { timeout: 180_000 }, () => {
   it('keeps at most the configured number and bytes of sign-ins in progress, and memory stays flat', async () => {
+    const harness = sandbox.shared;
     // Fill the bound first, then measure the steady state across as many requests again and more.
     await flood(MAX_PENDING_SIGN_INS + 200, 0);
     const filled = harness.entra.pendingSignIns();
@@ -69,6 +64,7 @@ describe('a flood of /authorize requests', { timeout: 180_000 }, () => {
   });
 
   it('drops the oldest sign-in first: its page no longer continues, the newest one does', async () => {
+    const harness = sandbox.shared;
     const oldest = await (await harness.fetch(floodUrl(1))).text();
     await flood(MAX_PENDING_SIGN_INS, 20_000);
     const newest = await (await harness.fetch(floodUrl(2))).text();

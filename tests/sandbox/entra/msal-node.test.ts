@@ -1,35 +1,38 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CryptoProvider, InteractionRequiredAuthError, PublicClientApplication, ServerError } from '@azure/msal-node';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { setUpEntraSandbox } from './file-sandbox.ts';
 import {
+  Browser,
   configWith,
   DATABRICKS,
   DATABRICKS_DEFAULT,
   type Harness,
-  removeSharedState,
   responseParams,
   SPA_CLIENT,
-  startHarness,
-  Browser,
   TENANT,
 } from './support.ts';
 
-let harness: Harness | undefined;
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-afterAll(removeSharedState);
-// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
-beforeAll(async () => (await startHarness()).close(), 120_000);
+const sandbox = setUpEntraSandbox();
 
 function createPca(h: Harness): PublicClientApplication {
   return new PublicClientApplication({
     auth: { clientId: SPA_CLIENT, authority: h.authority, knownAuthorities: [h.entra.authorityHost] },
     system: { networkClient: h.network },
   });
+}
+
+/** The error msal-node throws when a resource owner password credentials (ROPC) sign-in fails. */
+function ropcError(h: Harness, username: string, password: string): Promise<unknown> {
+  return createPca(h)
+    .acquireTokenByUsernamePassword({ scopes: [DATABRICKS_DEFAULT], username, password })
+    .then(
+      () => {
+        throw new Error(`expected the sign-in of ${username} to fail`);
+      },
+      (error: unknown) => error,
+    );
 }
 
 async function verify(h: Harness, token: string, options: { issuer: string; audience: string }) {
@@ -78,7 +81,7 @@ async function signInWithCode(
 
 describe('the sandbox with @azure/msal-node', () => {
   it("grants Microsoft's sample scope User.Read as a Graph scope, and MSAL's cache then answers for it", async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const pca = createPca(harness);
     const result = await signInWithCode(harness, pca, 'ana@contoso.example', 'ana-sandbox', { scopes: ['User.Read'] });
     expect(result.scopes).toEqual(expect.arrayContaining(['User.Read']));
@@ -91,7 +94,7 @@ describe('the sandbox with @azure/msal-node', () => {
   });
 
   it('signs a user in with the auth-code flow and PKCE and issues verifiable tokens for Azure Databricks', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const pca = createPca(harness);
     const result = await signInWithCode(harness, pca, 'ana@contoso.example', 'ana-sandbox');
 
@@ -132,14 +135,14 @@ describe('the sandbox with @azure/msal-node', () => {
   });
 
   it('puts the nonce in the ID token when the authorize request carried one', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const nonce = randomBytes(16).toString('hex');
     const result = await signInWithCode(harness, createPca(harness), 'ben@contoso.example', 'ben-sandbox', { nonce });
     expect(result.idTokenClaims).toMatchObject({ nonce });
   });
 
   it('refreshes with the refresh token when forced, rotating it, and serves the cached token otherwise', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const pca = createPca(harness);
     const first = await signInWithCode(harness, pca, 'ana@contoso.example', 'ana-sandbox');
     harness.entra.resetRequests();
@@ -165,7 +168,7 @@ describe('the sandbox with @azure/msal-node', () => {
 
   it('refreshes an access token that has expired, with a short configured lifetime', async () => {
     // MSAL treats a token as expired 300 s before `exp`, so a 240 s token is stale at once.
-    harness = await startHarness(configWith({ tokens: { accessTokenLifetimeSeconds: 240 } }));
+    const harness = await sandbox.start(configWith({ tokens: { accessTokenLifetimeSeconds: 240 } }));
     const pca = createPca(harness);
     const first = await signInWithCode(harness, pca, 'ana@contoso.example', 'ana-sandbox');
     expect(first.expiresOn!.getTime() - Date.now()).toBeLessThanOrEqual(241_000);
@@ -176,7 +179,7 @@ describe('the sandbox with @azure/msal-node', () => {
   });
 
   it('signs in with username and password (ROPC) for an app that allows public client flows', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const result = await createPca(harness).acquireTokenByUsernamePassword({
       scopes: [DATABRICKS_DEFAULT],
       username: 'ben@contoso.example',
@@ -190,7 +193,7 @@ describe('the sandbox with @azure/msal-node', () => {
   });
 
   it('asks an MFA user for the verification code and records mfa in amr', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const result = await signInWithCode(harness, createPca(harness), 'eve@contoso.example', 'eve-sandbox', {
       mfaCode: '123456',
     });
@@ -202,41 +205,23 @@ describe('the sandbox with @azure/msal-node', () => {
   });
 
   it('refuses ROPC for an MFA user with AADSTS50076, which MSAL classifies as interaction required', async () => {
-    harness = await startHarness();
-    const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'eve@contoso.example',
-        password: 'eve-sandbox',
-      })
-      .catch((e: unknown) => e);
+    const harness = await sandbox.start();
+    const error = await ropcError(harness, 'eve@contoso.example', 'eve-sandbox');
     expect(error).toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorCode: 'invalid_grant', subError: 'basic_action', errorNo: 50076 });
   });
 
   it('refuses a wrong password with AADSTS50126 as a server error', async () => {
-    harness = await startHarness();
-    const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'ana@contoso.example',
-        password: 'wrong',
-      })
-      .catch((e: unknown) => e);
+    const harness = await sandbox.start();
+    const error = await ropcError(harness, 'ana@contoso.example', 'wrong');
     expect(error).toBeInstanceOf(ServerError);
     expect(error).not.toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorCode: 'invalid_grant', errorNo: 50126 });
   });
 
   it('refuses ROPC for a user who has not consented with AADSTS65001 (interaction required)', async () => {
-    harness = await startHarness();
-    const error = await createPca(harness)
-      .acquireTokenByUsernamePassword({
-        scopes: [DATABRICKS_DEFAULT],
-        username: 'dana@contoso.example',
-        password: 'dana-sandbox',
-      })
-      .catch((e: unknown) => e);
+    const harness = await sandbox.start();
+    const error = await ropcError(harness, 'dana@contoso.example', 'dana-sandbox');
     expect(error).toBeInstanceOf(InteractionRequiredAuthError);
     expect(error).toMatchObject({ errorNo: 65001, subError: 'consent_required' });
   });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, type Harness, removeSharedState, SPA_CLIENT, startHarness, TENANT } from './support.ts';
+import { setUpEntraSandbox } from './file-sandbox.ts';
+import { Browser, type Harness, SPA_CLIENT, TENANT } from './support.ts';
 
 /**
  * A strict, certified OpenID Connect client (panva's openid-client 6, on oauth4webapi) against the
@@ -16,12 +17,13 @@ import { Browser, type Harness, removeSharedState, SPA_CLIENT, startHarness, TEN
 const REDIRECT_URI = 'http://localhost:53682/';
 const SCOPE = 'openid profile offline_access User.Read';
 
+const sandbox = setUpEntraSandbox();
 let harness: Harness;
 let dispatcher: Agent;
 let config: client.Configuration;
 
 beforeAll(async () => {
-  harness = await startHarness();
+  harness = sandbox.shared;
   dispatcher = new Agent({ connect: { ca: harness.tls.ca } });
   config = await client.discovery(
     new URL(`${harness.entra.url}/${TENANT}/v2.0`),
@@ -39,10 +41,24 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await harness?.close();
   await dispatcher?.close();
-  await removeSharedState();
 });
+
+/** Demo user Ana signs in at the URL openid-client builds: the code flow with PKCE, and `extra` parameters. */
+async function signIn(extra: Record<string, string> = {}) {
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const authorizationUrl = client.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI,
+    scope: SCOPE,
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    ...extra,
+  });
+  const result = await new Browser(harness).signIn(authorizationUrl.href, { demoUser: 'ana@contoso.example' });
+  return { codeVerifier, state, result };
+}
 
 describe('openid-client against the sandbox', () => {
   it('discovers the tenant and, as against Entra, finds no advertised PKCE method', () => {
@@ -53,19 +69,8 @@ describe('openid-client against the sandbox', () => {
   });
 
   it('signs in with the code flow and PKCE, redeems the code and validates the ID token', async () => {
-    const codeVerifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
     const nonce = client.randomNonce();
-    const authorizationUrl = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: SCOPE,
-      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      'client-request-id': randomUUID(),
-    });
-    const result = await new Browser(harness).signIn(authorizationUrl.href, { demoUser: 'ana@contoso.example' });
+    const { codeVerifier, state, result } = await signIn({ nonce, 'client-request-id': randomUUID() });
     expect(result.status).toBe(302);
     const callback = new URL(result.location!);
     // No client_info: this client did not ask for it.
@@ -95,16 +100,7 @@ describe('openid-client against the sandbox', () => {
   });
 
   it('rejects a callback whose code verifier does not match, with the AADSTS code', async () => {
-    const codeVerifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const authorizationUrl = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT_URI,
-      scope: SCOPE,
-      code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: 'S256',
-      state,
-    });
-    const result = await new Browser(harness).signIn(authorizationUrl.href, { demoUser: 'ana@contoso.example' });
+    const { state, result } = await signIn();
     const error = await client
       .authorizationCodeGrant(config, new URL(result.location!), {
         pkceCodeVerifier: client.randomPKCECodeVerifier(),

@@ -1,18 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, browserAuthorizeUrl, configWith, type Harness, removeSharedState, startHarness } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { setUpEntraSandbox } from './file-sandbox.ts';
+import { Browser, browserAuthorizeUrl, configWith } from './support.ts';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-afterAll(removeSharedState);
-// Generates the CA, the TLS key and the signing key once for the file, not inside the first test.
-beforeAll(async () => (await startHarness()).close(), 120_000);
+const sandbox = setUpEntraSandbox();
 
 describe('the sign-in pages', () => {
   it('labels the fields, offers the demo users and says it is a local sandbox, not Microsoft', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const html = await (await harness.fetch(browserAuthorizeUrl(harness).url)).text();
     expect(html).toContain('Local sandbox — not Microsoft.');
     expect(html).toMatch(/<label for="username">Username<\/label>\s*<input id="username"/);
@@ -25,7 +19,7 @@ describe('the sign-in pages', () => {
   });
 
   it("shows the workspace resource's subscription, resource group and name in full, for the Contributor demo", async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const html = await (await harness.fetch(browserAuthorizeUrl(harness).url)).text();
     const section = html.slice(html.indexOf('<h2 id="resource-heading">'));
     expect(section).toContain('fay@contoso.example (Contributor)');
@@ -39,7 +33,7 @@ describe('the sign-in pages', () => {
   });
 
   it('sends a CSP without inline script or style, allowing forms to post back to the app origin', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(browserAuthorizeUrl(harness).url);
     const csp = response.headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");
@@ -53,7 +47,7 @@ describe('the sign-in pages', () => {
   });
 
   it('hides the demo-user buttons when the configuration turns them off, and ignores forged demo posts', async () => {
-    harness = await startHarness(configWith({ signIn: { listUsers: false } }));
+    const harness = await sandbox.start(configWith({ signIn: { listUsers: false } }));
     const browser = new Browser(harness);
     const page = await (await browser.request(browserAuthorizeUrl(harness).url)).text();
     expect(page).not.toContain('name="demo_user"');
@@ -68,7 +62,7 @@ describe('the sign-in pages', () => {
   });
 
   it('tells the user when the password is wrong, keeping the username', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const result = await new Browser(harness).signIn(browserAuthorizeUrl(harness).url, {
       username: 'ana@contoso.example',
       password: 'nope',
@@ -79,7 +73,7 @@ describe('the sign-in pages', () => {
   });
 
   it('answers response_mode=form_post with a self-submitting form that needs no inline script', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const { url, state } = browserAuthorizeUrl(harness, { response_mode: 'form_post' });
     const browser = new Browser(harness);
     const page = await (await browser.request(url)).text();
@@ -98,7 +92,7 @@ describe('the sign-in pages', () => {
   });
 
   it('lets a signed-in user pick an account with prompt=select_account', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const browser = new Browser(harness);
     await browser.signIn(browserAuthorizeUrl(harness).url, { demoUser: 'ben@contoso.example' });
     const page = await (await browser.request(browserAuthorizeUrl(harness, { prompt: 'select_account' }).url)).text();
@@ -106,13 +100,13 @@ describe('the sign-in pages', () => {
   });
 
   it('explains an error code on its error page', async () => {
-    harness = await startHarness();
+    const harness = await sandbox.start();
     const response = await harness.fetch(`${harness.entra.url}/error?code=9002326`);
     expect(await response.text()).toContain('Single-Page Application');
   });
 
   it('refuses a user of another tenant (AADSTS50020) on the sign-in page', async () => {
-    harness = await startHarness(
+    const harness = await sandbox.start(
       configWith({
         tenants: [
           { id: 'a1bc2d34-5e67-8f89-01ab-c2345d6c78de', domain: 'contoso.example' },

@@ -66,10 +66,19 @@ export async function startHarness(
     fetch,
     network: trustingNetworkModule(tls.ca),
     authority: entra.authority(TENANT),
-    close: async () => {
+    // Once, however often it is called: a test may close a harness that its file's hooks close too.
+    close: once(async () => {
       await entra.close();
       await dispatcher.close();
-    },
+    }),
+  };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= fn();
+    return done;
   };
 }
 
@@ -238,6 +247,15 @@ export function browserAuthorizeUrl(
     Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   return { url: `${h.authority}oauth2/v2.0/authorize?${query}`, state: params.state ?? state, nonce, verifier };
+}
+
+/** Signs demo user Ana in through the pages, as msal-browser's redirect would; returns the code and its PKCE verifier. */
+export async function signInForCode(h: Harness): Promise<{ code: string; verifier: string }> {
+  const { url, verifier } = browserAuthorizeUrl(h);
+  const result = await new Browser(h).signIn(url, { demoUser: 'ana@contoso.example' });
+  if (result.location === undefined)
+    throw new Error(`the sign-in stopped on a page (${result.status}): ${result.html}`);
+  return { code: responseParams(result.location).get('code')!, verifier };
 }
 
 /** Redeems a code the way msal-browser does (form body, Origin header). */
