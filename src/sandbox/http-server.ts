@@ -30,6 +30,35 @@ export async function listenAlso(server: Server, port: number, host: string): Pr
   return relay;
 }
 
+/**
+ * Binds an HTTP(S) server to `host:port` and, when `lanAddress` is another address, to the same
+ * port there too ({@link listenAlso}). Resolves with the bound port and a `close` that stops both
+ * listeners and ends open connections; when the second bind fails the first is closed again.
+ * @throws the listen error of either address
+ */
+export async function listenWithLan(
+  server: Server & { closeAllConnections(): void },
+  port: number,
+  host: string,
+  lanAddress: string | undefined,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const bound = await listen(server, port, host);
+  let relay: Server | undefined;
+  if (lanAddress !== undefined && lanAddress !== host) {
+    relay = await listenAlso(server, bound, lanAddress).catch(async (error: unknown) => {
+      await closeServer(server);
+      throw error;
+    });
+  }
+  return {
+    port: bound,
+    close: async () => {
+      relay?.close();
+      await closeServer(server);
+    },
+  };
+}
+
 /** Stops accepting connections and ends the open ones (keep-alive included). */
 export function closeServer(server: Server & { closeAllConnections(): void }): Promise<void> {
   return new Promise<void>((resolve, reject) => {

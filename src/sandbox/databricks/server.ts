@@ -5,7 +5,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { controlRefusal } from '../control-guard.ts';
 import { AZURE_DATABRICKS_RESOURCE_ID } from '../well-known.ts';
-import { baseUrl, closeServer, listen, listenAlso } from '../http-server.ts';
+import { baseUrl, listenWithLan } from '../http-server.ts';
 import { readBodyText, sendJsonText, sendNoContent } from '../json-response.ts';
 import { RequestLog } from '../request-log.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
@@ -475,23 +475,13 @@ export async function startWorkspace(options: StartWorkspaceOptions): Promise<Ru
   server.requestTimeout = 60_000;
   limitSlowClients(server, options.connectionLimits);
   const host = options.host ?? 'localhost';
-  const port = await listen(server, options.port ?? 0, host);
-  let relay: import('node:net').Server | undefined;
-  if (options.lanAddress !== undefined && options.lanAddress !== host) {
-    relay = await listenAlso(server, port, options.lanAddress).catch(async (error: unknown) => {
-      await closeServer(server);
-      throw error;
-    });
-  }
+  const { port, close } = await listenWithLan(server, options.port ?? 0, host, options.lanAddress);
   publicUrl = baseUrl(options.publicHost ?? host, port, options.publicUrl);
   return {
     url: publicUrl,
     port,
     controls,
-    close: async () => {
-      relay?.close();
-      await closeServer(server);
-    },
+    close,
   };
 }
 

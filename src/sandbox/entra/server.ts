@@ -4,7 +4,7 @@ import { createServer } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type EntraFaults, entraFaultsSchema, type SandboxConfig } from '../config-schema.ts';
 import { controlRefusal } from '../control-guard.ts';
-import { baseUrl, closeServer, listen, listenAlso } from '../http-server.ts';
+import { baseUrl, listenWithLan } from '../http-server.ts';
 import { sendNoContent } from '../json-response.ts';
 import { type RecordedRequest, RequestLog } from '../request-log.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
@@ -185,14 +185,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
   server.requestTimeout = 30_000;
   limitSlowClients(server, options.connectionLimits);
 
-  const port = await listen(server, options.port ?? 0, host);
-  let relay: import('node:net').Server | undefined;
-  if (options.lanAddress !== undefined && options.lanAddress !== host) {
-    relay = await listenAlso(server, port, options.lanAddress).catch(async (error: unknown) => {
-      await closeServer(server);
-      throw error;
-    });
-  }
+  const { port, close } = await listenWithLan(server, options.port ?? 0, host, options.lanAddress);
   publicUrl = baseUrl(options.publicHost ?? host, port, options.publicUrl);
   ctx.publicUrl = publicUrl;
   ctx.minter = new TokenMinter(key, publicUrl);
@@ -229,10 +222,7 @@ export async function startEntra(options: EntraOptions): Promise<RunningEntra> {
     mountConsole: (handler) => {
       consoleHandler = handler;
     },
-    close: async () => {
-      relay?.close();
-      await closeServer(server);
-    },
+    close,
   };
 }
 
