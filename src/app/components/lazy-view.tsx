@@ -1,6 +1,7 @@
 import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorPanel } from '../errors/error-panel.tsx';
+import { loadOnce } from '../load-once.ts';
 
 /** A component whose code loads on first use; {@link LazyView.preload} loads it ahead. */
 export interface LazyView<P> {
@@ -21,21 +22,8 @@ export function lazyView<P extends object>(
   load: () => Promise<ComponentType<P>>,
   loading: string | null,
 ): LazyView<P> {
-  let loaded: ComponentType<P> | undefined;
-  let pending: Promise<ComponentType<P>> | undefined;
-  const preload = (): Promise<ComponentType<P>> => {
-    pending ??= load().then(
-      (component) => {
-        loaded = component;
-        return component;
-      },
-      (error: unknown) => {
-        pending = undefined;
-        throw error;
-      },
-    );
-    return pending;
-  };
+  const code = loadOnce(load);
+  const preload = (): Promise<ComponentType<P>> => code.load();
 
   // biome-ignore lint/correctness/noComponentHookFactories: a factory called once per view at module level, never during render
   function Lazy(props: P): JSX.Element | null {
@@ -44,7 +32,7 @@ export function lazyView<P extends object>(
     const [attempt, setAttempt] = useState(0);
     // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry button's trigger.
     useEffect(() => {
-      if (loaded) return;
+      if (code.current()) return;
       let live = true;
       setError(undefined);
       preload().then(
@@ -55,10 +43,8 @@ export function lazyView<P extends object>(
         live = false;
       };
     }, [attempt]);
-    if (loaded) {
-      const View = loaded;
-      return <View {...props} />;
-    }
+    const View = code.current();
+    if (View) return <View {...props} />;
     if (error !== undefined) return <ErrorPanel error={error} onRetry={() => setAttempt((n) => n + 1)} />;
     return loading === null ? null : <p role="status">{loading}</p>;
   }

@@ -1,5 +1,6 @@
 import { Component, type ComponentChildren, createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
+import { loadOnce } from '../load-once.ts';
 import { ACTION_LABELS, type Diagnosis, type DoctorAction, type DoctorContext } from './diagnosis.ts';
 
 /** What the error panel's one button can do, provided once near the top of the app. */
@@ -16,8 +17,7 @@ export const DoctorActionsContext = createContext<DoctorActions>({
 });
 
 type Doctor = typeof import('./doctor.ts');
-let doctor: Doctor | undefined;
-let doctorLoading: Promise<Doctor> | undefined;
+const doctorCode = loadOnce<Doctor>(() => import('./doctor.ts'));
 
 /**
  * The error doctor (its tables of explanations are the largest part of the app's own code) is not
@@ -25,19 +25,7 @@ let doctorLoading: Promise<Doctor> | undefined;
  * once the first clusters are shown (so a later failure, even offline, is explained at once).
  */
 export const errorDoctor = {
-  preload(): Promise<Doctor> {
-    doctorLoading ??= import('./doctor.ts').then(
-      (m) => {
-        doctor = m;
-        return m;
-      },
-      (error: unknown) => {
-        doctorLoading = undefined;
-        throw error;
-      },
-    );
-    return doctorLoading;
-  },
+  preload: (): Promise<Doctor> => doctorCode.load(),
 };
 
 /** When the doctor cannot load (the connection is gone): the panel still says what to do. */
@@ -72,10 +60,11 @@ export function ErrorPanel({
   compact?: boolean;
 }) {
   const actions = useContext(DoctorActionsContext);
+  const doctor = doctorCode.current();
   const [, setLoaded] = useState(doctor);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    if (doctor) return;
+    if (doctorCode.current()) return;
     let live = true;
     errorDoctor.preload().then(
       (m) => live && setLoaded(m),
