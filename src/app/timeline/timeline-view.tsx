@@ -165,25 +165,25 @@ function SequenceDiagram({ steps }: { steps: SequenceStep[] }) {
                     if (event.key === 'Escape' && expanded) setOpen(null);
                   }}
                 >
-                  <span class="seq-sr">Step {index + 1}: </span>
+                  <span class="visually-hidden">Step {index + 1}: </span>
                   <span class="seq-label">
                     {step.failed && <span aria-hidden="true">✕ </span>}
                     {step.label}
                     {step.entry.count > 1 ? ` ×${step.entry.count}` : ''}
                   </span>
-                  <span class="seq-sr">, {route(step)}</span>
-                  {step.failed && <span class="seq-sr">, failed</span>}
+                  <span class="visually-hidden">, {route(step)}</span>
+                  {step.failed && <span class="visually-hidden">, failed</span>}
                   {!self && <Line step={step} />}
                   {step.reply && (
                     <>
-                      <span class="seq-sr">, answer </span>
+                      <span class="visually-hidden">, answer </span>
                       <span class="seq-reply">{step.reply}</span>
                       <Line step={step} reply />
                     </>
                   )}
                   {!step.reply && step.facts.durationMs !== undefined && self && (
                     <>
-                      <span class="seq-sr">, took </span>
+                      <span class="visually-hidden">, took </span>
                       <span class="seq-reply">{step.facts.durationMs} ms</span>
                     </>
                   )}
@@ -224,7 +224,7 @@ function EventList({ steps }: { steps: SequenceStep[] }) {
             <summary>
               <span class="timeline-time">{formatOffset(step.offsetMs)}</span>
               <span
-                class={`timeline-status${step.entry.status === 'ok' || step.entry.status === 'info' ? ' seq-sr' : ''}`}
+                class={`timeline-status${step.entry.status === 'ok' || step.entry.status === 'info' ? ' visually-hidden' : ''}`}
               >
                 {STATUS_LABEL[step.entry.status]}
               </span>

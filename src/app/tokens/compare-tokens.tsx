@@ -66,11 +66,11 @@ function PasteBox(props: {
             }}
           >
             Use this app's access token
-            <span class="compare-sr"> as the {props.label.toLowerCase()}</span>
+            <span class="visually-hidden"> as the {props.label.toLowerCase()}</span>
           </button>
         )}
         <button type="button" onClick={() => setText('', false)} disabled={props.text === ''}>
-          Clear<span class="compare-sr"> the {props.label.toLowerCase()}</span>
+          Clear<span class="visually-hidden"> the {props.label.toLowerCase()}</span>
         </button>
       </div>
       {failed && <p role="alert">Could not get the app's access token. Sign in again, then try once more.</p>}
