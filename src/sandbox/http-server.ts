@@ -24,7 +24,7 @@ export async function listen(server: Server, port: number, host: string): Promis
  * @throws the listen error (e.g. EADDRNOTAVAIL when `host` is not an address of this machine)
  * @see https://nodejs.org/api/net.html#event-connection
  */
-export async function listenAlso(server: Server, port: number, host: string): Promise<Server> {
+async function listenAlso(server: Server, port: number, host: string): Promise<Server> {
   const relay = createServer((socket) => server.emit('connection', socket));
   await listen(relay, port, host);
   return relay;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyText } from '../json-response.ts';
 import { EventLog } from './events.ts';
 import { consoleRefusal } from './guard.ts';
 import { CONSOLE_CSP, consolePage } from './page.ts';
@@ -270,17 +271,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY)
-      throw new ConsoleError('CONSOLE_BAD_REQUEST', 413, `The body is larger than ${MAX_BODY} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
+  const text = await readBodyText(
+    req,
+    MAX_BODY,
+    () => new ConsoleError('CONSOLE_BAD_REQUEST', 413, `The body is larger than ${MAX_BODY} bytes.`),
+  );
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    value = JSON.parse(text || '{}');
   } catch {
     throw new ConsoleError('CONSOLE_BAD_REQUEST', 400, 'The body is not JSON; send an object such as {"on": true}.');
   }

@@ -9,7 +9,7 @@ import {
   tokenPage,
 } from './api.ts';
 import type { WorkspaceMember } from './config.ts';
-import { WorkspaceApiError } from './errors.ts';
+import { invalidParameter, WorkspaceApiError } from './errors.ts';
 
 /**
  * Unity Catalog: catalogs, schemas and tables (paged by `max_results`/`page_token`), and one
@@ -313,11 +313,7 @@ export function unityCatalogRoutes(startedAt: number): ApiRoute[] {
     const full = req.params.full_name as string;
     const parts = full.split('.');
     if (parts.length !== 3 || parts.some((p) => p === '')) {
-      throw new WorkspaceApiError(
-        400,
-        'INVALID_PARAMETER_VALUE',
-        `Invalid table name '${full.slice(0, 200)}': expected catalog.schema.table.`,
-      );
+      throw invalidParameter(`Invalid table name '${full.slice(0, 200)}': expected catalog.schema.table.`);
     }
     const [cn, sn, tn] = parts as [string, string, string];
     const c = CATALOGS.find((x) => x.name === cn.toLowerCase());
@@ -343,11 +339,7 @@ function paged(req: ApiRequest, items: unknown[], key: string, scope: string): R
   const max = optionalInt(req, 'max_results', -1_000_000, 1_000_000);
   const token = optionalString(req, 'page_token');
   if (max !== undefined && max < 0) {
-    throw new WorkspaceApiError(
-      400,
-      'INVALID_PARAMETER_VALUE',
-      `max_results must be greater than or equal to 0, got ${max}.`,
-    );
+    throw invalidParameter(`max_results must be greater than or equal to 0, got ${max}.`);
   }
   if (max === undefined && token === undefined) return { [key]: items };
   const size = max === undefined || max === 0 ? SERVER_PAGE : Math.min(max, SERVER_PAGE);
