@@ -87,7 +87,7 @@ export interface ApiExplorerProps {
   /** Where history is kept; default localStorage. */
   storage?: Storage | undefined;
   /**
-   * The app's error panel (the error doctor), handed in by the tab that loads this module: imported
+   * The app's error panel (the error doctor), handed in by the app shell that loads this module: imported
    * here, it makes the bundler split preact/hooks out of the app's chunk, a request more on the
    * clusters view's critical path.
    */

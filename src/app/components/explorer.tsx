@@ -10,7 +10,7 @@ import {
 } from '../databricks/client.ts';
 import { createTextReader } from '../databricks/text-reader.ts';
 import { me, type WhoAmI } from '../databricks/scim.ts';
-import { DoctorActionsContext, errorDoctor } from '../errors/error-panel.tsx';
+import { DoctorActionsContext, ErrorPanel, errorDoctor } from '../errors/error-panel.tsx';
 import type { Timeline } from '../timeline/timeline.ts';
 import { AppHeader } from './app-header.tsx';
 import { createClustersStore } from '../clusters/clusters-store.ts';
@@ -41,13 +41,9 @@ const ShowMeHow = lazyView(
   () => import('../snippets/show-me-how.tsx').then((m) => m.ShowMeHow),
   'Loading the commands…',
 );
-// The tab's entry and the explorer itself are requested together, not one after the other.
-const ApiExplorerTab = lazyView(
-  'ApiExplorerTab',
-  () => {
-    import('../api-explorer/api-explorer.tsx').catch(() => undefined); // the tab loads it again and explains a failure
-    return import('../api-explorer/api-explorer-tab.tsx').then((m) => m.ApiExplorerTab);
-  },
+const ApiExplorer = lazyView(
+  'ApiExplorer',
+  () => import('../api-explorer/api-explorer.tsx').then((m) => m.ApiExplorer),
   'Loading the API Explorer…',
 );
 const AccountPicker = lazyView(
@@ -74,7 +70,7 @@ const AFTER_FIRST_ROWS = [
   TimelineView,
   DecodeView,
   ShowMeHow,
-  ApiExplorerTab,
+  ApiExplorer,
 ];
 
 export const VIEWS = [
@@ -291,7 +287,7 @@ function SignedIn({ timeline, onSettings }: { timeline: Timeline; onSettings(): 
                 getAccessToken={async () => (await getTokens({ view: 'decode' })).accessToken}
               />
             )}
-            {view === 'explorer' && <ApiExplorerTab />}
+            {view === 'explorer' && <ApiExplorer client={workspace.client} config={config} ErrorView={ErrorPanel} />}
             {view === 'how' && (
               <ShowMeHow
                 workspaceUrl={config.workspaceUrl}
