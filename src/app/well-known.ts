@@ -6,3 +6,6 @@ export const DATABRICKS_SCOPE = `${DATABRICKS_RESOURCE_APP_ID}/.default`;
 
 /** A GUID in its usual 8-4-4-4-12 hexadecimal form, either case (tenant, client and subscription IDs). */
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The header that names the workspace's Azure resource ID, so Azure Databricks can provision a Contributor or Owner as an admin. */
+export const RESOURCE_ID_HEADER = 'X-Databricks-Azure-Workspace-Resource-Id';

@@ -21,6 +21,7 @@ import {
   targetOf,
 } from './request.ts';
 import { CaBundleNote } from '../snippets/ca-bundle-note.tsx';
+import { RESOURCE_ID_HEADER } from '../well-known.ts';
 import { buildExplorerSnippet, SNIPPET_KINDS, type SnippetKind } from './snippets.ts';
 
 /** Response headers worth quoting to support, when the workspace sends them. */
@@ -609,7 +610,7 @@ function ConfirmSend({
   useLayoutEffect(() => cancel.current?.focus(), []);
   const headers = [
     'Authorization: Bearer (your access token, not shown)',
-    ...(config.workspaceResourceId ? [`X-Databricks-Azure-Workspace-Resource-Id: ${config.workspaceResourceId}`] : []),
+    ...(config.workspaceResourceId ? [`${RESOURCE_ID_HEADER}: ${config.workspaceResourceId}`] : []),
     ...(hasBody(request.method) && request.body.trim() ? ['Content-Type: application/json'] : []),
     ...request.headers.filter(([n, v]) => n && v).map(([n, v]) => `${n}: ${v}`),
   ];

@@ -9,10 +9,8 @@
  * @see https://databricks-sdk-py.readthedocs.io/en/latest/clients/workspace.html (api_client.do)
  */
 import { shellQuote, TOKEN_ENV_VAR } from '../snippets/snippets.ts';
+import { RESOURCE_ID_HEADER } from '../well-known.ts';
 import { hasBody, targetOf, type ExplorerRequest } from './request.ts';
-
-/** As the workspace client sends it (client.ts), spelled here so Node-side tests can run the snippets without the client. */
-const RESOURCE_ID_HEADER = 'X-Databricks-Azure-Workspace-Resource-Id';
 
 export interface ExplorerSnippetOptions {
   workspaceUrl: string;

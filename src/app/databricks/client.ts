@@ -9,9 +9,9 @@ import {
   WorkspaceTimeoutError,
 } from './errors.ts';
 import { classifyTokenRejection } from './token-rejection.ts';
+import { RESOURCE_ID_HEADER } from '../well-known.ts';
 
 /** Header that makes a Contributor/Owner of the workspace resource a workspace admin on first use. */
-export const RESOURCE_ID_HEADER = 'X-Databricks-Azure-Workspace-Resource-Id';
 
 /**
  * How the client retries a throttled (429) or overloaded (503) workspace. ky does the waiting:

@@ -9,6 +9,7 @@
  * @see https://curl.se/docs/manpage.html#--cacert
  * @see https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification
  */
+import { RESOURCE_ID_HEADER } from '../well-known.ts';
 
 export interface SnippetCall {
   method: string;
@@ -53,7 +54,7 @@ export function buildCurlSnippet(call: SnippetCall, options: SnippetOptions): st
   const lines = [`curl -X ${call.method} -H ${auth}`];
   if (options.caBundlePath) lines.push(`  --cacert ${shellQuote(options.caBundlePath)}`);
   if (options.workspaceResourceId) {
-    lines.push(`  -H ${shellQuote(`X-Databricks-Azure-Workspace-Resource-Id: ${options.workspaceResourceId}`)}`);
+    lines.push(`  -H ${shellQuote(`${RESOURCE_ID_HEADER}: ${options.workspaceResourceId}`)}`);
   }
   lines.push(`  ${shellQuote(url(call, options))}`);
   return lines.join(' \\\n');
@@ -68,7 +69,7 @@ export function buildPythonSnippet(call: SnippetCall, options: SnippetOptions): 
   );
   lines.push('headers = {', "    'Authorization': 'Bearer ' + access_token,");
   if (options.workspaceResourceId) {
-    lines.push(`    'X-Databricks-Azure-Workspace-Resource-Id': ${pyString(options.workspaceResourceId)},`);
+    lines.push(`    '${RESOURCE_ID_HEADER}': ${pyString(options.workspaceResourceId)},`);
   }
   lines.push('}', '');
   lines.push(
