@@ -10,6 +10,7 @@ import type { SandboxConfig } from './config-schema.ts';
 import type { RunningWorkspace } from './databricks/index.ts';
 import type { RunningEntra } from './entra/index.ts';
 import { startSandbox } from './start.ts';
+import { CONSOLE_PATH } from './well-known.ts';
 import { printable } from './printable.ts';
 import { ensureLocalTls, issueLocalCertificate, LOCAL_TLS_NAMES } from './tls.ts';
 
@@ -201,7 +202,7 @@ export function describeServices(services: RunningServices, options: CliOptions)
   const lines = [
     `Sandbox Entra ID (local sandbox — not Microsoft) listening on ${entra.url}`,
     `Sandbox Databricks workspace listening on ${services.workspace.url} (tenant ${config.workspace.tenantId}; clusters: GET /api/2.0/clusters/list)`,
-    `Presenter console: ${entra.url}/_sandbox/console (open it on this machine: scenarios, live request log, users)`,
+    `Presenter console: ${entra.url}${CONSOLE_PATH} (open it on this machine: scenarios, live request log, users)`,
     '',
     'Tenants:',
     ...config.tenants.map(

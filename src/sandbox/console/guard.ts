@@ -1,4 +1,5 @@
 import { isLocalConnection } from '../loopback.ts';
+import { CONSOLE_PATH } from '../well-known.ts';
 import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
@@ -18,7 +19,7 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
 export function consoleRefusal(req: IncomingMessage, publicHost: string, lanAddress?: string): string | undefined {
   if (!isLocalConnection(req.socket, lanAddress)) {
     const remote = req.socket.remoteAddress ?? '';
-    return `The sandbox console answers this machine's loopback clients only, not ${remote.slice(0, 60)} arriving at ${(req.socket.localAddress ?? '').slice(0, 60)}. Open it on this machine at https://localhost:${publicHost.split(':').pop()}/_sandbox/console.`;
+    return `The sandbox console answers this machine's loopback clients only, not ${remote.slice(0, 60)} arriving at ${(req.socket.localAddress ?? '').slice(0, 60)}. Open it on this machine at https://localhost:${publicHost.split(':').pop()}${CONSOLE_PATH}.`;
   }
   const host = req.headers.host ?? '';
   if (!LOOPBACK_HOST.test(host) && host.toLowerCase() !== publicHost.toLowerCase())

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyText } from '../json-response.ts';
+import { CONSOLE_PATH } from '../well-known.ts';
 import { EventLog } from './events.ts';
 import { consoleRefusal } from './guard.ts';
 import { CONSOLE_CSP, consolePage } from './page.ts';
 import { ConsoleError, type ConsoleTargets, Scenarios } from './scenarios.ts';
 
 /** Where the console lives on the identity provider's origin. */
-export const CONSOLE_PATH = '/_sandbox/console';
+export { CONSOLE_PATH };
 
 /** The running console: the handler to mount, its event log and scenarios (for tests), and a stop. */
 export interface SandboxConsole {

@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type EntraFaults, entraFaultsSchema, type SandboxConfig } from '../config-schema.ts';
 import { controlRefusal } from '../control-guard.ts';
 import { baseUrl, listenWithLan } from '../http-server.ts';
+import { CONSOLE_PATH } from '../well-known.ts';
 import { sendNoContent } from '../json-response.ts';
 import { type RecordedRequest, RequestLog } from '../request-log.ts';
 import { type ConnectionLimits, limitSlowClients } from '../slow-clients.ts';
@@ -252,7 +253,7 @@ async function route(ctx: EntraContext, req: IncomingMessage, res: ServerRespons
       corsHeaders('GET, POST, OPTIONS'),
     );
   }
-  if (state.consoleHandler && (state.path === '/_sandbox/console' || state.path.startsWith('/_sandbox/console/')))
+  if (state.consoleHandler && (state.path === CONSOLE_PATH || state.path.startsWith(`${CONSOLE_PATH}/`)))
     return state.consoleHandler(req, res);
   if (state.control) return handleControl(ctx, req, res, state);
   if (ctx.faults.latencyMs > 0) await delay(ctx.faults.latencyMs);
