@@ -1,4 +1,4 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AppConfig } from '../config/types.ts';
 import type { QueryParams, WorkspaceClient, WorkspaceRequestClient } from '../databricks/client.ts';
 import { DatabricksApiError, ProxyRefusedError } from '../databricks/errors.ts';
@@ -22,6 +22,7 @@ import {
 } from './request.ts';
 import { CaBundleNote } from '../snippets/ca-bundle-note.tsx';
 import { RESOURCE_ID_HEADER } from '../well-known.ts';
+import { browserStorage } from '../state/browser-storage.ts';
 import { buildExplorerSnippet, SNIPPET_KINDS, type SnippetKind } from './snippets.ts';
 
 /** Response headers worth quoting to support, when the workspace sends them. */
@@ -65,7 +66,7 @@ function toQuery(pairs: [string, string][]): QueryParams {
 
 function loadIds(): Map<string, string[]> {
   try {
-    return new Map(JSON.parse(sessionStorage.getItem(IDS_KEY) ?? '[]') as [string, string[]][]);
+    return new Map(JSON.parse(browserStorage('session')?.getItem(IDS_KEY) ?? '[]') as [string, string[]][]);
   } catch {
     return new Map();
   }
@@ -100,7 +101,7 @@ export interface ApiExplorerProps {
  * sample requests, a lossless response viewer with paging, history, share links and snippets.
  * Loaded lazily when its tab opens.
  */
-export function ApiExplorer({ client, config, storage = globalThis.localStorage, ErrorView }: ApiExplorerProps) {
+export function ApiExplorer({ client, config, storage = browserStorage('local'), ErrorView }: ApiExplorerProps) {
   if (!('request' in client)) throw new TypeError('The API Explorer needs the full workspace client (request).');
   const send = (client as WorkspaceRequestClient).request;
   const methods = config.proxyMethods ?? ['GET'];
@@ -109,6 +110,14 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage,
   );
   const [params, setParams] = useState<Record<string, string>>({});
   const [ids, setIds] = useState<Map<string, string[]>>(loadIds);
+  // IDs seen in answers are offered again in this tab's later requests (and after a reload).
+  useEffect(() => {
+    try {
+      browserStorage('session')?.setItem(IDS_KEY, JSON.stringify([...ids]));
+    } catch {
+      // storage full: the suggestions last for this page only
+    }
+  }, [ids]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<ExplorerRequest | null>(null);
@@ -172,7 +181,6 @@ export function ApiExplorer({ client, config, storage = globalThis.localStorage,
                 name,
                 [...values, ...(merged.get(name) ?? []).filter((v) => !values.includes(v))].slice(0, 50),
               );
-            sessionStorage.setItem(IDS_KEY, JSON.stringify([...merged]));
             return merged;
           });
         }

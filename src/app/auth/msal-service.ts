@@ -17,6 +17,7 @@ import { openTabChannel } from './tab-sync.ts';
 import { createRedirectGuard, saveReturnView, takeReturnView } from './redirect-guard.ts';
 import type { AccountSummary, AuthService, SignOutScope, StartResult, TokenSet } from './types.ts';
 import { DATABRICKS_SCOPE } from '../well-known.ts';
+import { browserStorage } from '../state/browser-storage.ts';
 
 /** sessionStorage, across the sign-out redirect: whom this tab signed out of. */
 const SIGNED_OUT_KEY = 'explorer.auth.signedOut';
@@ -33,11 +34,7 @@ interface CacheOwner {
 }
 
 function storageFor(location: AppConfig['cacheLocation']): Storage | undefined {
-  try {
-    return location === 'localStorage' ? globalThis.localStorage : globalThis.sessionStorage;
-  } catch {
-    return undefined;
-  }
+  return browserStorage(location === 'localStorage' ? 'local' : 'session');
 }
 
 function readOwner(storage: Storage | undefined): CacheOwner | null {

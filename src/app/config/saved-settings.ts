@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.ts';
 import type { SettingsOverrides } from './types.ts';
+import { browserStorage } from '../state/browser-storage.ts';
 
 /** The localStorage key holding this browser's {@link SettingsOverrides}. */
 export const SETTINGS_STORAGE_KEY = 'explorer.settings.v1';
@@ -17,12 +18,7 @@ export const OVERRIDE_KEYS = [
 ] as const satisfies readonly (keyof SettingsOverrides)[];
 
 function storageOrUndefined(storage: Storage | undefined): Storage | undefined {
-  if (storage) return storage;
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined; // storage disabled by the browser's privacy settings
-  }
+  return storage ?? browserStorage('local');
 }
 
 /**

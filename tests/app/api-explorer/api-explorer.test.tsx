@@ -262,6 +262,27 @@ describe('API Explorer', () => {
   });
 });
 
+describe('API Explorer without storage', () => {
+  it('works when the browser refuses localStorage and sessionStorage (privacy settings), remembering nothing', async () => {
+    const refuse = () => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    };
+    const local = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+    const session = Object.getOwnPropertyDescriptor(globalThis, 'sessionStorage');
+    Object.defineProperty(globalThis, 'localStorage', { get: refuse, configurable: true });
+    Object.defineProperty(globalThis, 'sessionStorage', { get: refuse, configurable: true });
+    try {
+      const { client } = workspace(() => json(200, '{"clusters":[{"cluster_id":"1123-231500-ana5cr4t"}]}'));
+      render(<ApiExplorer client={client} config={SANDBOX_CONFIG} ErrorView={ErrorPanel} />);
+      await send();
+      expect(await screen.findByText(/HTTP 200/)).toBeTruthy();
+    } finally {
+      if (local) Object.defineProperty(globalThis, 'localStorage', local);
+      if (session) Object.defineProperty(globalThis, 'sessionStorage', session);
+    }
+  });
+});
+
 describe('API Explorer tree', () => {
   it('starts a long array folded, so 10,000 clusters cost nothing until opened', async () => {
     const clusters = Array.from({ length: 1000 }, (_, i) => `{"cluster_id":"c${i}","state":"RUNNING"}`).join(',');
